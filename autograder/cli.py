@@ -1,0 +1,66 @@
+"""The `nudge` command (also `python -m autograder`): one entry point for learners and instructors."""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from autograder.course_dir import CourseError, check_course_root, find_course_root
+
+DEFAULT_WORKSPACE = "work"
+
+
+def main(argv=None):
+    parser = build_parser()
+    options, extra = parser.parse_known_args(argv)
+    if extra and options.command != "start":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    options.lab_arguments = extra  # `nudge start --no-browser --port 8899` passes these to JupyterLab
+    try:
+        root = check_course_root(options.course) if options.course else find_course_root()
+        return options.run(root, options) or 0
+    except CourseError as error:
+        print(f"nudge {options.command}: {error}", file=sys.stderr)
+        return 2
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="nudge", description="Nudge: the calculus behind machine learning.")
+    parser.add_argument("--course", metavar="DIR", help="the course folder (default: the one around the current folder)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    start = commands.add_parser("start", help="copy the course into your working folder and open it in JupyterLab",
+                                description="Copy release/ into your working folder (never overwriting your own "
+                                            "changes) and open it in JupyterLab. Extra arguments go to JupyterLab.")
+    start.add_argument("--workspace", default=DEFAULT_WORKSPACE, help="your working folder (default: work/)")
+    start.add_argument("--prepare-only", action="store_true", help="update the working folder, do not start JupyterLab")
+    start.set_defaults(run=run_start)
+
+    release = commands.add_parser("release", help="regenerate release/ (the student version) from source/",
+                                  description="Regenerate release/ from source/ with nbgrader generate_assignment.")
+    release.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="assignment ids (default: all)")
+    release.add_argument("--no-db", action="store_true", help="do not record the assignments in gradebook.db")
+    release.set_defaults(run=run_release)
+    return parser
+
+
+def run_start(root, options):
+    from autograder.workspace import update_workspace
+
+    workspace = (root / options.workspace).resolve()
+    copied = update_workspace(root, workspace)
+    print(f"Your working folder is {workspace} ({len(copied)} new files copied from release/).")
+    if options.prepare_only:
+        return 0
+    lab_arguments = [f"--ServerApp.root_dir={workspace}", *options.lab_arguments]
+    print("Starting JupyterLab; open 00-start-here/00-start-here.ipynb first. Stop it with Ctrl-C.")
+    jupyter = Path(sys.executable).with_name("jupyter")
+    os.execv(jupyter, [str(jupyter), "lab", *lab_arguments])
+
+
+def run_release(root, options):
+    from autograder.release import release
+
+    released = release(root, options.assignments, use_database=not options.no_db)
+    print(f"Regenerated release/ for {', '.join(released)}.")
+    return 0

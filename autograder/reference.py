@@ -1,0 +1,34 @@
+"""Reference solutions, read from the source notebooks: the one place each solution is written.
+
+A hidden grade cell asks `solution("01-slope", "slope")` for the expected values of its check; the
+answer is the function defined in the source notebook's solution cells, wrapped so that no check
+message ever shows the values it computes.
+"""
+
+import functools
+
+import nbformat
+
+from course.checks import HiddenReference
+
+from autograder.course_dir import find_course_root, notebook_path
+
+
+def solution(assignment, name):
+    """The reference implementation of `name` from the source notebook of `assignment`."""
+    namespace = _solution_namespace(str(find_course_root()), assignment)
+    if name not in namespace:
+        raise KeyError(f"the source notebook of {assignment} defines no solution named {name!r}")
+    return HiddenReference(namespace[name])
+
+
+@functools.lru_cache(maxsize=None)
+def _solution_namespace(root, assignment):
+    """Run the imports cell and every solution cell of the source notebook in a fresh namespace."""
+    notebook = nbformat.read(notebook_path(root, "source", assignment), as_version=4)
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    solution_cells = [cell for cell in code_cells if cell.metadata.get("nbgrader", {}).get("solution")]
+    namespace = {"__name__": f"reference_{assignment.replace('-', '_')}"}
+    for cell in [code_cells[0], *solution_cells]:
+        exec(compile(cell.source, f"<{assignment} reference>", "exec"), namespace)
+    return namespace

@@ -1,0 +1,357 @@
+"""Checks: one definition of "is this function right?", used by every exercise.
+
+A `Check` says where to call the learner's function (fixed points, or points drawn from a seeded
+random generator), what it must return there (a table of values, or a function that computes them:
+a numerical derivative, or a reference solution held by the instructor), the tolerance, and the
+known mistakes to recognise. Running a check has three steps, kept apart on purpose:
+
+1. `Check.draw()` makes the argument tuples (pure, can run anywhere);
+2. `call_all(function, points)` calls the learner's function (the only step that runs their code);
+3. `judge(check, points, outcomes, name)` compares and diagnoses.
+
+In a notebook all three run in the learner's kernel (`check`, `gradient_check`). The grader can
+run step 2 alone in the kernel and steps 1 and 3 in its own process, so the expected values of
+hidden checks never exist where the learner's code runs, without changing any notebook.
+"""
+
+import inspect
+import numbers
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from course.derivatives import DEFAULT_STEP, numerical_gradient
+
+
+class CheckFailed(AssertionError):
+    """A check found a wrong answer; the message says where, by how much, and the likely mistake."""
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known wrong answer: a name a learner recognises, and the value that mistake returns.
+
+    `wrong(expected, *args)` computes what code with this mistake returns at the point `args`,
+    given the right value `expected` there.
+    """
+
+    name: str
+    wrong: Callable[..., Any]
+
+
+# Mistakes recognisable from the right value alone, so naming them gives nothing away.
+SIGN_FLIPPED = Mistake("the sign is flipped (ŷ − y where y − ŷ belongs, or the reverse)", lambda e, *a: -e)
+FACTOR_2_MISSING = Mistake("a factor 2 is missing (from the power rule)", lambda e, *a: e / 2)
+EXTRA_FACTOR_2 = Mistake("there is an extra factor 2", lambda e, *a: 2 * e)
+TRANSPOSED = Mistake("the result is transposed (Xᵀ where X belongs, or the reverse)", lambda e, *a: np.transpose(e))
+GENERIC_MISTAKES = (SIGN_FLIPPED, FACTOR_2_MISSING, EXTRA_FACTOR_2, TRANSPOSED)
+
+
+def one_over_n_missing(data_argument=0):
+    """The mean's 1/n left out: the value is n times too large, n = len(args[data_argument])."""
+    return Mistake(
+        "the 1/n of the mean is missing (a sum where the mean belongs)",
+        lambda e, *args: np.multiply(e, len(args[data_argument])),
+    )
+
+
+class HiddenReference:
+    """Expected values from a reference solution: checks never show them in a message."""
+
+    def __init__(self, function):
+        self.function = function
+
+    def __call__(self, *args):
+        return self.function(*args)
+
+
+@dataclass(frozen=True)
+class Numerical:
+    """Expected values from a numerical derivative of `f` with respect to argument `wrt`."""
+
+    f: Callable[..., Any]
+    wrt: int = 0
+    h: float = DEFAULT_STEP
+
+    def __call__(self, *args):
+        args = list(args)
+
+        def f_of_one_argument(value):
+            moved = list(args)
+            moved[self.wrt] = value if np.ndim(args[self.wrt]) else float(value)
+            return self.f(*moved)
+
+        gradient = numerical_gradient(f_of_one_argument, args[self.wrt], self.h)
+        return gradient if np.ndim(args[self.wrt]) else float(gradient)
+
+
+@dataclass(frozen=True)
+class Check:
+    """Where to call a function and what it must return there.
+
+    points:   a list of argument tuples, or a function `draw(rng)` returning one tuple;
+    expected: a list of values (an exception class where the call must raise it), or a function
+              computing the value from the arguments (`Numerical`, `HiddenReference`, any callable);
+    count, seed: how many points to draw, and from which seed, when `points` is a function.
+    """
+
+    points: Any
+    expected: Any
+    count: int = 5
+    seed: int = 0
+    rtol: float = 1e-6
+    atol: float = 1e-9
+    mistakes: tuple = ()
+
+    def draw(self, seed=None):
+        """The argument tuples this check calls the function with."""
+        if not callable(self.points):
+            return [_as_arguments(point) for point in self.points]
+        rng = np.random.default_rng(self.seed if seed is None else seed)
+        return [_as_arguments(self.points(rng)) for _ in range(self.count)]
+
+    def expected_outcomes(self, points):
+        """What a right function returns (or raises) at each point."""
+        if callable(self.expected):
+            return [call(self.expected, args) for args in points]
+        if len(self.expected) != len(points):
+            raise ValueError(f"the check lists {len(self.expected)} expected values for {len(points)} points")
+        return [Outcome(error=value) if _is_exception_class(value) else Outcome(value=value) for value in self.expected]
+
+    @property
+    def shows_expected(self):
+        return not isinstance(self.expected, HiddenReference)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one call did: returned `value`, or raised `error` (an exception class) with `message`."""
+
+    value: Any = None
+    error: Any = None
+    message: str = ""
+
+
+def call(function, args):
+    """Call `function(*args)` and record what happened instead of letting an exception escape."""
+    try:
+        return Outcome(value=function(*_copies(args)))
+    except Exception as error:  # the learner's code may raise anything; it becomes part of the verdict
+        return Outcome(error=type(error), message=str(error))
+
+
+def call_all(function, points):
+    """Call the function at every point; this is the only step that runs the learner's code."""
+    return [call(function, args) for args in points]
+
+
+@dataclass
+class Failure:
+    """One point where the function is wrong, with everything needed to act on it."""
+
+    point: tuple
+    returned: Any
+    expected: Any
+    problem: str
+    component: tuple | None = None
+    relative_error: float | None = None
+    mistake: Mistake | None = None
+
+
+@dataclass
+class CheckResult:
+    """The verdict of a check: how many points were right, and what was wrong at the others."""
+
+    name: str
+    parameters: list
+    total: int
+    failures: list = field(default_factory=list)
+    shows_expected: bool = True
+
+    @property
+    def passed(self):
+        return not self.failures
+
+    @property
+    def mistake(self):
+        """The known mistake that explains every failure, if there is one."""
+        mistakes = {failure.mistake for failure in self.failures}
+        return mistakes.pop() if len(mistakes) == 1 else None
+
+    @property
+    def message(self):
+        if self.passed:
+            return f"✓ {self.name}: right at {_count_points(self.total, 'all ')}."
+        first = self.failures[0]
+        where = describe_point(self.parameters, first.point)
+        lines = [f"✗ {self.name}: wrong at {len(self.failures)} of {_count_points(self.total)}."]
+        lines.append(f"At {where}: {first.problem}")
+        if self.mistake is not None:
+            lines.append(f"This is the known mistake: {self.mistake.name}.")
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return self.message
+
+
+def judge(check, points, outcomes, name="function", parameters=()):
+    """Compare what a function did with what it should do, and name any known mistake."""
+    failures = []
+    for args, outcome, right in zip(points, outcomes, check.expected_outcomes(points), strict=True):
+        failure = _compare(check, args, outcome, right)
+        if failure is not None:
+            failure.mistake = _diagnose(check, args, outcome, right)
+            failures.append(failure)
+    return CheckResult(name, list(parameters), len(points), failures, check.shows_expected)
+
+
+def evaluate(check, function, seed=None):
+    """Run all three steps of a check in this process."""
+    points = check.draw(seed)
+    return judge(check, points, call_all(function, points), _name_of(function), _parameters_of(function))
+
+
+def check(function, points, expected, **options):
+    """Check `function` and raise `CheckFailed` with an actionable message when it is wrong.
+
+    This is what grade cells call; `options` are the fields of `Check` (count, seed, rtol, ...).
+    """
+    result = evaluate(Check(points, expected, **options), function)
+    if not result.passed:
+        raise CheckFailed(result.message)
+    print(result.message)
+
+
+def gradient_check(gradient, f, points, wrt=0, **options):
+    """Compare a hand-written gradient with the numerical gradient of `f`; return the verdict.
+
+    `gradient(*args)` must return ∂f/∂(argument `wrt`) at the same arguments, shaped like that argument.
+    """
+    return evaluate(Check(points, Numerical(f, wrt), **options), gradient)
+
+
+def describe_point(parameters, args):
+    """`a=1, b=2, c=4` when the parameter names are known, else the bare arguments."""
+    shown = [_short(value) for value in args]
+    if len(parameters) == len(args):
+        return ", ".join(f"{name}={value}" for name, value in zip(parameters, shown, strict=True))
+    return "arguments (" + ", ".join(shown) + ")"
+
+
+def _compare(check, args, outcome, right):
+    """A Failure describing how `outcome` differs from the right one, or None when it is right."""
+    if outcome.error is NotImplementedError and right.error is not NotImplementedError:
+        return Failure(args, None, right.value, "not implemented yet: replace `raise NotImplementedError()` with your code.")
+    if right.error is not None:
+        if outcome.error is not None and issubclass(outcome.error, right.error):
+            return None
+        did = f"raised {outcome.error.__name__}" if outcome.error else f"returned {_short(outcome.value)}"
+        return Failure(args, outcome.value, right, f"you {did}; this input must raise {right.error.__name__} with a clear message.")
+    if outcome.error is not None:
+        return Failure(args, None, right.value, f"your function raised {outcome.error.__name__}: {outcome.message}")
+
+    expected = np.asarray(right.value, dtype=float)
+    returned, problem = plain_array(outcome.value, expected.shape)
+    if problem:
+        return Failure(args, outcome.value, right.value, f"you returned {problem}")
+    if np.allclose(returned, expected, rtol=check.rtol, atol=check.atol):
+        return None
+
+    error = np.abs(returned - expected)
+    component = np.unravel_index(np.argmax(error), error.shape)
+    scale = max(abs(returned[component]), abs(expected[component]), np.finfo(float).tiny)
+    relative = float(error[component] / scale)
+    at = f" (component {component})" if expected.ndim else ""
+    told = f"you returned {_short(returned[component])}{at}"
+    if check.shows_expected:
+        source = "a numerical derivative gives" if isinstance(check.expected, Numerical) else "the right value is"
+        told += f"; {source} {_short(expected[component])} (relative error {relative:.1e})"
+    return Failure(args, returned, expected, told + ".", component if expected.ndim else None, relative)
+
+
+def plain_array(value, shape):
+    """`value` as a float array of `shape`, or a reason it is not an honest numeric answer.
+
+    Only plain numbers, NumPy numbers and arrays, and lists of them are accepted: objects that claim
+    to equal everything, float subclasses, NaN and infinities, and wrong shapes are all refused.
+    """
+    if isinstance(value, bool) or not _is_plain_numeric(value):
+        return None, f"a {type(value).__name__}, not a number or an array of numbers"
+    try:
+        array = np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        return None, f"a {type(value).__name__} that is not an array of numbers"
+    if array.shape != tuple(shape):
+        return None, f"a value of shape {array.shape}; the right shape is {tuple(shape)}"
+    if not np.all(np.isfinite(array)):
+        return None, "a value that is not finite (NaN or infinity)"
+    return array, ""
+
+
+def _is_plain_numeric(value):
+    if type(value) in (int, float) or type(value) in (np.ndarray,):
+        return type(value) is not np.ndarray or value.dtype.kind in "biuf"
+    if isinstance(value, np.generic):
+        return value.dtype.kind in "biuf"
+    if type(value) in (list, tuple):
+        return all(_is_plain_numeric(item) for item in value)
+    return False
+
+
+def _diagnose(check, args, outcome, right):
+    """The first known mistake whose value matches what the function returned, if any."""
+    if outcome.error is not None or right.error is not None:
+        return None
+    expected = np.asarray(right.value, dtype=float)
+    returned, problem = plain_array(outcome.value, expected.shape)
+    if problem:
+        return None
+    for mistake in (*check.mistakes, *GENERIC_MISTAKES):
+        try:
+            wrong = np.asarray(mistake.wrong(expected, *args), dtype=float)
+        except Exception:  # a mistake that does not apply to this point simply does not match
+            continue
+        if wrong.shape != expected.shape or np.allclose(wrong, expected, rtol=check.rtol, atol=check.atol):
+            continue  # indistinguishable from the right answer here, so it explains nothing
+        if np.allclose(returned, wrong, rtol=check.rtol, atol=check.atol):
+            return mistake
+    return None
+
+
+def _count_points(total, all_=""):
+    return "the 1 point checked" if total == 1 else f"{all_}{total} points checked"
+
+
+def _as_arguments(point):
+    return tuple(point) if isinstance(point, tuple) else (point,)
+
+
+def _copies(args):
+    """Fresh copies of array arguments, so a function that modifies its input can't spoil the check."""
+    return tuple(np.array(a) if isinstance(a, np.ndarray) else a for a in args)
+
+
+def _is_exception_class(value):
+    return isinstance(value, type) and issubclass(value, BaseException)
+
+
+def _name_of(function):
+    return getattr(function, "__name__", type(function).__name__)
+
+
+def _parameters_of(function):
+    try:
+        return list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return []
+
+
+def _short(value):
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return f"{float(value):.6g}"
+    if isinstance(value, np.ndarray):
+        return np.array2string(value, precision=4, threshold=8)
+    if callable(value) and hasattr(value, "__name__"):
+        return value.__name__  # a function passed as an argument, such as np.square
+    return str(value)[:80]
