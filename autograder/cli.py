@@ -26,7 +26,9 @@ def main(argv=None):
 
 def build_parser():
     parser = argparse.ArgumentParser(prog="nudge", description="Nudge: the calculus behind machine learning.")
-    parser.add_argument("--course", metavar="DIR", help="the course folder (default: the one around the current folder)")
+    parser.add_argument(
+        "--course", metavar="DIR", help="the course folder (default: the one around the current folder)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     start = commands.add_parser("start", help="copy the course into your working folder and open it in JupyterLab",

@@ -36,7 +36,9 @@ def assignments(root, wanted=()):
     available = sorted(path.name for path in (Path(root) / "source").glob(ASSIGNMENT_PATTERN) if path.is_dir())
     unknown = [name for name in wanted if name not in available]
     if unknown:
-        raise CourseError(f"no assignment {', '.join(unknown)} in {root}/source; the assignments are: {', '.join(available)}")
+        raise CourseError(
+            f"no assignment {', '.join(unknown)} in {root}/source; the assignments are: {', '.join(available)}"
+        )
     return list(wanted) or available
 
 

@@ -9,9 +9,8 @@ import functools
 
 import nbformat
 
-from course.checks import HiddenReference
-
 from autograder.course_dir import find_course_root, notebook_path
+from course.checks import HiddenReference
 
 
 def solution(assignment, name):
@@ -22,7 +21,7 @@ def solution(assignment, name):
     return HiddenReference(namespace[name])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _solution_namespace(root, assignment):
     """Run the imports cell and every solution cell of the source notebook in a fresh namespace."""
     notebook = nbformat.read(notebook_path(root, "source", assignment), as_version=4)

@@ -16,12 +16,15 @@ hidden checks never exist where the learner's code runs, without changing any no
 
 import inspect
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from course.derivatives import DEFAULT_STEP, numerical_gradient
+
+NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError()` with your code."
 
 
 class CheckFailed(AssertionError):
@@ -242,12 +245,13 @@ def describe_point(parameters, args):
 def _compare(check, args, outcome, right):
     """A Failure describing how `outcome` differs from the right one, or None when it is right."""
     if outcome.error is NotImplementedError and right.error is not NotImplementedError:
-        return Failure(args, None, right.value, "not implemented yet: replace `raise NotImplementedError()` with your code.")
+        return Failure(args, None, right.value, NOT_IMPLEMENTED)
     if right.error is not None:
         if outcome.error is not None and issubclass(outcome.error, right.error):
             return None
         did = f"raised {outcome.error.__name__}" if outcome.error else f"returned {_short(outcome.value)}"
-        return Failure(args, outcome.value, right, f"you {did}; this input must raise {right.error.__name__} with a clear message.")
+        must = f"this input must raise {right.error.__name__} with a clear message"
+        return Failure(args, outcome.value, right, f"you {did}; {must}.")
     if outcome.error is not None:
         return Failure(args, None, right.value, f"your function raised {outcome.error.__name__}: {outcome.message}")
 
@@ -259,10 +263,10 @@ def _compare(check, args, outcome, right):
         return None
 
     error = np.abs(returned - expected)
-    component = np.unravel_index(np.argmax(error), error.shape)
+    component = tuple(int(i) for i in np.unravel_index(np.argmax(error), error.shape))
     scale = max(abs(returned[component]), abs(expected[component]), np.finfo(float).tiny)
     relative = float(error[component] / scale)
-    at = f" (component {component})" if expected.ndim else ""
+    at = f" (entry {list(component)})" if expected.ndim else ""
     told = f"you returned {_short(returned[component])}{at}"
     if check.shows_expected:
         source = "a numerical derivative gives" if isinstance(check.expected, Numerical) else "the right value is"
@@ -320,7 +324,9 @@ def _diagnose(check, args, outcome, right):
 
 
 def _count_points(total, all_=""):
-    return "the 1 point checked" if total == 1 else f"{all_}{total} points checked"
+    if total == 1:
+        return "the 1 point checked" if all_ else "1 point checked"
+    return f"{all_}{total} points checked"
 
 
 def _as_arguments(point):
@@ -351,7 +357,7 @@ def _short(value):
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return f"{float(value):.6g}"
     if isinstance(value, np.ndarray):
-        return np.array2string(value, precision=4, threshold=8)
+        return " ".join(np.array2string(value, precision=4, threshold=8, separator=", ").split())
     if callable(value) and hasattr(value, "__name__"):
         return value.__name__  # a function passed as an argument, such as np.square
     return str(value)[:80]

@@ -21,6 +21,9 @@ class FigureImage:
         self.canvas = FigureCanvasAgg(figure)
         self.widget = widgets.Image(format="png")
         self.refresh()
+        # The first render placed everything; freezing that layout makes each later redraw
+        # about twice as fast (benchmarks/widgets.py), and the sliders never resize the figure.
+        figure.set_layout_engine("none")
 
     def refresh(self):
         buffer = io.BytesIO()

@@ -1,0 +1,67 @@
+"""Shared fixtures: the course root, its assignments, and notebooks executed once per session."""
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSIGNMENTS = sorted(path.name for path in (ROOT / "source").glob("[0-9][0-9]-*"))
+
+
+def notebook(step, assignment):
+    return ROOT / step / assignment / f"{assignment}.ipynb"
+
+
+def execute(path, workdir=None):
+    """Run a notebook headless top to bottom, keeping going after errors; returns the run notebook."""
+    nb = nbformat.read(path, as_version=4)
+    resources = {"metadata": {"path": str(workdir or path.parent)}}
+    NotebookClient(nb, timeout=120, allow_errors=True, resources=resources).execute()
+    return nb
+
+
+def errors(nb):
+    return [(cell.metadata.get("nbgrader", {}).get("grade_id"), output)
+            for cell in nb.cells if cell.cell_type == "code"
+            for output in cell.get("outputs", []) if output.output_type == "error"]
+
+
+def text_of(nb):
+    """Everything a learner sees printed in a run notebook, as one string."""
+    parts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            parts.append(output.get("text", ""))
+            parts.append(output.get("data", {}).get("text/plain", ""))
+            parts.append(output.get("data", {}).get("text/html", ""))
+    # Widgets keep what they show in the saved widget state, not in the outputs.
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    parts += [str(model["state"].get("value", "")) for model in state.values() if model["model_name"] == "HTMLModel"]
+    return "\n".join(parts)
+
+
+_executed = {}
+
+
+@pytest.fixture(scope="session")
+def executed():
+    """executed(step, assignment): the notebook run once per test session."""
+    def run(step, assignment):
+        if (step, assignment) not in _executed:
+            _executed[step, assignment] = execute(notebook(step, assignment))
+        return _executed[step, assignment]
+    return run
+
+
+@pytest.fixture
+def course_copy(tmp_path):
+    """A private copy of the course (source, release and configuration) to run instructor commands in."""
+    copy = tmp_path / "course"
+    copy.mkdir()
+    for name in ("source", "release"):
+        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copy(ROOT / "nbgrader_config.py", copy)
+    return copy

@@ -1,0 +1,205 @@
+import math
+
+import numpy as np
+import pytest
+
+from course.checks import (
+    Check,
+    CheckFailed,
+    HiddenReference,
+    Mistake,
+    Numerical,
+    call_all,
+    check,
+    evaluate,
+    gradient_check,
+    judge,
+    one_over_n_missing,
+)
+
+
+def J(a, b, c):
+    return 3 * (a + b * c)
+
+
+def right_dJ_db(a, b, c):
+    return 3 * c
+
+
+def random_abc(rng):
+    return tuple(rng.uniform(-5, 5, 3).round(3).tolist())
+
+
+USED_B_FOR_C = Mistake("b used where c belongs", lambda e, a, b, c: 3 * b)
+
+
+def test_a_right_function_passes_and_says_so(capsys):
+    check(right_dJ_db, points=[(5, 3, 2)], expected=[6])
+    assert "✓ right_dJ_db: right at the 1 point checked." in capsys.readouterr().out
+
+
+def test_a_wrong_value_fails_with_point_returned_and_expected():
+    def dJ_db(a, b, c):
+        return 3 * b
+
+    with pytest.raises(CheckFailed) as failure:
+        check(dJ_db, points=[(1, 2, 4)], expected=[12])
+    message = str(failure.value)
+    assert "a=1, b=2, c=4" in message and "you returned 6" in message and "the right value is 12" in message
+
+
+@pytest.mark.parametrize(
+    ("wrong", "mistake_name"),
+    [
+        (lambda a, b, c: 3 * b, "b used where c belongs"),
+        (lambda a, b, c: -3 * c, "the sign is flipped"),
+        (lambda a, b, c: 1.5 * c, "a factor 2 is missing"),
+    ],
+)
+def test_known_mistakes_are_named(wrong, mistake_name):
+    result = gradient_check(wrong, J, random_abc, wrt=1, count=6, seed=4, mistakes=(USED_B_FOR_C,))
+    assert not result.passed
+    assert result.mistake is not None and mistake_name in result.mistake.name
+    assert mistake_name in result.message
+
+
+def test_an_unknown_mistake_is_not_given_a_name():
+    result = gradient_check(lambda a, b, c: c + 1, J, random_abc, wrt=1, mistakes=(USED_B_FOR_C,))
+    assert not result.passed and result.mistake is None
+    assert "known mistake" not in result.message
+
+
+def test_gradient_check_reports_component_values_point_and_relative_error():
+    def f(w):
+        return np.sum(w**2) + w[1, 0] ** 3
+
+    def almost_gradient(w):
+        g = 2 * w
+        return g  # forgets the w[1, 0]**3 term
+
+    point = np.array([[1.0, 2.0], [3.0, 4.0]])
+    result = gradient_check(almost_gradient, f, [point])
+    failure = result.failures[0]
+    assert failure.component == (1, 0)
+    assert failure.returned[1, 0] == pytest.approx(6.0)
+    assert failure.expected[1, 0] == pytest.approx(6.0 + 27.0, rel=1e-6)
+    assert failure.relative_error == pytest.approx(27 / 33, rel=1e-4)
+    np.testing.assert_array_equal(failure.point[0], point)
+    assert "(entry [1, 0])" in result.message and "a numerical derivative gives 33" in result.message
+
+
+def test_transposed_and_missing_mean_are_recognised():
+    X = np.arange(6.0).reshape(3, 2)
+
+    def gram(X):
+        return X.T @ X / len(X)
+
+    sums = evaluate(Check([X], gram, mistakes=(one_over_n_missing(0),)), lambda X: X.T @ X)
+    assert "1/n" in sums.mistake.name
+
+    square = np.array([[1.0, 2.0], [3.0, 4.0]])
+    assert "transposed" in evaluate(Check([square], lambda A: A), lambda A: A.T).mistake.name
+    # A transposed rectangle already fails on its shape, and the message says which shape is right.
+    rectangle = np.arange(6.0).reshape(2, 3)
+    assert "shape (3, 2); the right shape is (2, 3)" in evaluate(Check([rectangle], lambda A: A), lambda A: A.T).message
+
+
+class AlwaysEqual:
+    def __eq__(self, other):
+        return True
+
+
+class SneakyFloat(float):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("returned", "reason"),
+    [
+        (AlwaysEqual(), "AlwaysEqual, not a number"),
+        (SneakyFloat(6.0), "SneakyFloat, not a number"),
+        (float("nan"), "not finite"),
+        (float("inf"), "not finite"),
+        (np.array([6.0]), "shape (1,)"),
+        ("6", "str, not a number"),
+        (True, "bool, not a number"),
+        (None, "NoneType, not a number"),
+    ],
+)
+def test_dishonest_or_malformed_answers_are_refused(returned, reason):
+    result = evaluate(Check([(5, 3, 2)], [6.0]), lambda a, b, c: returned)
+    assert not result.passed
+    assert reason in result.message
+
+
+def test_numpy_numbers_lists_and_ints_are_honest_answers():
+    assert evaluate(Check([1], [6.0]), lambda x: np.float32(6.0)).passed
+    assert evaluate(Check([1], [[1.0, 2.0]]), lambda x: [1, 2]).passed
+    assert evaluate(Check([1], [6.0]), lambda x: 6).passed
+
+
+def test_exceptions_become_verdicts_not_crashes():
+    def not_yet(x):
+        raise NotImplementedError()
+
+    def broken(x):
+        return 1 / 0
+
+    assert "not implemented yet" in evaluate(Check([1], [1.0]), not_yet).message
+    assert "raised ZeroDivisionError" in evaluate(Check([1], [1.0]), broken).message
+
+
+def test_an_expected_exception_must_be_raised():
+    def slope(x1, y1, x2, y2):
+        return (y2 - y1) / (x2 - x1)
+
+    def careful_slope(x1, y1, x2, y2):
+        if x1 == x2:
+            raise ValueError("vertical")
+        return slope(x1, y1, x2, y2)
+
+    failed = evaluate(Check([(2, 0, 2, 5)], [ValueError]), slope)
+    assert "must raise ValueError" in failed.message and "ZeroDivisionError" in failed.message
+    assert evaluate(Check([(2, 0, 2, 5)], [ValueError]), careful_slope).passed
+    assert not evaluate(Check([(2, 0, 2, 5)], [ValueError]), lambda *p: math.inf).passed
+
+
+def test_hidden_reference_values_never_appear_in_messages():
+    reference = HiddenReference(lambda a, b, c: 3 * c + 1000.125)
+    result = evaluate(Check(random_abc, reference, count=3, seed=9), right_dJ_db)
+    assert not result.passed
+    assert "1000" not in result.message and "right value" not in result.message
+    assert "you returned" in result.message
+
+
+def test_seeded_points_are_reproducible_and_differ_by_seed():
+    spec = Check(random_abc, Numerical(J, 1), count=4, seed=7)
+    assert spec.draw() == spec.draw()
+    assert spec.draw() != spec.draw(seed=8)
+
+
+def test_the_three_steps_split_cleanly():
+    # What the grader will do: draw and judge in its own process, call in the learner's.
+    spec = Check(random_abc, Numerical(J, wrt=2), count=5, seed=1, mistakes=(USED_B_FOR_C,))
+    points = spec.draw(seed=123)
+    outcomes = call_all(lambda a, b, c: 3 * b, points)
+    result = judge(spec, points, outcomes, "dJ_dc", ["a", "b", "c"])
+    assert result.passed  # dJ/dc = 3b
+    assert judge(spec, points, call_all(lambda a, b, c: -3 * b, points)).mistake.name.startswith("the sign")
+
+
+def test_arguments_are_copied_so_mutation_cannot_spoil_a_check():
+    w = np.array([1.0, 2.0])
+
+    def mutating(v):
+        v *= 0
+        return 2.0
+
+    spec = Check([w, w], [2.0, 2.0])
+    assert evaluate(spec, mutating).passed
+    np.testing.assert_array_equal(w, [1.0, 2.0])
+
+
+def test_a_table_of_the_wrong_length_is_an_authoring_error():
+    with pytest.raises(ValueError, match="2 expected values for 1 points"):
+        evaluate(Check([1], [1.0, 2.0]), lambda x: x)

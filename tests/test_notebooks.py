@@ -1,0 +1,102 @@
+"""Every notebook runs, validates as it should, and the release is exactly what source/ generates."""
+
+import filecmp
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import ASSIGNMENTS, ROOT, errors, execute, notebook, text_of
+from nbgrader.validator import Validator
+
+
+def test_assignments_are_numbered_in_course_order():
+    assert ASSIGNMENTS[:2] == ["00-start-here", "01-slope"]
+    assert [name[:2] for name in ASSIGNMENTS] == [f"{i:02d}" for i in range(len(ASSIGNMENTS))]
+    assert sorted(p.name for p in (ROOT / "release").iterdir() if p.is_dir()) == ASSIGNMENTS
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_source_notebook_runs_headless_without_error(executed, assignment):
+    assert errors(executed("source", assignment)) == []
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_source_notebook_is_committed_clean(assignment):
+    nb = json.loads(notebook("source", assignment).read_text(encoding="utf-8"))
+    dirty = [cell["id"] for cell in nb["cells"] if cell.get("outputs") or cell.get("execution_count")]
+    assert dirty == [], "clear the outputs before committing (Edit → Clear Outputs of All Cells)"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_notebook_fails_only_where_exercises_are_unanswered(executed, assignment):
+    for grade_id, error in errors(executed("release", assignment)):
+        unanswered = error["ename"] == "NotImplementedError" or "not implemented yet" in error["evalue"]
+        assert unanswered, f"{assignment} {grade_id}: {error['ename']}: {error['evalue']}"
+
+
+def validate(path):
+    return Validator().validate(str(path))
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_nbgrader_validate_passes_on_source(assignment):
+    assert validate(notebook("source", assignment)) == {}  # nothing failed, changed or mismatched
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_nbgrader_validate_fails_on_unmodified_release(assignment):
+    assert validate(notebook("release", assignment)).get("failed")
+
+
+def test_release_equals_a_fresh_generation(course_copy):
+    fresh = course_copy
+    for folder in (fresh / "release").iterdir():
+        subprocess.run(["rm", "-rf", str(folder)], check=True)
+    subprocess.run([sys.executable, "-m", "autograder", "--course", str(fresh), "release", "--no-db"], check=True)
+    comparison = filecmp.dircmp(ROOT / "release", fresh / "release", ignore=[".ipynb_checkpoints"])
+    differing = _differences(comparison)
+    assert differing == [], "release/ is stale: run `make release` and commit source/ and release/ together"
+
+
+def _differences(comparison, prefix=""):
+    found = [f"{prefix}{name}" for name in comparison.diff_files + comparison.left_only + comparison.right_only]
+    for name, sub in comparison.subdirs.items():
+        found += _differences(sub, f"{prefix}{name}/")
+    return found
+
+
+def test_module_0_shows_a_check_fail_and_pass(executed):
+    text = text_of(executed("source", "00-start-here"))
+    assert "✗ negative_square: wrong at 3 of 3 points checked." in text
+    assert "the sign is flipped" in text
+    assert "✓ square: right at all 4 points checked." in text
+
+
+def test_module_1_reproduces_the_curriculum_numbers(executed):
+    text = text_of(executed("source", "01-slope"))
+    for shown in [
+        "a = 2 → f(a) = 6;  a = 2.001 → f(a) = 6.003;  change / nudge = 3.000",
+        "a = 5 → f(a) = 15;  a = 5.001 → f(a) = 15.003;  change / nudge = 3.000",
+        "x      = [1 2 3]",
+        "y = x  = [1 2 3]",
+        "y = x² = [1 4 9]",
+        "slopes of y = x : [1. 1.]",
+        "slopes of y = x²: [3. 5.]",
+        "slope = rise / run = 8.0000 / 2.0000 = <b>4.0000</b>",
+    ]:
+        assert shown in text
+
+
+def test_release_keeps_no_solution_or_hidden_test():
+    for assignment in ASSIGNMENTS:
+        text = notebook("release", assignment).read_text(encoding="utf-8")
+        assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
+        assert "autograder" not in text, "a student's copy must not need the instructor's package"
+
+
+def test_a_notebook_in_a_folder_elsewhere_still_runs(tmp_path):
+    # A learner's working copy lives outside the course tree: course/ must be all it needs.
+    copy = tmp_path / "01-slope.ipynb"
+    copy.write_bytes(notebook("release", "01-slope").read_bytes())
+    assert all(error["ename"] in ("NotImplementedError", "CheckFailed") for _, error in errors(execute(copy)))
