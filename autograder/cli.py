@@ -55,8 +55,12 @@ def run_start(root, options):
     if options.prepare_only:
         return 0
     lab_arguments = [f"--ServerApp.root_dir={workspace}", *options.lab_arguments]
-    print("Starting JupyterLab; open 00-start-here/00-start-here.ipynb first. Stop it with Ctrl-C.")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        lab_arguments.append("--allow-root")  # containers, Binder and CI often run as root
+    print("Starting JupyterLab; open 00-start-here/00-start-here.ipynb first. Stop it with Ctrl-C.", flush=True)
     jupyter = Path(sys.executable).with_name("jupyter")
+    # From inside the workspace, nbgrader's server extensions see the learner's folder, not the course's.
+    os.chdir(workspace)
     os.execv(jupyter, [str(jupyter), "lab", *lab_arguments])
 
 

@@ -1,0 +1,68 @@
+"""The project's own files agree with each other: dependencies, CI, README, command line."""
+
+import re
+import subprocess
+import sys
+
+import yaml
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+from conftest import ROOT
+
+
+def normalise(requirement):
+    return re.sub(r"\s+", "", requirement).lower()
+
+
+def test_environment_yml_installs_what_pyproject_declares():
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = [d for d in environment["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))]
+    assert sorted(map(normalise, conda)) == sorted(map(normalise, declared))
+    pip_section = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
+    assert "--editable ." in pip_section  # so `course` and `nudge` come with it
+    python = next(d for d in environment["dependencies"] if isinstance(d, str) and d.startswith("python"))
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert python == f"python{requires}"
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    assert "make test" in readme and "make start" in readme
+    assert re.search(r"^make test$", (ROOT / ".ci" / "run").read_text(), re.MULTILINE)
+
+
+def test_the_learner_package_never_imports_the_instructor_side():
+    for path in (ROOT / "course").rglob("*.py"):
+        assert not re.search(r"^\s*(from|import)\s+autograder", path.read_text(), re.MULTILINE), path
+
+
+def nudge(*arguments, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "autograder", *arguments], cwd=cwd, capture_output=True, text=True)
+
+
+def test_every_subcommand_has_help():
+    for command in ([], ["start"], ["release"]):
+        shown = nudge(*command, "--help")
+        assert shown.returncode == 0 and "usage: nudge" in shown.stdout
+
+
+def test_an_unknown_assignment_is_named_with_the_choices():
+    failed = nudge("release", "99-nothing", "--no-db")
+    assert failed.returncode == 2
+    assert "no assignment 99-nothing" in failed.stderr and "01-slope" in failed.stderr
+
+
+def test_a_folder_without_a_course_is_refused_clearly(tmp_path):
+    failed = nudge("--course", str(tmp_path), "release")
+    assert failed.returncode == 2 and "is not a Nudge course" in failed.stderr
+    failed = nudge("release", cwd=tmp_path)
+    assert failed.returncode == 2 and "--course DIR" in failed.stderr
+
+
+def test_unknown_options_are_refused_outside_start():
+    failed = nudge("release", "--frobnicate")
+    assert failed.returncode == 2 and "unrecognized arguments: --frobnicate" in failed.stderr
