@@ -49,6 +49,9 @@ def build_parser():
 def run_start(root, options):
     from autograder.workspace import update_workspace
 
+    if not any((root / "release").glob("*/*.ipynb")):
+        raise CourseError(f"{root}/release holds no notebooks: run `nudge release` first (instructors), or clone the "
+                          "course again (learners)")
     workspace = (root / options.workspace).resolve()
     copied = update_workspace(root, workspace)
     print(f"Your working folder is {workspace} ({len(copied)} new files copied from release/).")

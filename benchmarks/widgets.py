@@ -2,8 +2,8 @@
 
 For f(x) = x**2 on x_range (0, 4), with x1 = 1.0 and x2 swept from 3.0 towards x1 in `--updates` steps, it times
   in place: `move_secant` on the existing artists, then `refresh()` of the same `FigureImage` (a PNG render);
-  fresh:    a new figure (`new_figure`, `plot_function`, `draw_secant`, labels and legend as `secant_widget` makes
-            them), rendered to PNG and dropped (figures from `new_figure` live outside pyplot: nothing to close);
+  fresh:    a new figure from `secant_figure`, exactly as `secant_widget` draws its own, rendered to PNG and
+            dropped (it lives outside pyplot: nothing to close);
   slider:   a real `secant_widget`, setting its second slider's value, so the widget's own observer redraws.
 Each variant is warmed up with one full sweep first; prints the median ms per update and the ratio fresh / in place.
 
@@ -19,7 +19,7 @@ import ipywidgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from course.plots import draw_secant, label_axes, move_secant, new_figure, plot_function
+from course.plots import move_secant, secant_figure
 from course.widgets import FigureImage, secant_widget
 
 X1, X2, X_RANGE, NAME = 1.0, 3.0, (0.0, 4.0), "f(x) = x²"
@@ -27,17 +27,6 @@ X1, X2, X_RANGE, NAME = 1.0, 3.0, (0.0, 4.0), "f(x) = x²"
 
 def f(x):
     return x**2
-
-
-def draw(x2):
-    """The secant figure as `secant_widget` draws it; returns (figure, secant artists)."""
-    figure, ax = new_figure()
-    plot_function(ax, f, X_RANGE, label=NAME)
-    artists = draw_secant(ax, f, X1, x2, X_RANGE)
-    ax.set_xlim(*X_RANGE)
-    label_axes(ax, f"Secant of {NAME}: rise over run", "x", NAME)
-    ax.legend(loc="upper left")
-    return figure, artists
 
 
 def median_ms(update, sweep):
@@ -59,7 +48,7 @@ def main():
     # Strictly between x1 and the slider's start, so every value set on the slider is a change its observer sees.
     sweep = np.linspace(X2, X1, args.updates + 2)[1:-1]
 
-    figure, artists = draw(X2)
+    figure, artists = secant_figure(f, X1, X2, X_RANGE, NAME)
     image = FigureImage(figure)
 
     def in_place(x2):
@@ -67,7 +56,7 @@ def main():
         image.refresh()
 
     def fresh(x2):
-        figure, _ = draw(x2)
+        figure, _ = secant_figure(f, X1, x2, X_RANGE, NAME)
         FigureCanvasAgg(figure).print_png(io.BytesIO())
 
     box = secant_widget(f, x1=X1, x2=X2, x_range=X_RANGE, name=NAME)

@@ -62,6 +62,17 @@ def move_secant(artists, f, x1, x2):
     return slope
 
 
+def secant_figure(f, x1, x2, x_range, name="f(x)"):
+    """A new figure of f with its secant between x1 and x2, titled and labelled; returns (figure, artists)."""
+    figure, ax = new_figure()
+    plot_function(ax, f, x_range, label=name)
+    artists = draw_secant(ax, f, x1, x2, x_range)
+    ax.set_xlim(*x_range)
+    label_axes(ax, f"Secant of {name}: rise over run", "x", name)
+    ax.legend(loc="upper left")
+    return figure, artists
+
+
 def label_axes(ax, title, xlabel="x", ylabel="y"):
     """Title and axis labels in one call: every plot in the course has all three."""
     ax.set_title(title)

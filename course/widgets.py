@@ -10,7 +10,7 @@ import io
 import ipywidgets as widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from course.plots import draw_secant, label_axes, move_secant, new_figure, plot_function
+from course.plots import move_secant, secant_figure
 
 
 class FigureImage:
@@ -63,12 +63,7 @@ def nudge_widget(f, start=2.0, low=0.0, high=10.0, step=0.001, name="f"):
 
 def secant_widget(f, x1=1.0, x2=3.0, x_range=(0.0, 4.0), name="f(x)"):
     """Two points on the curve of f; slide the second towards the first and watch the secant's slope."""
-    figure, ax = new_figure()
-    plot_function(ax, f, x_range, label=name)
-    artists = draw_secant(ax, f, x1, x2, x_range)
-    ax.set_xlim(*x_range)
-    label_axes(ax, f"Secant of {name}: rise over run", "x", name)
-    ax.legend(loc="upper left")
+    figure, artists = secant_figure(f, x1, x2, x_range, name)
     image = FigureImage(figure)
 
     first = nudge_slider("first point x₁", x1, *x_range, 0.01)

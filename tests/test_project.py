@@ -63,6 +63,14 @@ def test_a_folder_without_a_course_is_refused_clearly(tmp_path):
     assert failed.returncode == 2 and "--course DIR" in failed.stderr
 
 
+def test_start_without_a_release_says_what_to_do(course_copy):
+    for folder in (course_copy / "release").iterdir():
+        for path in folder.iterdir():
+            path.unlink()
+    failed = nudge("--course", str(course_copy), "start", "--prepare-only")
+    assert failed.returncode == 2 and "run `nudge release` first" in failed.stderr
+
+
 def test_unknown_options_are_refused_outside_start():
     failed = nudge("release", "--frobnicate")
     assert failed.returncode == 2 and "unrecognized arguments: --frobnicate" in failed.stderr
