@@ -96,7 +96,9 @@ class Check:
     points:   a list of argument tuples, or a function `draw(rng)` returning one tuple;
     expected: a list of values (an exception class where the call must raise it), or a function
               computing the value from the arguments (`Numerical`, `HiddenReference`, any callable);
-    count, seed: how many points to draw, and from which seed, when `points` is a function.
+    count, seed: how many points to draw, and from which seed, when `points` is a function;
+    symbolic: answers are SymPy expressions, right when they simplify to the expected one, so any
+              correct form passes (2*x, x + x, ...).
     """
 
     points: Any
@@ -106,6 +108,7 @@ class Check:
     rtol: float = 1e-6
     atol: float = 1e-9
     mistakes: tuple = ()
+    symbolic: bool = False
 
     def draw(self, seed=None):
         """The argument tuples this check calls the function with."""
@@ -254,6 +257,8 @@ def _compare(check, args, outcome, right):
         return Failure(args, outcome.value, right, f"you {did}; {must}.")
     if outcome.error is not None:
         return Failure(args, None, right.value, f"your function raised {outcome.error.__name__}: {outcome.message}")
+    if check.symbolic:
+        return _compare_expressions(check, args, outcome.value, right.value)
 
     expected = np.asarray(right.value, dtype=float)
     returned, problem = plain_array(outcome.value, expected.shape)
@@ -272,6 +277,36 @@ def _compare(check, args, outcome, right):
         source = "a numerical derivative gives" if isinstance(check.expected, Numerical) else "the right value is"
         told += f"; {source} {_short(expected[component])} (relative error {relative:.1e})"
     return Failure(args, returned, expected, told + ".", component if expected.ndim else None, relative)
+
+
+def _compare_expressions(check, args, value, expected):
+    returned, problem = plain_expression(value)
+    if problem:
+        return Failure(args, value, expected, f"you returned {problem}")
+    if equivalent(returned, expected):
+        return None
+    told = f"you returned {returned}"
+    if check.shows_expected:
+        told += f", which does not simplify to the right answer {expected}"
+    else:
+        told += ", which is not equivalent to the right answer"
+    return Failure(args, returned, expected, told + ".")
+
+
+def plain_expression(value):
+    """`value` as a SymPy expression, or a reason it is not one."""
+    import sympy  # only symbolic checks pay for importing SymPy
+
+    if isinstance(value, bool) or not isinstance(value, (sympy.Basic, int, float)):
+        return None, f"a {type(value).__name__}, not a SymPy expression"
+    return sympy.sympify(value), ""
+
+
+def equivalent(first, second):
+    """Whether two SymPy expressions are equal for every value of their symbols."""
+    import sympy
+
+    return sympy.simplify(sympy.sympify(first) - sympy.sympify(second)) == 0
 
 
 def plain_array(value, shape):
@@ -307,19 +342,28 @@ def _diagnose(check, args, outcome, right):
     """The first known mistake whose value matches what the function returned, if any."""
     if outcome.error is not None or right.error is not None:
         return None
-    expected = np.asarray(right.value, dtype=float)
-    returned, problem = plain_array(outcome.value, expected.shape)
+    if check.symbolic:
+        expected, (returned, problem) = right.value, plain_expression(outcome.value)
+        same = equivalent
+    else:
+        expected = np.asarray(right.value, dtype=float)
+        returned, problem = plain_array(outcome.value, expected.shape)
+
+        def same(first, second):
+            first, second = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
+            return first.shape == second.shape and np.allclose(first, second, rtol=check.rtol, atol=check.atol)
+
     if problem:
         return None
     for mistake in (*check.mistakes, *GENERIC_MISTAKES):
         try:
-            wrong = np.asarray(mistake.wrong(expected, *args), dtype=float)
+            wrong = mistake.wrong(expected, *args)
+            if same(wrong, expected):
+                continue  # indistinguishable from the right answer here, so it explains nothing
+            if same(returned, wrong):
+                return mistake
         except Exception:  # a mistake that does not apply to this point simply does not match
             continue
-        if wrong.shape != expected.shape or np.allclose(wrong, expected, rtol=check.rtol, atol=check.atol):
-            continue  # indistinguishable from the right answer here, so it explains nothing
-        if np.allclose(returned, wrong, rtol=check.rtol, atol=check.atol):
-            return mistake
     return None
 
 

@@ -9,11 +9,15 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
+from course.derivatives import DEFAULT_STEP, central_difference, forward_difference, partial_derivative
+from course.graphs import depths
 
-def new_figure(width=6.0, height=4.0):
-    """A figure outside pyplot, for widgets: it is never shown twice by the inline backend."""
+
+def new_figure(width=6.0, height=4.0, ncols=1):
+    """A figure outside pyplot, for widgets (never shown twice by the inline backend): (figure, ax or axes)."""
     figure = Figure(figsize=(width, height), layout="constrained")
-    return figure, figure.add_subplot()
+    axes = figure.subplots(1, ncols)
+    return figure, axes
 
 
 def plot_function(ax, f, x_range, label=None, samples=400, **style):
@@ -78,3 +82,122 @@ def label_axes(ax, title, xlabel="x", ylabel="y"):
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
+
+
+def draw_line(ax, x, y, slope, x_range, **style):
+    """The straight line through (x, y) with the given slope, across x_range; returns it."""
+    xs = np.array(x_range, dtype=float)
+    (line,) = ax.plot(xs, y + slope * (xs - x), **style)
+    return line
+
+
+def plot_step_errors(ax, f, df, x, steps):
+    """Error of the forward and central differences of f at x against the step h, on log–log axes.
+
+    `df` is the exact derivative. Returns the two lines; the dip of each marks its best h.
+    """
+    steps = np.asarray(steps, dtype=float)
+    exact = df(x)
+    forward_error = [abs(forward_difference(f, x, h) - exact) for h in steps]
+    central_error = [abs(central_difference(f, x, h) - exact) for h in steps]
+    (forward_line,) = ax.loglog(steps, np.maximum(forward_error, 1e-17), "o-", label="forward: (f(x+h) − f(x)) / h")
+    (central_line,) = ax.loglog(steps, np.maximum(central_error, 1e-17), "s-", label="central: (f(x+h) − f(x−h)) / 2h")
+    ax.axvline(DEFAULT_STEP, color="grey", linestyle=":", label=f"h = {DEFAULT_STEP:g}, the course's default")
+    label_axes(ax, "Error of a difference quotient against the step h", "step h", "|estimate − exact derivative|")
+    ax.legend(fontsize="small")
+    return forward_line, central_line
+
+
+@dataclass
+class SliceArtists:
+    """A contour map with the point (x, y) and the line y = const, beside the slice z(·, y) with its tangent."""
+
+    point: object
+    slice_line: object
+    curve: object
+    marker: object
+    tangent: object
+    grid: object
+    half_width: float
+
+
+def draw_contour_slice(ax_map, ax_slice, f, x, y, extent, name="z"):
+    """Contours of z = f(x, y) on the left, the slice through the current y on the right."""
+    grid = np.linspace(*extent, 201)
+    gx, gy = np.meshgrid(grid, grid)
+    heights = f(gx, gy)
+    contours = ax_map.contour(gx, gy, heights, levels=12, cmap="viridis")
+    ax_map.clabel(contours, fontsize="x-small")
+    (slice_line,) = ax_map.plot(extent, [y, y], "--", color="C3", label="slice: y held constant")
+    (point,) = ax_map.plot([x], [y], "o", color="C3")
+    ax_map.set_aspect("equal")
+    label_axes(ax_map, f"Contours of {name}(x, y)", "x", "y")
+    ax_map.legend(loc="upper right", fontsize="small")
+
+    (curve,) = ax_slice.plot([], [], color="C3", label=f"{name}(x, y) along the slice")
+    (tangent,) = ax_slice.plot([], [], color="C1", label=f"slope ∂{name}/∂x")
+    (marker,) = ax_slice.plot([], [], "o", color="C3")
+    ax_slice.set_xlim(*extent)
+    ax_slice.set_ylim(heights.min(), heights.max())
+    label_axes(ax_slice, "The slice at the current y", "x", name)
+    ax_slice.legend(loc="upper center", fontsize="small")
+    artists = SliceArtists(point, slice_line, curve, marker, tangent, grid, (extent[1] - extent[0]) / 6)
+    move_contour_slice(artists, f, x, y)
+    return artists
+
+
+def move_contour_slice(artists, f, x, y):
+    """Move the point and the slice to (x, y), in place; returns ∂f/∂x there (measured by a nudge)."""
+    z = f(x, y)
+    slope = partial_derivative(f, (x, y), 0)
+    artists.point.set_data([x], [y])
+    artists.slice_line.set_ydata([y, y])
+    artists.curve.set_data(artists.grid, f(artists.grid, y))
+    artists.marker.set_data([x], [z])
+    near = np.array([x - artists.half_width, x + artists.half_width])
+    artists.tangent.set_data(near, z + slope * (near - x))
+    return slope
+
+
+@dataclass
+class GraphArtists:
+    """One text box per node of a computation graph, and what each box says besides the numbers."""
+
+    texts: dict
+    formulas: dict
+    output: str
+
+
+def draw_graph(ax, graph, values, gradients, output="J"):
+    """A computation graph: one box per node with its value and gradient, arrows from inputs to output."""
+    inputs = [name for name in values if name not in graph]
+    depth = depths(graph, dict.fromkeys(inputs, 0.0))
+    columns = {}
+    for name, column in depth.items():
+        columns.setdefault(column, []).append(name)
+    position = {}
+    for column, names in columns.items():
+        for row, name in enumerate(names):
+            position[name] = (column, (len(names) - 1) / 2 - row)
+    texts = {}
+    for name, (x, y) in position.items():
+        texts[name] = ax.text(x, y, "", ha="center", va="center", fontsize="small",
+                              bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "C0"})
+    for name, (_function, parents, _formula) in graph.items():
+        for parent in parents:
+            ax.annotate("", xy=position[name], xytext=position[parent],
+                        arrowprops={"arrowstyle": "->", "color": "grey", "shrinkA": 28, "shrinkB": 28})
+    ax.set_xlim(-0.6, max(depth.values()) + 0.6)
+    ax.set_ylim(-len(inputs) / 2 - 0.2, len(inputs) / 2 + 0.2)
+    ax.set_axis_off()
+    ax.set_title(f"Forward: values left to right. Backward: ∂{output}/∂node right to left")
+    artists = GraphArtists(texts, {name: step[2] for name, step in graph.items()}, output)
+    update_graph(artists, values, gradients)
+    return artists
+
+
+def update_graph(artists, values, gradients):
+    """Rewrite each node's box in place: its formula, its value and d(output)/d(node)."""
+    for name, text in artists.texts.items():
+        head = f"{name} = {artists.formulas[name]}" if name in artists.formulas else name
+        text.set_text(f"{head}\n= {values[name]:.4f}\n∂{artists.output}/∂{name} = {gradients[name]:.4f}")

@@ -203,3 +203,20 @@ def test_arguments_are_copied_so_mutation_cannot_spoil_a_check():
 def test_a_table_of_the_wrong_length_is_an_authoring_error():
     with pytest.raises(ValueError, match="2 expected values for 1 points"):
         evaluate(Check([1], [1.0, 2.0]), lambda x: x)
+
+
+def test_symbolic_checks_accept_any_correct_form_and_name_mistakes():
+    import sympy
+
+    x, h = sympy.symbols("x h")
+    spec = Check([x**2, x**3 + 2 * x], lambda e: sympy.diff(e, x), symbolic=True,
+                 mistakes=(Mistake("the limit h → 0 is not taken", lambda right, e: (e.subs(x, x + h) - e) / h),))
+
+    assert evaluate(spec, lambda e: sympy.diff(e, x)).passed
+    assert evaluate(spec, lambda e: sympy.expand(sympy.diff(e, x) * (x + 1) / (x + 1))).passed
+
+    unfinished = evaluate(spec, lambda e: sympy.simplify((e.subs(x, x + h) - e) / h))
+    assert not unfinished.passed and "the limit h → 0 is not taken" in unfinished.message
+    assert "does not simplify to the right answer" in unfinished.message
+    assert "not a SymPy expression" in evaluate(spec, lambda e: "2*x").message
+    assert "the sign is flipped" in evaluate(spec, lambda e: -sympy.diff(e, x)).message
