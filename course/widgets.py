@@ -30,7 +30,9 @@ class FigureImage:
     def __init__(self, figure):
         self.figure = figure
         self.canvas = FigureCanvasAgg(figure)
-        self.widget = widgets.Image(format="png")
+        # Shown at its own pixel size: stretched to the cell's width, the PNG would look blurred.
+        width = round(figure.get_figwidth() * figure.dpi)
+        self.widget = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%"))
         self.refresh()
         # The first render placed everything; freezing that layout makes each later redraw
         # about twice as fast (benchmarks/widgets.py), and the sliders never resize the figure.
