@@ -240,8 +240,8 @@ def gradient_check(gradient, f, points, wrt=0, **options):
 def describe_point(parameters, args):
     """`a=1, b=2, c=4` when the parameter names are known, else the bare arguments."""
     shown = [_short(value) for value in args]
-    if len(parameters) == len(args):
-        return ", ".join(f"{name}={value}" for name, value in zip(parameters, shown, strict=True))
+    if len(args) <= len(parameters):  # parameters left at their defaults are simply not shown
+        return ", ".join(f"{name}={value}" for name, value in zip(parameters, shown))
     return "arguments (" + ", ".join(shown) + ")"
 
 

@@ -220,3 +220,10 @@ def test_symbolic_checks_accept_any_correct_form_and_name_mistakes():
     assert "does not simplify to the right answer" in unfinished.message
     assert "not a SymPy expression" in evaluate(spec, lambda e: "2*x").message
     assert "the sign is flipped" in evaluate(spec, lambda e: -sympy.diff(e, x)).message
+
+
+def test_points_name_the_parameters_even_when_defaults_are_left_out():
+    def derivative(f, x, h=1e-5):
+        return 0.0
+
+    assert "At f=exp, x=0.5:" in evaluate(Check([(np.exp, 0.5)], [1.0]), derivative).message
