@@ -1,0 +1,87 @@
+"""Module 4 shows, by running, every number of its syllabus section: J = 3(a + b·c) forward and backward."""
+
+import nbformat
+import pytest
+from conftest import notebook, text_of
+
+ASSIGNMENT = "04-chain-rule"
+
+
+@pytest.fixture(scope="module")
+def text(executed):
+    return text_of(executed("source", ASSIGNMENT))
+
+
+@pytest.mark.parametrize("shown", [
+    # J(a, b, c) = 3(a + b·c): the nudges the learner sees before any formula.
+    "J(5, 3, 2) = 33",
+    "nudge a by 0.001: J = 33.003, ΔJ / Δa = 3.000",
+    "nudge b by 0.001: J = 33.006, ΔJ / Δb = 6.000",
+    "nudge c by 0.001: J = 33.009, ΔJ / Δc = 9.000",
+    # The forward pass of u = b·c, v = a + u, J = 3v.
+    "a = 5, b = 3, c = 2, u = 6, v = 11, J = 33",
+])
+def test_the_forward_pass(text, shown):
+    assert shown in text
+
+
+@pytest.mark.parametrize("shown", [
+    "dJ/dv = 3",
+    "dJ/du = dJ/dv·dv/du = 3·1 = 3",
+    "dJ/da = dJ/dv·dv/da = 3·1 = 3",
+    "dJ/db = dJ/du·du/db = 3·c = 6",
+    "dJ/dc = dJ/du·du/dc = 3·b = 9",
+])
+def test_the_backward_pass_right_to_left(text, shown):
+    assert shown in text
+
+
+@pytest.mark.parametrize("shown", [
+    "v 11 → 11.001: u = 6.000, v = 11.001, J = 33.003; predicted J = 33 + 3·0.001 = 33.003",
+    "a 5 → 5.001: u = 6.000, v = 11.001, J = 33.003; predicted J = 33 + 3·0.001 = 33.003",
+    "b 3 → 3.001: u = 6.002, v = 11.002, J = 33.006; predicted J = 33 + 6·0.001 = 33.006",
+    "c 2 → 2.001: u = 6.003, v = 11.003, J = 33.009; predicted J = 33 + 9·0.001 = 33.009",
+])
+def test_each_derivative_is_checked_by_a_nudge(text, shown):
+    assert shown in text
+
+
+def test_the_backward_pass_is_shown_to_be_cheaper(text):
+    assert "k =         2, L =  2: afresh          4 multiplications, backward         3" in text
+    assert "k = 1,000,000, L = 50: afresh 50,000,000 multiplications, backward 1,000,049" in text
+
+
+@pytest.mark.parametrize("shown", [
+    "z = 1.5: x = z² = 2.25, y = x² = 5.0625",
+    "nudge z by 0.001: Δy / Δz = 13.514",
+    "nudge z by 1e-06: Δy / Δz = 13.500",
+    "dy/dz = dy/dx · dx/dz = 2x · 2z = 4.5 · 3.0 = 13.5",
+])
+def test_the_chain_rule_in_one_variable(text, shown):
+    assert shown in text
+
+
+def test_the_widget_starts_at_J_33(text):
+    assert "J at the start: 33.0000; now: <b>33.0000</b>" in text
+
+
+def test_the_notebooks_own_graph_drives_the_widget():
+    """The graph cell of the notebook, run alone, makes a widget whose prediction matches the chain rule."""
+    import ipywidgets
+
+    from course import graphs
+    from course.widgets import graph_widget
+
+    source = nbformat.read(notebook("source", ASSIGNMENT), as_version=4)
+    graph_cell = next(cell.source for cell in source.cells if cell.source.startswith("graph = {"))
+    namespace = {"graphs": graphs}
+    exec(compile(graph_cell, "graph cell", "exec"), namespace)
+    widget = graph_widget(namespace["graph"], namespace["start"])
+    readout = next(child for child in widget.children if isinstance(child, ipywidgets.HTML))
+    buttons = {button.description: button for row in widget.children if isinstance(row, ipywidgets.HBox)
+               for button in row.children if isinstance(button, ipywidgets.Button)}
+    buttons["b + 0.001"].click()
+    assert "now: <b>33.0060</b>" in readout.value
+    assert "predicted change Σ ∂J/∂x · Δx = <b>+0.006000</b>; actual change = <b>+0.006000</b>" in readout.value
+    buttons["a + 0.001"].click()
+    assert "predicted change Σ ∂J/∂x · Δx = <b>+0.009000</b>" in readout.value
