@@ -241,7 +241,7 @@ def describe_point(parameters, args):
     """`a=1, b=2, c=4` when the parameter names are known, else the bare arguments."""
     shown = [_short(value) for value in args]
     if len(args) <= len(parameters):  # parameters left at their defaults are simply not shown
-        return ", ".join(f"{name}={value}" for name, value in zip(parameters, shown))
+        return ", ".join(f"{name}={value}" for name, value in zip(parameters[: len(args)], shown, strict=True))
     return "arguments (" + ", ".join(shown) + ")"
 
 
