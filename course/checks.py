@@ -49,6 +49,8 @@ FACTOR_2_MISSING = Mistake("a factor 2 is missing (from the power rule)", lambda
 EXTRA_FACTOR_2 = Mistake("there is an extra factor 2", lambda e, *a: 2 * e)
 TRANSPOSED = Mistake("the result is transposed (Xᵀ where X belongs, or the reverse)", lambda e, *a: np.transpose(e))
 GENERIC_MISTAKES = (SIGN_FLIPPED, FACTOR_2_MISSING, EXTRA_FACTOR_2, TRANSPOSED)
+RESHAPED = Mistake("the right numbers in the wrong shape (a column where a flat vector belongs, or the reverse)",
+                   lambda e, *a: e)
 
 
 def one_over_n_missing(data_argument=0):
@@ -309,8 +311,8 @@ def equivalent(first, second):
     return sympy.simplify(sympy.sympify(first) - sympy.sympify(second)) == 0
 
 
-def plain_array(value, shape):
-    """`value` as a float array of `shape`, or a reason it is not an honest numeric answer.
+def plain_array(value, shape=None):
+    """`value` as a float array (of `shape`, if given), or a reason it is not an honest numeric answer.
 
     Only plain numbers, NumPy numbers and arrays, and lists of them are accepted: objects that claim
     to equal everything, float subclasses, NaN and infinities, and wrong shapes are all refused.
@@ -321,7 +323,7 @@ def plain_array(value, shape):
         array = np.array(value, dtype=float)
     except (TypeError, ValueError):
         return None, f"a {type(value).__name__} that is not an array of numbers"
-    if array.shape != tuple(shape):
+    if shape is not None and array.shape != tuple(shape):
         return None, f"a value of shape {array.shape}; the right shape is {tuple(shape)}"
     if not np.all(np.isfinite(array)):
         return None, "a value that is not finite (NaN or infinity)"
@@ -347,7 +349,7 @@ def _diagnose(check, args, outcome, right):
         same = equivalent
     else:
         expected = np.asarray(right.value, dtype=float)
-        returned, problem = plain_array(outcome.value, expected.shape)
+        returned, problem = plain_array(outcome.value)  # any shape: a wrong shape can be a known mistake
 
         def same(first, second):
             first, second = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
@@ -364,6 +366,9 @@ def _diagnose(check, args, outcome, right):
                 return mistake
         except Exception:  # a mistake that does not apply to this point simply does not match
             continue
+    if not check.symbolic and returned.shape != expected.shape and returned.size == expected.size:
+        if np.allclose(returned.reshape(expected.shape), expected, rtol=check.rtol, atol=check.atol):
+            return RESHAPED
     return None
 
 

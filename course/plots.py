@@ -168,10 +168,14 @@ class GraphArtists:
     output: str
 
 
-def draw_graph(ax, graph, values, gradients, output="J"):
-    """A computation graph: one box per node with its value and gradient, arrows from inputs to output."""
-    inputs = [name for name in values if name not in graph]
-    depth = depths(graph, dict.fromkeys(inputs, 0.0))
+def draw_graph(ax, graph, values, gradients, output="J", hidden=()):
+    """A computation graph: one box per node with its value and gradient, arrows from inputs to output.
+
+    `hidden` nodes (the weights of a network, say) get no box and no arrows: show them another way.
+    """
+    inputs = [name for name in values if name not in graph and name not in hidden]
+    depth = {name: column for name, column in depths(graph, dict.fromkeys([*inputs, *hidden], 0)).items()
+             if name not in hidden}
     columns = {}
     for name, column in depth.items():
         columns.setdefault(column, []).append(name)
@@ -184,11 +188,13 @@ def draw_graph(ax, graph, values, gradients, output="J"):
         texts[name] = ax.text(x, y, "", ha="center", va="center", fontsize="small",
                               bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "C0"})
     for name, (_function, parents, _formula) in graph.items():
-        for parent in parents:
-            ax.annotate("", xy=position[name], xytext=position[parent],
-                        arrowprops={"arrowstyle": "->", "color": "grey", "shrinkA": 28, "shrinkB": 28})
+        for parent in (parent for parent in parents if parent not in hidden):
+            # Anchored to the boxes themselves: from the right edge of the parent to the left edge of the child.
+            ax.annotate("", xy=(0, 0.5), xycoords=texts[name], xytext=(1, 0.5), textcoords=texts[parent],
+                        arrowprops={"arrowstyle": "->", "color": "grey", "shrinkA": 6, "shrinkB": 6})
     ax.set_xlim(-0.6, max(depth.values()) + 0.6)
-    ax.set_ylim(-len(inputs) / 2 - 0.2, len(inputs) / 2 + 0.2)
+    tallest = max(len(names) for names in columns.values())
+    ax.set_ylim(-tallest / 2 - 0.2, tallest / 2 + 0.2)
     ax.set_axis_off()
     ax.set_title(f"Forward: values left to right. Backward: ∂{output}/∂node right to left")
     artists = GraphArtists(texts, {name: step[2] for name, step in graph.items()}, output)
@@ -201,3 +207,107 @@ def update_graph(artists, values, gradients):
     for name, text in artists.texts.items():
         head = f"{name} = {artists.formulas[name]}" if name in artists.formulas else name
         text.set_text(f"{head}\n= {values[name]:.4f}\n∂{artists.output}/∂{name} = {gradients[name]:.4f}")
+
+
+@dataclass
+class FitArtists:
+    """A line ŷ = m·x + b over the data, and the residuals from each point to it."""
+
+    line: object
+    residuals: object
+    x: object
+    y: object
+
+
+def draw_fit(ax, x, y, m, b, xlabel="x", ylabel="y"):
+    """The data as points, the line ŷ = m·x + b, and each residual as a vertical segment."""
+    ax.plot(x, y, "o", color="C0", label="data (x, y)")
+    (line,) = ax.plot([], [], color="C3", label="line ŷ = m·x + b")
+    (residuals,) = ax.plot([], [], color="C1", linewidth=1, label="residuals ŷ − y")
+    label_axes(ax, "A line through the data, and how far it misses", xlabel, ylabel)
+    ax.legend(loc="upper left", fontsize="small")
+    artists = FitArtists(line, residuals, np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    move_fit(artists, m, b)
+    return artists
+
+
+def move_fit(artists, m, b):
+    """Move the line to slope m and intercept b, in place, and redraw the residuals."""
+    x, y = artists.x, artists.y
+    span = np.array([x.min(), x.max()])
+    artists.line.set_data(span, m * span + b)
+    y_hat = m * x + b
+    # One polyline for all residuals: NaN breaks it between segments, so it stays a single artist.
+    artists.residuals.set_data(np.column_stack([x, x, np.full_like(x, np.nan)]).ravel(),
+                               np.column_stack([y, y_hat, np.full_like(x, np.nan)]).ravel())
+
+
+def cost_grid(cost, m_range, b_range, samples=81):
+    """cost(m, b) on a grid: (m values, b values, costs with rows along b)."""
+    ms, bs = np.linspace(*m_range, samples), np.linspace(*b_range, samples)
+    return ms, bs, np.array([[cost(m, b) for m in ms] for b in bs])
+
+
+@dataclass
+class DescentArtists:
+    """Contours of the cost over (m, b) and the path gradient descent has taken across them."""
+
+    path: object
+    head: object
+
+
+def draw_descent(ax, cost, m_range, b_range, start):
+    """Contours of cost(m, b) with the path of gradient descent, which starts at `start`."""
+    ms, bs, costs = cost_grid(cost, m_range, b_range)
+    levels = np.quantile(costs, np.linspace(0, 1, 16) ** 2)  # denser near the minimum, where the path ends
+    ax.contour(ms, bs, costs, levels=np.unique(levels), cmap="viridis", linewidths=0.8)
+    (path,) = ax.plot([start[0]], [start[1]], ".-", color="C3", label="gradient descent")
+    (head,) = ax.plot([start[0]], [start[1]], "o", color="C3")
+    ax.set_xlim(*m_range)
+    ax.set_ylim(*b_range)
+    label_axes(ax, "The cost J(m, b), and the steps of gradient descent", "slope m", "intercept b")
+    ax.legend(loc="upper right", fontsize="small")
+    return DescentArtists(path, head)
+
+
+def move_descent(artists, path):
+    """Show the path [(m, b), ...] walked so far, in place."""
+    path = np.asarray(path, dtype=float)
+    artists.path.set_data(path[:, 0], path[:, 1])
+    artists.head.set_data(path[-1:, 0], path[-1:, 1])
+
+
+@dataclass
+class BoundaryArtists:
+    """The decision boundary w·x + b = 0 of a logistic model over 2-D data."""
+
+    boundary: object
+    x_span: object
+
+
+def draw_boundary(ax, X, y, w, b):
+    """The two classes of X as points, and the line where w·x + b = 0 (where ŷ = σ(w·x + b) = 0.5)."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    ax.plot(*X[y == 0].T, "o", color="C0", label="y = 0")
+    ax.plot(*X[y == 1].T, "^", color="C3", label="y = 1")
+    (boundary,) = ax.plot([], [], color="black", label="boundary: w·x + b = 0")
+    margin = 0.5
+    ax.set_xlim(X[:, 0].min() - margin, X[:, 0].max() + margin)
+    ax.set_ylim(X[:, 1].min() - margin, X[:, 1].max() + margin)
+    label_axes(ax, "Decision boundary: ŷ = 0.5 along the line", "feature x₁", "feature x₂")
+    ax.legend(loc="upper left", fontsize="small")
+    artists = BoundaryArtists(boundary, np.array(ax.get_xlim()))
+    move_boundary(artists, w, b)
+    return artists
+
+
+def move_boundary(artists, w, b):
+    """Move the boundary line to weights w = (w1, w2) and bias b, in place."""
+    w1, w2 = w
+    if abs(w2) > 1e-12:
+        x1 = np.linspace(*artists.x_span, 2)
+        artists.boundary.set_data(x1, -(w1 * x1 + b) / w2)
+    elif abs(w1) > 1e-12:  # a vertical boundary, x₁ = −b / w₁
+        artists.boundary.set_data([-b / w1] * 2, list(artists.boundary.axes.get_ylim()))
+    else:
+        artists.boundary.set_data([], [])  # w = 0: no boundary, every point gets ŷ = σ(b)

@@ -8,15 +8,22 @@ notebook runs headless, where nobody moves a slider.
 import io
 
 import ipywidgets as widgets
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from course.derivatives import central_difference, partial_derivative
+from course.derivatives import central_difference, numerical_gradient, partial_derivative
 from course.graphs import forward, nudge_gradients, output_of
 from course.plots import (
+    draw_boundary,
     draw_contour_slice,
+    draw_descent,
+    draw_fit,
     draw_graph,
     draw_line,
+    move_boundary,
     move_contour_slice,
+    move_descent,
+    move_fit,
     move_secant,
     new_figure,
     secant_figure,
@@ -146,6 +153,16 @@ def partial_widget(f, x=1.0, y=1.0, extent=(-3.0, 3.0), name="z"):
     return widgets.VBox([x_slider, y_slider, readout, image.widget])
 
 
+def change_readout(graph, start, now):
+    """The output at `start` and `now`, and its change: predicted by the gradients at the start, and actual."""
+    output = output_of(graph)
+    before, after = forward(graph, start)[output], forward(graph, now)[output]
+    start_gradients = nudge_gradients(graph, start)
+    predicted = sum(start_gradients[name] * (now[name] - start[name]) for name in now)
+    return (f"{output} at the start: {before:.4f}; now: <b>{after:.4f}</b><br>predicted change "
+            f"Σ ∂{output}/∂x · Δx = <b>{predicted:+.6f}</b>; actual change = <b>{after - before:+.6f}</b>")
+
+
 def graph_widget(graph, inputs, step=0.001):
     """A computation graph with a slider per input: the change of the output the gradients predict, and the actual one.
 
@@ -167,12 +184,7 @@ def graph_widget(graph, inputs, step=0.001):
         now = {name: slider.value for name, slider in sliders.items()}
         values, gradients = forward(graph, now), nudge_gradients(graph, now)
         update_graph(artists, values, gradients)
-        start_gradients = nudge_gradients(graph, start)
-        predicted = sum(start_gradients[name] * (now[name] - start[name]) for name in inputs)
-        actual = values[output] - forward(graph, start)[output]
-        readout.value = (f"{output} at the start: {forward(graph, start)[output]:.4f}; now: <b>{values[output]:.4f}</b>"
-                         f"<br>predicted change Σ ∂{output}/∂x · Δx = <b>{predicted:+.6f}</b>; "
-                         f"actual change = <b>{actual:+.6f}</b>")
+        readout.value = change_readout(graph, start, now)
         image.refresh()
 
     def nudge(name):
@@ -190,3 +202,143 @@ def graph_widget(graph, inputs, step=0.001):
     update()
     rows = [widgets.HBox([sliders[name], buttons[name]]) for name in inputs]
     return widgets.VBox([*rows, restart, readout, image.widget])
+
+
+def network_widget(graph, inputs, parameters, step=0.001):
+    """A small network as a computation graph: pick one weight, nudge it, and watch the loss.
+
+    `inputs` holds the data (x₁, x₂, y) and every parameter; `parameters` names the parameters, which are
+    listed in a table with their gradients rather than drawn as boxes.
+    """
+    output = output_of(graph)
+    start, now = dict(inputs), dict(inputs)
+    figure, ax = new_figure(9.0, 4.2)
+    artists = draw_graph(ax, graph, forward(graph, now), nudge_gradients(graph, now), output, hidden=parameters)
+    ax.set_title(f"Values and ∂{output}/∂node, measured by nudging")
+    image = FigureImage(figure)
+    chosen = widgets.Dropdown(options=list(parameters), description="parameter")
+    value = nudge_slider("its value", start[parameters[0]], start[parameters[0]] - 2, start[parameters[0]] + 2, step)
+    nudge = widgets.Button(description=f"+ {step:g}")
+    restart = widgets.Button(description="make this the start")
+    readout, table = widgets.HTML(), widgets.HTML()
+
+    def update(_change=None):
+        now[chosen.value] = value.value
+        values, gradients = forward(graph, now), nudge_gradients(graph, now)
+        update_graph(artists, values, gradients)
+        rows = "".join(f"<tr><td>{name}</td><td>{now[name]:.4f}</td><td>{gradients[name]:+.4f}</td></tr>"
+                       for name in parameters)
+        table.value = f"<table><tr><th>parameter</th><th>value</th><th>∂{output}/∂parameter</th></tr>{rows}</table>"
+        readout.value = change_readout(graph, start, now)
+        image.refresh()
+
+    def choose(_change):
+        centre = now[chosen.value]
+        value.unobserve(update, names="value")  # moving the slider to a new parameter is not a nudge
+        value.min, value.max = min(value.min, centre - 2), max(value.max, centre + 2)
+        value.value = centre
+        value.min, value.max = centre - 2, centre + 2
+        value.observe(update, names="value")
+
+    def make_start(_button):
+        start.update(now)
+        update()
+
+    chosen.observe(choose, names="value")
+    value.observe(update, names="value")
+    nudge.on_click(lambda _button: setattr(value, "value", round(value.value + step, 10)))
+    restart.on_click(make_start)
+    update()
+    return widgets.VBox([widgets.HBox([chosen, value, nudge]), restart, readout, image.widget, table])
+
+
+def fit_widget(x, y, cost, m=0.0, b=0.0, m_range=(-5.0, 5.0), b_range=(-10.0, 10.0), xlabel="x", ylabel="y"):
+    """Sliders for the slope m and intercept b of a line over data; shows the residuals and cost(m, b)."""
+    figure, ax = new_figure()
+    artists = draw_fit(ax, x, y, m, b, xlabel, ylabel)
+    image = FigureImage(figure)
+    m_slider = nudge_slider("slope m", m, *m_range, 0.01)
+    b_slider = nudge_slider("intercept b", b, *b_range, 0.01)
+    readout = widgets.HTML()
+
+    def update(_change=None):
+        move_fit(artists, m_slider.value, b_slider.value)
+        readout.value = f"cost J(m, b) = <b>{cost(m_slider.value, b_slider.value):.4f}</b>"
+        image.refresh()
+
+    update()
+    m_slider.observe(update, names="value")
+    b_slider.observe(update, names="value")
+    return widgets.VBox([m_slider, b_slider, readout, image.widget])
+
+
+def descent_widget(cost, start=(0.0, 0.0), m_range=(-5.0, 5.0), b_range=(-10.0, 10.0), eta=0.01):
+    """Gradient descent on cost(m, b), one step per click; the learning rate η is a slider.
+
+    The gradient is measured by nudging, so the widget shows how descent behaves, not how to derive it.
+    """
+    figure, ax = new_figure(6.0, 4.5)
+    artists = draw_descent(ax, cost, m_range, b_range, start)
+    image = FigureImage(figure)
+    rate = widgets.FloatLogSlider(value=eta, base=10, min=-4, max=0, step=0.05, description="learning rate η",
+                                  readout_format=".4f", style={"description_width": "initial"},
+                                  layout=widgets.Layout(width="28em"))
+    one = widgets.Button(description="1 step")
+    ten = widgets.Button(description="10 steps")
+    reset = widgets.Button(description="start again")
+    readout = widgets.HTML()
+    path = [tuple(map(float, start))]
+
+    def show(note=""):
+        m, b = path[-1]
+        readout.value = f"step {len(path) - 1}: m = {m:.4f}, b = {b:.4f}, cost J = <b>{cost(m, b):.6g}</b> {note}"
+        move_descent(artists, path)
+        image.refresh()
+
+    def walk(steps):
+        note = ""
+        for _ in range(steps):
+            point = np.array(path[-1])
+            new = point - rate.value * numerical_gradient(lambda p: cost(*p), point)
+            if not np.all(np.isfinite(new)) or not np.isfinite(cost(*new)) or np.abs(new).max() > 1e6:
+                note = "— the steps blew up: η is far too large."
+                break
+            path.append(tuple(new))
+        if not note and len(path) > 1 and cost(*path[-1]) > cost(*path[-2]):
+            note = "— the cost went <b>up</b>: η is too large, each step overshoots."
+        show(note)
+
+    def start_again(_button=None):
+        del path[1:]
+        show()
+
+    one.on_click(lambda _button: walk(1))
+    ten.on_click(lambda _button: walk(10))
+    reset.on_click(start_again)
+    rate.observe(start_again, names="value")
+    show()
+    return widgets.VBox([rate, widgets.HBox([one, ten, reset]), readout, image.widget])
+
+
+def boundary_widget(X, y, cost, w=(1.0, 1.0), b=0.0, w_range=(-5.0, 5.0), b_range=(-5.0, 5.0)):
+    """Sliders for w₁, w₂ and b of a logistic model over 2-D data: the decision boundary, cost and accuracy."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    figure, ax = new_figure()
+    artists = draw_boundary(ax, X, y, w, b)
+    image = FigureImage(figure)
+    sliders = [nudge_slider("weight w₁", w[0], *w_range, 0.01), nudge_slider("weight w₂", w[1], *w_range, 0.01),
+               nudge_slider("bias b", b, *b_range, 0.01)]
+    readout = widgets.HTML()
+
+    def update(_change=None):
+        w1, w2, bias = (slider.value for slider in sliders)
+        move_boundary(artists, (w1, w2), bias)
+        weights = np.array([w1, w2])
+        accuracy = np.mean((X @ weights + bias > 0) == (y == 1))  # ŷ > 0.5 exactly where w·x + b > 0
+        readout.value = f"cost J(w, b) = <b>{cost(weights, bias):.4f}</b>; accuracy = <b>{accuracy:.0%}</b>"
+        image.refresh()
+
+    update()
+    for slider in sliders:
+        slider.observe(update, names="value")
+    return widgets.VBox([*sliders, readout, image.widget])

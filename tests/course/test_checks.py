@@ -227,3 +227,19 @@ def test_points_name_the_parameters_even_when_defaults_are_left_out():
         return 0.0
 
     assert "At f=exp, x=0.5:" in evaluate(Check([(np.exp, 0.5)], [1.0]), derivative).message
+
+
+def test_wrong_shapes_of_the_right_numbers_are_named():
+    X = np.arange(6.0).reshape(3, 2)
+    y = np.array([1.0, 0.0, 2.0])
+
+    def gradient(X, y):
+        return X.T @ y / len(y)
+
+    column = evaluate(Check([(X, y)], gradient), lambda X, y: (X.T @ y / len(y)).reshape(-1, 1))
+    assert "shape (2, 1); the right shape is (2,)" in column.message
+    assert "wrong shape" in column.mistake.name
+
+    rectangle = np.arange(6.0).reshape(2, 3)
+    flipped = evaluate(Check([rectangle], lambda A: A * 2), lambda A: (A * 2).T)
+    assert "transposed" in flipped.mistake.name

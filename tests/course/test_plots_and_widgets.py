@@ -151,3 +151,93 @@ def test_graph_widget_predicts_the_change_of_J():
     find(widget, ipywidgets.Button, "make this the start").click()
     assert "predicted change Σ ∂J/∂x · Δx = <b>+0.000000</b>" in readout.value
     assert plt.get_fignums() == []
+
+
+def line_data():
+    import numpy as np
+
+    x = np.array([0.0, 1.0, 2.0, 3.0])
+    return x, 2 * x + 1
+
+
+def test_fit_widget_moves_line_and_residuals_and_reports_the_cost():
+    import ipywidgets
+    import numpy as np
+
+    from course.widgets import fit_widget
+
+    x, y = line_data()
+    widget = fit_widget(x, y, lambda m, b: float(np.mean((m * x + b - y) ** 2)), m=0.0, b=0.0)
+    readout = find(widget, ipywidgets.HTML)
+    assert "cost J(m, b) = <b>21.0000</b>" in readout.value  # mean of 1, 9, 25, 49
+    find(widget, ipywidgets.FloatSlider, "slope").value = 2.0
+    find(widget, ipywidgets.FloatSlider, "intercept").value = 1.0
+    assert "<b>0.0000</b>" in readout.value
+
+
+def test_draw_fit_residuals_join_each_point_to_the_line():
+    import numpy as np
+
+    from course.plots import draw_fit
+
+    x, y = line_data()
+    figure, ax = new_figure()
+    artists = draw_fit(ax, x, y, m=0.0, b=0.0)
+    xs, ys = artists.residuals.get_data()
+    np.testing.assert_array_equal(np.asarray(ys).reshape(-1, 3)[:, :2], np.column_stack([y, np.zeros(4)]))
+    np.testing.assert_array_equal(np.asarray(xs).reshape(-1, 3)[:, 0], x)
+
+
+def test_descent_widget_descends_then_warns_when_eta_is_too_large():
+    import ipywidgets
+
+    from course.widgets import descent_widget
+
+    def cost(m, b):
+        return (m - 1) ** 2 + 10 * (b + 2) ** 2
+
+    widget = descent_widget(cost, start=(3.0, 3.0), m_range=(-5, 5), b_range=(-5, 5), eta=0.01)
+    readout = find(widget, ipywidgets.HTML)
+    find(widget, ipywidgets.Button, "10 steps").click()
+    assert "step 10:" in readout.value and "went" not in readout.value
+    find(widget, ipywidgets.FloatLogSlider).value = 0.2  # 1 − 0.2·20 = −3: each step triples b's error
+    assert "step 0:" in readout.value  # a new learning rate starts again
+    find(widget, ipywidgets.Button, "1 step").click()
+    assert "the cost went <b>up</b>" in readout.value
+    find(widget, ipywidgets.FloatLogSlider).value = 1.0
+    find(widget, ipywidgets.Button, "10 steps").click()
+    assert "blew up" in readout.value
+
+
+def test_boundary_widget_reports_cost_and_accuracy():
+    import ipywidgets
+    import numpy as np
+
+    from course.widgets import boundary_widget
+
+    X = np.array([[-1.0, -1.0], [-2.0, 0.0], [1.0, 1.0], [2.0, 0.5]])
+    y = np.array([0.0, 0.0, 1.0, 1.0])
+    widget = boundary_widget(X, y, lambda w, b: float(np.sum(w) + b), w=(1.0, 1.0), b=0.0)
+    readout = find(widget, ipywidgets.HTML)
+    assert "accuracy = <b>100%</b>" in readout.value and "cost J(w, b) = <b>2.0000</b>" in readout.value
+    find(widget, ipywidgets.FloatSlider, "w₁").value = -1.0
+    find(widget, ipywidgets.FloatSlider, "w₂").value = -1.0
+    assert "accuracy = <b>0%</b>" in readout.value
+
+
+def test_network_widget_nudges_the_chosen_parameter():
+    import ipywidgets
+
+    from course.widgets import network_widget
+
+    graph = {"y_hat": (lambda x, w, b: w * x + b, ["x", "w", "b"], "w·x + b"),
+             "L": (lambda y, y_hat: (y - y_hat) ** 2, ["y", "y_hat"], "(y − ŷ)²")}
+    widget = network_widget(graph, {"x": 2.0, "y": 5.0, "w": 1.0, "b": 0.0}, ["w", "b"])
+    readout = find(widget, ipywidgets.HTML)
+    table = widget.children[-1]
+    assert "<td>w</td><td>1.0000</td><td>-12.0000</td>" in table.value  # ∂L/∂w = −2(y − ŷ)x
+    find(widget, ipywidgets.Dropdown).value = "b"
+    assert find(widget, ipywidgets.FloatSlider).value == 0.0  # the slider now holds b
+    find(widget, ipywidgets.Button, "+ 0.001").click()
+    assert "predicted change Σ ∂L/∂x · Δx = <b>-0.006000</b>" in readout.value
+    assert "<td>b</td><td>0.0010</td>" in table.value and "<td>w</td><td>1.0000</td>" in table.value
