@@ -261,11 +261,33 @@ def _compare(check, args, outcome, right):
         return Failure(args, None, right.value, f"your function raised {outcome.error.__name__}: {outcome.message}")
     if check.symbolic:
         return _compare_expressions(check, args, outcome.value, right.value)
+    if is_ragged(right.value):
+        return _compare_parts(check, args, outcome.value, right.value)
+    return _compare_numbers(check, args, outcome.value, right.value)
 
-    expected = np.asarray(right.value, dtype=float)
-    returned, problem = plain_array(outcome.value, expected.shape)
+
+def _compare_parts(check, args, value, expected):
+    """Compare a tuple such as (w, b) part by part: its parts have different shapes."""
+    if type(value) not in (tuple, list) or len(value) != len(expected):
+        what = f"a {type(value).__name__}" + (f" of {len(value)} values" if type(value) in (tuple, list) else "")
+        return Failure(args, value, expected, f"you returned {what}; the right answer is a tuple of {len(expected)}.")
+    for index, (part, right_part) in enumerate(zip(value, expected, strict=True)):
+        failure = _compare_numbers(check, args, part, right_part, f"in part {index} of the tuple ")
+        if failure is not None:
+            return failure
+    return None
+
+
+def is_ragged(value):
+    """Whether `value` is a tuple or list whose parts have different shapes, such as (w, b, history)."""
+    return isinstance(value, (tuple, list)) and len({np.shape(part) for part in value}) > 1
+
+
+def _compare_numbers(check, args, value, right_value, part=""):
+    expected = np.asarray(right_value, dtype=float)
+    returned, problem = plain_array(value, expected.shape)
     if problem:
-        return Failure(args, outcome.value, right.value, f"you returned {problem}")
+        return Failure(args, value, right_value, f"{part}you returned {problem}")
     if np.allclose(returned, expected, rtol=check.rtol, atol=check.atol):
         return None
 
@@ -274,7 +296,7 @@ def _compare(check, args, outcome, right):
     scale = max(abs(returned[component]), abs(expected[component]), np.finfo(float).tiny)
     relative = float(error[component] / scale)
     at = f" (entry {list(component)})" if expected.ndim else ""
-    told = f"you returned {_short(returned[component])}{at}"
+    told = f"{part}you returned {_short(returned[component])}{at}"
     if check.shows_expected:
         source = "a numerical derivative gives" if isinstance(check.expected, Numerical) else "the right value is"
         told += f"; {source} {_short(expected[component])} (relative error {relative:.1e})"
@@ -347,13 +369,19 @@ def _diagnose(check, args, outcome, right):
     if check.symbolic:
         expected, (returned, problem) = right.value, plain_expression(outcome.value)
         same = equivalent
+    elif is_ragged(right.value):
+        expected = right.value
+        returned, problem = outcome.value, "" if type(outcome.value) in (tuple, list) else "not a tuple"
+
+        def same(first, second):
+            return len(first) == len(second) and all(
+                _same_numbers(check, a, b) for a, b in zip(first, second, strict=True))
     else:
         expected = np.asarray(right.value, dtype=float)
         returned, problem = plain_array(outcome.value)  # any shape: a wrong shape can be a known mistake
 
         def same(first, second):
-            first, second = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
-            return first.shape == second.shape and np.allclose(first, second, rtol=check.rtol, atol=check.atol)
+            return _same_numbers(check, first, second)
 
     if problem:
         return None
@@ -366,10 +394,16 @@ def _diagnose(check, args, outcome, right):
                 return mistake
         except Exception:  # a mistake that does not apply to this point simply does not match
             continue
-    if not check.symbolic and returned.shape != expected.shape and returned.size == expected.size:
+    if isinstance(returned, np.ndarray) and returned.shape != expected.shape and returned.size == expected.size:
         if np.allclose(returned.reshape(expected.shape), expected, rtol=check.rtol, atol=check.atol):
             return RESHAPED
     return None
+
+
+def _same_numbers(check, first, second):
+    first, problem = plain_array(first)
+    second = np.asarray(second, dtype=float)
+    return not problem and first.shape == second.shape and np.allclose(first, second, rtol=check.rtol, atol=check.atol)
 
 
 def _count_points(total, all_=""):

@@ -243,3 +243,21 @@ def test_wrong_shapes_of_the_right_numbers_are_named():
     rectangle = np.arange(6.0).reshape(2, 3)
     flipped = evaluate(Check([rectangle], lambda A: A * 2), lambda A: (A * 2).T)
     assert "transposed" in flipped.mistake.name
+
+
+def test_tuples_of_different_shapes_are_compared_part_by_part():
+    def step(w, b, dw, db, eta):
+        return w - eta * dw, b - eta * db
+
+    uphill_step = Mistake("the step goes uphill", lambda e, w, b, dw, db, eta: (w + eta * dw, b + eta * db))
+    spec = Check([(np.array([1.0, 2.0]), 0.5, np.array([10.0, -10.0]), 2.0, 0.1)], step, mistakes=(uphill_step,))
+    assert evaluate(spec, step).passed
+    assert evaluate(spec, lambda *a: list(step(*a))).passed  # a list is as good as a tuple
+
+    uphill = evaluate(spec, lambda w, b, dw, db, eta: (w + eta * dw, b + eta * db))
+    assert "in part 0 of the tuple you returned 2 (entry [0])" in uphill.message
+    assert "the step goes uphill" in uphill.mistake.name
+
+    assert "a tuple of 2" in evaluate(spec, lambda *a: step(*a)[0]).message
+    assert "in part 1 of the tuple you returned a value that is not finite" in evaluate(
+        spec, lambda *a: (step(*a)[0], float("nan"))).message
