@@ -100,7 +100,9 @@ class Check:
               computing the value from the arguments (`Numerical`, `HiddenReference`, any callable);
     count, seed: how many points to draw, and from which seed, when `points` is a function;
     symbolic: answers are SymPy expressions, right when they simplify to the expected one, so any
-              correct form passes (2*x, x + x, ...).
+              correct form passes (2*x, x + x, ...);
+    stable:   the function must be numerically stable: an overflow, a division by zero or an invalid
+              operation (NaN) inside it raises FloatingPointError instead of passing with a warning.
     """
 
     points: Any
@@ -111,6 +113,7 @@ class Check:
     atol: float = 1e-9
     mistakes: tuple = ()
     symbolic: bool = False
+    stable: bool = False
 
     def draw(self, seed=None):
         """The argument tuples this check calls the function with."""
@@ -141,17 +144,19 @@ class Outcome:
     message: str = ""
 
 
-def call(function, args):
+def call(function, args, stable=False):
     """Call `function(*args)` and record what happened instead of letting an exception escape."""
+    floating_point = {"over": "raise", "divide": "raise", "invalid": "raise"} if stable else {}
     try:
-        return Outcome(value=function(*_copies(args)))
+        with np.errstate(**floating_point):
+            return Outcome(value=function(*_copies(args)))
     except Exception as error:  # the learner's code may raise anything; it becomes part of the verdict
         return Outcome(error=type(error), message=str(error))
 
 
-def call_all(function, points):
+def call_all(function, points, stable=False):
     """Call the function at every point; this is the only step that runs the learner's code."""
-    return [call(function, args) for args in points]
+    return [call(function, args, stable) for args in points]
 
 
 @dataclass
@@ -217,7 +222,8 @@ def judge(check, points, outcomes, name="function", parameters=()):
 def evaluate(check, function, seed=None):
     """Run all three steps of a check in this process."""
     points = check.draw(seed)
-    return judge(check, points, call_all(function, points), _name_of(function), _parameters_of(function))
+    outcomes = call_all(function, points, check.stable)
+    return judge(check, points, outcomes, _name_of(function), _parameters_of(function))
 
 
 def check(function, points, expected, **options):

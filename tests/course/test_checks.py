@@ -261,3 +261,17 @@ def test_tuples_of_different_shapes_are_compared_part_by_part():
     assert "a tuple of 2" in evaluate(spec, lambda *a: step(*a)[0]).message
     assert "in part 1 of the tuple you returned a value that is not finite" in evaluate(
         spec, lambda *a: (step(*a)[0], float("nan"))).message
+
+
+def test_a_stable_check_fails_functions_that_overflow():
+    def naive_sigmoid(z):
+        return 1 / (1 + np.exp(-z))
+
+    def stable_sigmoid(z):
+        return np.exp(-np.logaddexp(0, -z))
+
+    spec = Check([-1000.0, 0.0, 1000.0], [0.0, 0.5, 1.0], atol=1e-12, stable=True)
+    assert evaluate(spec, stable_sigmoid).passed
+    overflowing = evaluate(spec, naive_sigmoid)
+    assert "raised FloatingPointError: overflow" in overflowing.message
+    assert evaluate(Check([-1000.0], [0.0], atol=1e-12), naive_sigmoid).passed  # not asked to be stable
