@@ -43,11 +43,22 @@ class Mistake:
     wrong: Callable[..., Any]
 
 
+def each_part(transform):
+    """`transform` applied to a value, or to every part of a tuple such as (dw, db)."""
+    def apply(value):
+        if is_ragged(value):
+            return tuple(transform(np.asarray(part, dtype=float)) for part in value)
+        return transform(value)  # an array, or a SymPy expression in a symbolic check
+    return apply
+
+
 # Mistakes recognisable from the right value alone, so naming them gives nothing away.
-SIGN_FLIPPED = Mistake("the sign is flipped (ŷ − y where y − ŷ belongs, or the reverse)", lambda e, *a: -e)
-FACTOR_2_MISSING = Mistake("a factor 2 is missing (from the power rule)", lambda e, *a: e / 2)
-EXTRA_FACTOR_2 = Mistake("there is an extra factor 2", lambda e, *a: 2 * e)
-TRANSPOSED = Mistake("the result is transposed (Xᵀ where X belongs, or the reverse)", lambda e, *a: np.transpose(e))
+SIGN_FLIPPED = Mistake("the sign is flipped (ŷ − y where y − ŷ belongs, or the reverse)",
+                       lambda e, *a: each_part(lambda p: -p)(e))
+FACTOR_2_MISSING = Mistake("a factor 2 is missing (from the power rule)", lambda e, *a: each_part(lambda p: p / 2)(e))
+EXTRA_FACTOR_2 = Mistake("there is an extra factor 2", lambda e, *a: each_part(lambda p: 2 * p)(e))
+TRANSPOSED = Mistake("the result is transposed (Xᵀ where X belongs, or the reverse)",
+                     lambda e, *a: each_part(np.transpose)(e))
 GENERIC_MISTAKES = (SIGN_FLIPPED, FACTOR_2_MISSING, EXTRA_FACTOR_2, TRANSPOSED)
 RESHAPED = Mistake("the right numbers in the wrong shape (a column where a flat vector belongs, or the reverse)",
                    lambda e, *a: e)
@@ -57,7 +68,7 @@ def one_over_n_missing(data_argument=0):
     """The mean's 1/n left out: the value is n times too large, n = len(args[data_argument])."""
     return Mistake(
         "the 1/n of the mean is missing (a sum where the mean belongs)",
-        lambda e, *args: np.multiply(e, len(args[data_argument])),
+        lambda e, *args: each_part(lambda part: part * len(args[data_argument]))(e),
     )
 
 
@@ -102,7 +113,9 @@ class Check:
     symbolic: answers are SymPy expressions, right when they simplify to the expected one, so any
               correct form passes (2*x, x + x, ...);
     stable:   the function must be numerically stable: an overflow, a division by zero or an invalid
-              operation (NaN) inside it raises FloatingPointError instead of passing with a warning.
+              operation (NaN) inside it raises FloatingPointError instead of passing with a warning;
+    measure:  a function of the result, compared instead of the result itself, for a property such as
+              "how many times the loss fell" (it runs where the check is judged, never in the learner's code).
     """
 
     points: Any
@@ -114,6 +127,7 @@ class Check:
     mistakes: tuple = ()
     symbolic: bool = False
     stable: bool = False
+    measure: Any = None
 
     def draw(self, seed=None):
         """The argument tuples this check calls the function with."""
@@ -211,12 +225,23 @@ class CheckResult:
 def judge(check, points, outcomes, name="function", parameters=()):
     """Compare what a function did with what it should do, and name any known mistake."""
     failures = []
+    if check.measure is not None:
+        outcomes = [_measured(check.measure, outcome) for outcome in outcomes]
     for args, outcome, right in zip(points, outcomes, check.expected_outcomes(points), strict=True):
         failure = _compare(check, args, outcome, right)
         if failure is not None:
             failure.mistake = _diagnose(check, args, outcome, right)
             failures.append(failure)
     return CheckResult(name, list(parameters), len(points), failures, check.shows_expected)
+
+
+def _measured(measure, outcome):
+    if outcome.error is not None:
+        return outcome
+    try:
+        return Outcome(value=measure(outcome.value))
+    except Exception as error:  # a result too malformed to measure is a wrong result
+        return Outcome(error=type(error), message=f"your result could not be used: {error}")
 
 
 def evaluate(check, function, seed=None):

@@ -276,3 +276,31 @@ def test_a_stable_check_fails_functions_that_overflow():
     assert "raised FloatingPointError: overflow" in overflowing.message
     with np.errstate(over="ignore"):  # not asked to be stable: the overflow is only a warning
         assert evaluate(Check([-1000.0], [0.0], atol=1e-12), naive_sigmoid).passed
+
+
+def test_generic_mistakes_apply_to_each_part_of_a_tuple():
+    X = np.array([[1.0, 2.0], [3.0, 5.0], [0.5, -1.0]])
+    y = np.array([1.0, 0.0, 2.0])
+
+    def gradients(X, y, w, b):
+        error = X @ w + b - y
+        return 2 * X.T @ error / len(y), 2 * np.mean(error)
+
+    spec = Check([(X, y, np.array([0.5, -0.5]), 0.25)], gradients, mistakes=(one_over_n_missing(1),))
+    flipped = evaluate(spec, lambda *a: tuple(-part for part in gradients(*a)))
+    assert "the sign is flipped" in flipped.mistake.name
+    halved = evaluate(spec, lambda *a: tuple(part / 2 for part in gradients(*a)))
+    assert "factor 2 is missing" in halved.mistake.name
+    summed = evaluate(spec, lambda *a: tuple(part * 3 for part in gradients(*a)))
+    assert "1/n" in summed.mistake.name
+
+
+def test_a_measure_compares_a_property_of_the_result():
+    def falls(result):
+        return float(np.sum(np.diff(result[1]) < 0))
+
+    spec = Check([(5,)], [4.0], measure=falls)
+    assert evaluate(spec, lambda steps: (0.0, np.linspace(10, 1, steps))).passed
+    rising = evaluate(spec, lambda steps: (0.0, np.linspace(1, 10, steps)))
+    assert "you returned 0" in rising.message
+    assert "could not be used" in evaluate(spec, lambda steps: 3.0).message
