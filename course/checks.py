@@ -294,7 +294,8 @@ def _compare(check, args, outcome, right):
         return _compare_expressions(check, args, outcome.value, right.value)
     if is_ragged(right.value):
         return _compare_parts(check, args, outcome.value, right.value)
-    return _compare_numbers(check, args, outcome.value, right.value)
+    measured = f"measured by {_name_of(check.measure)}, " if check.measure is not None else ""
+    return _compare_numbers(check, args, outcome.value, right.value, measured)
 
 
 def _compare_parts(check, args, value, expected):

@@ -302,5 +302,5 @@ def test_a_measure_compares_a_property_of_the_result():
     spec = Check([(5,)], [4.0], measure=falls)
     assert evaluate(spec, lambda steps: (0.0, np.linspace(10, 1, steps))).passed
     rising = evaluate(spec, lambda steps: (0.0, np.linspace(1, 10, steps)))
-    assert "you returned 0" in rising.message
+    assert "measured by falls, you returned 0" in rising.message
     assert "could not be used" in evaluate(spec, lambda steps: 3.0).message
