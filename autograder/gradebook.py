@@ -1,0 +1,137 @@
+"""The gradebook's one writer: locked, backed up before a run changes it, one transaction per submission.
+
+It stays an ordinary nbgrader gradebook (formgrader and `nbgrader export` keep working). A re-grade
+changes only automatic scores: manual scores and comments are kept. Each submission's grades are
+written in a single commit, so a run killed halfway leaves every submission as it was or fully
+re-graded; a lock file keeps two runs from writing at once.
+"""
+
+import datetime
+import fcntl
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from nbgrader import api
+
+from autograder.course_dir import CourseError, tool_environment
+
+
+def default_url(root):
+    return f"sqlite:///{Path(root).resolve() / 'gradebook.db'}"
+
+
+def sqlite_path(url):
+    """The file of an sqlite URL, or None for another database."""
+    prefix = "sqlite:///"
+    return Path(url[len(prefix):]) if url.startswith(prefix) else None
+
+
+class GradebookWriter:
+    """Use as a context manager: takes the lock, then writes what `record` is given."""
+
+    def __init__(self, root, url, lock_wait=600.0):
+        self.root, self.url, self.lock_wait = Path(root), url, lock_wait
+        self.backup_path, self._lock, self._backed_up = None, None, False
+
+    def __enter__(self):
+        lock_path = self.root / ".nudge-grade.lock"
+        self._lock = open(lock_path, "a+")  # noqa: SIM115 (held for the whole run)
+        deadline = time.monotonic() + self.lock_wait
+        while True:
+            try:
+                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError as busy:
+                if time.monotonic() > deadline:
+                    self._lock.close()
+                    message = f"another grading run holds {lock_path}: wait for it to end, then try again"
+                    raise CourseError(message) from busy
+                time.sleep(0.5)
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self._lock, fcntl.LOCK_UN)
+        self._lock.close()
+
+    def ensure_assignment(self, assignment):
+        """Give the gradebook the assignment's notebooks and cells, as `nbgrader generate_assignment` does."""
+        with api.Gradebook(self.url) as gradebook:
+            try:
+                if gradebook.find_assignment(assignment).notebooks:
+                    return
+            except api.MissingEntry:
+                pass
+        self._backup()
+        with tempfile.TemporaryDirectory() as scratch:
+            # nbgrader also writes a release copy: made in a scratch course, so release/ stays untouched.
+            shutil.copytree(self.root / "source" / assignment, Path(scratch) / "source" / assignment)
+            shutil.copy(self.root / "nbgrader_config.py", scratch)
+            done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force",
+                                   f"--db={self.url}", "--log-level=ERROR"], cwd=scratch, env=tool_environment(),
+                                  capture_output=True, text=True)
+            if done.returncode != 0:
+                raise CourseError(f"nbgrader could not add {assignment} to the gradebook:\n{done.stderr.strip()}")
+
+    def record(self, result, collected_at):
+        """Write one submission's automatic scores in a single commit, keeping manual grades and comments."""
+        self._backup()
+        with api.Gradebook(self.url) as gradebook:
+            session = gradebook.db
+            try:
+                student = session.query(api.Student).filter(api.Student.id == result.student).one_or_none()
+                if student is None:
+                    student = api.Student(id=result.student)
+                    session.add(student)
+                submission = _find_submission(session, result.assignment, result.student)
+                if submission is None:
+                    submission = _new_submission(session, result.assignment, student, collected_at)
+                grades = {grade.name: grade for notebook in submission.notebooks for grade in notebook.grades}
+                for part in result.parts:
+                    grade = grades.get(part.grade_id)
+                    if grade is None:
+                        raise CourseError(f"the gradebook's {result.assignment} has no grade cell {part.grade_id}: "
+                                          f"run `nudge release {result.assignment}` to update it")
+                    grade.auto_score = part.score
+                    grade.needs_manual_grade = False
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def _backup(self):
+        """Copy the gradebook aside once per run, before its first change."""
+        database = sqlite_path(self.url)
+        if self._backed_up or database is None or not database.exists():
+            self._backed_up = True
+            return
+        folder = database.parent / "gradebook-backups"
+        folder.mkdir(exist_ok=True)
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        self.backup_path = folder / f"gradebook-{stamp}.db"
+        with sqlite3.connect(database) as source, sqlite3.connect(self.backup_path) as copy:
+            source.backup(copy)  # consistent even if someone reads the gradebook meanwhile
+        self._backed_up = True
+
+
+def _find_submission(session, assignment, student):
+    return (session.query(api.SubmittedAssignment).join(api.Assignment).join(api.Student)
+            .filter(api.Assignment.name == assignment, api.Student.id == student).one_or_none())
+
+
+def _new_submission(session, assignment, student, collected_at):
+    """The submission with a grade row per grade cell, as nbgrader's add_submission makes it, uncommitted."""
+    assignment = session.query(api.Assignment).filter(api.Assignment.name == assignment).one()
+    submission = api.SubmittedAssignment(assignment=assignment, student=student, timestamp=collected_at)
+    for notebook in assignment.notebooks:
+        submitted = api.SubmittedNotebook(notebook=notebook, assignment=submission)
+        for grade_cell in notebook.grade_cells:
+            api.Grade(cell_id=grade_cell.id, notebook=submitted)
+        for solution_cell in notebook.solution_cells:
+            api.Comment(cell_id=solution_cell.id, notebook=submitted)
+    session.add(submission)
+    return submission
