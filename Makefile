@@ -6,12 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: start test release bench clean
+.PHONY: start test release bench clean sandbox
 
 start: $(INSTALLED)
 	$(BIN)/nudge start $(ARGS)
 
-test: $(INSTALLED)
+test: $(INSTALLED) sandbox
 	$(BIN)/ruff check course autograder tests benchmarks source
 	$(BIN)/python -m pytest $(ARGS)
 
@@ -29,6 +29,11 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --editable ".[dev]"
 	touch $@
+
+# `nudge grade` isolates each submission with bubblewrap (Debian package); root installs it if missing.
+sandbox:
+	@command -v bwrap >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq bubblewrap; } \
+	  || { echo "nudge grade needs bubblewrap: sudo apt-get install bubblewrap" >&2; exit 1; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -5,7 +5,7 @@ import os
 import sys
 from pathlib import Path
 
-from autograder.course_dir import CourseError, check_course_root, find_course_root
+from autograder.course_dir import CourseError, check_course_root, find_course_root, tool_environment
 
 DEFAULT_WORKSPACE = "work"
 
@@ -16,6 +16,7 @@ def main(argv=None):
     if extra and options.command != "start":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     options.lab_arguments = extra  # `nudge start --no-browser --port 8899` passes these to JupyterLab
+    os.environ["PATH"] = tool_environment()["PATH"]  # nbgrader's gradebook runs `alembic` by name
     try:
         root = check_course_root(options.course) if options.course else find_course_root()
         return options.run(root, options) or 0
@@ -43,7 +44,28 @@ def build_parser():
     release.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="assignment ids (default: all)")
     release.add_argument("--no-db", action="store_true", help="do not record the assignments in gradebook.db")
     release.set_defaults(run=run_release)
+
+    grade = commands.add_parser("grade", help="grade submitted/ in parallel, isolated, into the gradebook",
+                                description="Grade every submission in submitted/<student>/<assignment>/: each "
+                                            "runs isolated, is judged outside the learner's process, and its "
+                                            "grades go into the gradebook; graded notebooks go to autograded/.")
+    grade.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="assignment ids (default: all)")
+    grade.add_argument("--student", action="append", default=[], metavar="ID", help="only this student (repeatable)")
+    grade.add_argument("--workers", type=positive_int, default=None, metavar="N",
+                       help="submissions graded at once (default: the number of cores)")
+    grade.add_argument("--db", metavar="URL", help="the gradebook, any SQLAlchemy URL (default: gradebook.db)")
+    grade.set_defaults(run=run_grade)
     return parser
+
+
+def positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
 
 
 def run_start(root, options):
@@ -65,6 +87,26 @@ def run_start(root, options):
     # From inside the workspace, nbgrader's server extensions see the learner's folder, not the course's.
     os.chdir(workspace)
     os.execv(jupyter, [str(jupyter), "lab", *lab_arguments])
+
+
+def run_grade(root, options):
+    import time
+
+    from autograder.batch import find_submissions, grade_all, summary
+    from autograder.gradebook import default_url
+    from autograder.sandbox import SandboxUnavailable
+
+    submissions = find_submissions(root, options.assignments, options.student)
+    if not submissions:
+        raise CourseError(f"nothing to grade: no submissions in {root}/submitted/<student>/<assignment>/ "
+                          "for the assignments and students asked for")
+    started = time.monotonic()
+    try:
+        results, backup = grade_all(root, submissions, options.db or default_url(root), options.workers)
+    except SandboxUnavailable as error:
+        raise CourseError(str(error)) from error
+    print(summary(results, time.monotonic() - started, backup))
+    return 0
 
 
 def run_release(root, options):

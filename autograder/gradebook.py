@@ -126,12 +126,13 @@ def _find_submission(session, assignment, student):
 def _new_submission(session, assignment, student, collected_at):
     """The submission with a grade row per grade cell, as nbgrader's add_submission makes it, uncommitted."""
     assignment = session.query(api.Assignment).filter(api.Assignment.name == assignment).one()
-    submission = api.SubmittedAssignment(assignment=assignment, student=student, timestamp=collected_at)
-    for notebook in assignment.notebooks:
-        submitted = api.SubmittedNotebook(notebook=notebook, assignment=submission)
-        for grade_cell in notebook.grade_cells:
-            api.Grade(cell_id=grade_cell.id, notebook=submitted)
-        for solution_cell in notebook.solution_cells:
-            api.Comment(cell_id=solution_cell.id, notebook=submitted)
-    session.add(submission)
+    with session.no_autoflush:  # SQLAlchemy 2 does not cascade through backrefs: every row is added by hand
+        submission = api.SubmittedAssignment(assignment=assignment, student=student, timestamp=collected_at)
+        session.add(submission)
+        for notebook in assignment.notebooks:
+            submitted = api.SubmittedNotebook(notebook=notebook, assignment=submission)
+            session.add(submitted)
+            session.add_all(api.Grade(cell=cell, notebook=submitted) for cell in notebook.grade_cells)
+            session.add_all(api.Comment(cell=cell, notebook=submitted) for cell in notebook.solution_cells)
+    session.flush()  # still one transaction: nothing is committed until every score is set
     return submission

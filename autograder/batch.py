@@ -1,0 +1,144 @@
+"""Grading a class: every submission in parallel, one writer for the gradebook, a summary at the end.
+
+Workers only compute (`grade_submission` is a plain function); this process alone writes the
+gradebook, the graded notebooks and each submission's result file. One bad submission, or even a
+failure of the grader on it, costs only that submission: the batch goes on and reports it.
+"""
+
+import concurrent.futures
+import dataclasses
+import datetime
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from autograder import sandbox
+from autograder.course_dir import CourseError, assignments
+from autograder.grade import SubmissionResult, grade_submission, write_graded_notebook
+from autograder.gradebook import GradebookWriter
+from autograder.plan import plan_for
+
+RESULT_FILE = "nudge-result.json"  # beside each graded notebook: what feedback and reports read
+
+
+def find_submissions(root, wanted_assignments=(), wanted_students=()):
+    """[(assignment, student)] under submitted/, for the wanted assignments and students."""
+    ids = assignments(root, wanted_assignments)
+    folder = Path(root) / "submitted"
+    students = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    unknown = [student for student in wanted_students if student not in students]
+    if unknown:
+        raise CourseError(f"no submissions from {', '.join(unknown)} in {folder}")
+    chosen = list(wanted_students) or students
+    return [(assignment, student) for assignment in ids for student in chosen
+            if (folder / student / assignment).is_dir()]
+
+
+def grade_all(root, submissions, url, workers=None, limits=sandbox.DEFAULT_LIMITS, progress=sys.stderr):
+    """Grade `submissions` and record them; returns the results, in the order given."""
+    root = Path(root)
+    sandbox.check_available()
+    for assignment in sorted({assignment for assignment, _ in submissions}):
+        try:
+            plan_for(root, assignment)  # a broken source notebook stops the run before anything changes
+        except CourseError:
+            raise
+        except Exception as error:
+            raise CourseError(f"the grade cells of source/{assignment} cannot be read: {error}") from error
+    results = {}
+    bar = ProgressBar(len(submissions), progress)
+    with GradebookWriter(root, url) as writer:
+        for assignment in sorted({assignment for assignment, _ in submissions}):
+            writer.ensure_assignment(assignment)
+        with concurrent.futures.ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
+            futures = {pool.submit(grade_submission, root, assignment, student, limits): (assignment, student)
+                       for assignment, student in submissions}
+            for future in concurrent.futures.as_completed(futures):
+                assignment, student = futures[future]
+                try:
+                    result = future.result()
+                except Exception as error:  # the grader's own failure on one submission must not stop the rest
+                    result = SubmissionResult(student, assignment, failure=f"the grader failed on it: {error!r}")
+                else:
+                    record(root, writer, result)
+                results[assignment, student] = result
+                bar.advance()
+    bar.close()
+    return [results[key] for key in submissions], writer.backup_path
+
+
+def record(root, writer, result):
+    """Graded notebook and result file first, then the gradebook in one commit."""
+    write_graded_notebook(root, result)
+    folder = root / "autograded" / result.student / result.assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    data = dataclasses.asdict(result)
+    data.pop("notebook")
+    temporary = folder / (RESULT_FILE + ".partial")
+    temporary.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    temporary.replace(folder / RESULT_FILE)
+    writer.record(result, collected_at=datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None))
+
+
+def load_results(root, wanted_assignments=(), wanted_students=()):
+    """The result files of graded submissions, as dicts."""
+    found = []
+    for path in sorted((Path(root) / "autograded").glob(f"*/*/{RESULT_FILE}")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if (not wanted_assignments or data["assignment"] in wanted_assignments) and (
+                not wanted_students or data["student"] in wanted_students):
+            found.append(data)
+    return found
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal; a line per tenth of the way elsewhere (CI logs stay short)."""
+
+    def __init__(self, total, stream):
+        self.total, self.done, self.stream, self.started = total, 0, stream, time.monotonic()
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+        self.step = max(1, total // 10)
+
+    def advance(self):
+        self.done += 1
+        elapsed = time.monotonic() - self.started
+        filled = int(30 * self.done / max(self.total, 1))
+        line = f"grading [{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} ({elapsed:.0f} s)"
+        if self.tty:
+            self.stream.write("\r" + line)
+        elif self.done % self.step == 0 or self.done == self.total:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def close(self):
+        if self.tty:
+            self.stream.write("\n")
+
+
+def summary(results, seconds, backup):
+    """The table printed at the end of `nudge grade`."""
+    lines = [f"Graded {len(results)} submissions in {seconds:.1f} s."]
+    if backup:
+        lines.append(f"The gradebook was backed up first to {backup}.")
+    by_assignment = {}
+    for result in results:
+        by_assignment.setdefault(result.assignment, []).append(result)
+    lines.append("")
+    lines.append(f"{'assignment':<26}{'students':>9}{'mean':>8}{'max':>6}{'full marks':>12}{'failed':>8}")
+    for assignment, group in sorted(by_assignment.items()):
+        graded = [r for r in group if not r.failure]
+        mean = sum(r.score for r in graded) / len(graded) if graded else 0.0
+        maximum = max((r.max_score for r in group), default=0)
+        full = sum(1 for r in graded if r.max_score and r.score == r.max_score)
+        lines.append(f"{assignment:<26}{len(group):>9}{mean:>8.1f}{maximum:>6g}{full:>12}{len(group) - len(graded):>8}")
+    failures = [r for r in results if r.failure]
+    if failures:
+        lines += ["", "Submissions that could not be graded:"]
+        lines += [f"  {r.student} / {r.assignment}: {r.failure}" for r in failures]
+    notes = [(r, note) for r in results for note in r.notes]
+    if notes:
+        lines += ["", "Notes:"]
+        lines += [f"  {r.student} / {r.assignment}: {note}" for r, note in notes]
+    return "\n".join(lines)
