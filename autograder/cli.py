@@ -55,6 +55,29 @@ def build_parser():
                        help="submissions graded at once (default: the number of cores)")
     grade.add_argument("--db", metavar="URL", help="the gradebook, any SQLAlchemy URL (default: gradebook.db)")
     grade.set_defaults(run=run_grade)
+
+    feedback = commands.add_parser("feedback", help="an HTML feedback page per student and assignment",
+                                   description="Write feedback/<student>/<assignment>/<assignment>.html from the "
+                                               "gradebook and the last grading: per part, the points, what was "
+                                               "checked and the mistake found; never hidden code or values.")
+    feedback.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="assignment ids (default: all)")
+    feedback.add_argument("--student", action="append", default=[], metavar="ID", help="only this student")
+    feedback.add_argument("--db", metavar="URL", help="the gradebook (default: gradebook.db)")
+    feedback.set_defaults(run=run_feedback)
+
+    export = commands.add_parser("export", help="a CSV of grades: one row per student and assignment",
+                                 description="Write a CSV with one row per student and assignment: total, "
+                                             "maximum and the score of every part (manual grades included).")
+    export.add_argument("--out", default="grades.csv", metavar="FILE", help="where to write (default: grades.csv)")
+    export.add_argument("--db", metavar="URL", help="the gradebook (default: gradebook.db)")
+    export.set_defaults(run=run_export)
+
+    report = commands.add_parser("report", help="an HTML class report with plots",
+                                 description="Write an HTML class report: score distribution per assignment, "
+                                             "pass rate per part, the most frequent mistakes, failed submissions.")
+    report.add_argument("--out", default="report.html", metavar="FILE", help="where to write (default: report.html)")
+    report.add_argument("--db", metavar="URL", help="the gradebook (default: gradebook.db)")
+    report.set_defaults(run=run_report)
     return parser
 
 
@@ -94,7 +117,7 @@ def run_grade(root, options):
 
     from autograder.batch import find_submissions, grade_all, summary
     from autograder.gradebook import default_url
-    from autograder.sandbox import SandboxUnavailable
+    from autograder.sandbox import SandboxUnavailable, limits_for
 
     submissions = find_submissions(root, options.assignments, options.student)
     if not submissions:
@@ -102,10 +125,45 @@ def run_grade(root, options):
                           "for the assignments and students asked for")
     started = time.monotonic()
     try:
-        results, backup = grade_all(root, submissions, options.db or default_url(root), options.workers)
+        limits = limits_for(root)
+        results, backup = grade_all(root, submissions, options.db or default_url(root), options.workers, limits)
     except SandboxUnavailable as error:
         raise CourseError(str(error)) from error
     print(summary(results, time.monotonic() - started, backup))
+    return 0
+
+
+def gradebook_url(root, options):
+    from autograder.gradebook import default_url, sqlite_path
+
+    url = options.db or default_url(root)
+    database = sqlite_path(url)
+    if database is not None and not database.exists():
+        raise CourseError(f"there is no gradebook at {database} yet: run `nudge grade` first")
+    return url
+
+
+def run_feedback(root, options):
+    from autograder.reports import write_feedback
+
+    written = write_feedback(root, gradebook_url(root, options), options.assignments, options.student)
+    if not written:
+        raise CourseError("no graded submissions to give feedback on: run `nudge grade` first")
+    print(f"Wrote {len(written)} feedback pages under {root / 'feedback'}.")
+    return 0
+
+
+def run_export(root, options):
+    from autograder.reports import write_export
+
+    print(f"Wrote {write_export(root, gradebook_url(root, options), options.out)}.")
+    return 0
+
+
+def run_report(root, options):
+    from autograder.reports import write_report
+
+    print(f"Wrote {write_report(root, gradebook_url(root, options), options.out)}.")
     return 0
 
 

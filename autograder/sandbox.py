@@ -43,6 +43,18 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+def limits_for(root):
+    """The course's limits: nbgrader_config.py's Execute.timeout per cell, ten of those per notebook."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    try:
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+        seconds = float(config.Execute.timeout) if "timeout" in config.Execute else DEFAULT_LIMITS.cell_seconds
+    except Exception as error:
+        raise SandboxUnavailable(f"{root}/nbgrader_config.py cannot be read: {error}") from error
+    return Limits(cell_seconds=seconds, notebook_seconds=10 * seconds)
+
+
 class SandboxUnavailable(Exception):
     """The machine cannot isolate a submission; the message says how to make it able to."""
 

@@ -164,7 +164,7 @@ def call(function, args, stable=False):
     try:
         with np.errstate(**floating_point):
             return Outcome(value=function(*_copies(args)))
-    except Exception as error:  # the learner's code may raise anything; it becomes part of the verdict
+    except BaseException as error:  # anything, sys.exit() included, becomes part of the verdict
         return Outcome(error=type(error), message=str(error))
 
 
