@@ -24,7 +24,7 @@ from autograder.outcomes import decode_outcome
 from autograder.plan import plan_for
 from course.checks import judge
 
-OUTPUT_LIMIT = 20_000  # characters of a cell's output kept in the graded notebook
+OUTPUT_LIMIT = 25_000  # characters of a cell's output kept: the runner keeps 20,000 and notes what it cut
 
 
 @dataclass

@@ -130,7 +130,7 @@ def write_report(root, url, out):
     mistakes = collections.Counter((r["assignment"], p["grade_id"], p["mistake"])
                                    for r in results for p in r["parts"] if p.get("mistake"))
     mistake_rows = "".join(f"<tr><td>{a}</td><td>{g}</td><td>{html.escape(m)}</td><td>{n}</td></tr>"
-                           for (a, g, m), n in mistakes.most_common(30))
+                           for (a, g, m), n in mistakes.most_common())
     failures = [(r["student"], r["assignment"], r["failure"]) for r in results if r.get("failure")]
     failures += [(r["student"], r["assignment"], note) for r in results for note in r.get("notes", [])]
     failure_rows = "".join(f"<tr><td>{html.escape(s)}</td><td>{a}</td><td>{html.escape(why)}</td></tr>"

@@ -62,6 +62,7 @@ def run_cells(cells, skipped, namespace):
         if index in skipped:
             continue
         report(event="cell", index=index, state="start")
+        sys.stdin = io.StringIO("")  # input() meets the end of input at once, even after exit() closed stdin
         output = CappedText()
         error = None
         with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
@@ -77,6 +78,7 @@ def run_calls(calls, skipped, namespace, call):
         if index in skipped:
             continue
         report(event="call", index=index, state="start")
+        sys.stdin = io.StringIO("")
         function = namespace.get(job["function"])
         if not callable(function):
             missing = {"error": ["NameError"], "message": f"{job['function']} is not defined: did its cell run?"}

@@ -304,3 +304,15 @@ def test_a_measure_compares_a_property_of_the_result():
     rising = evaluate(spec, lambda steps: (0.0, np.linspace(1, 10, steps)))
     assert "measured by falls, you returned 0" in rising.message
     assert "could not be used" in evaluate(spec, lambda steps: 3.0).message
+
+
+def test_a_mistake_is_named_when_it_explains_most_failures():
+    def upside_down(x1, y1, x2, y2):
+        return (x2 - x1) / (y2 - y1)
+
+    run_over_rise = Mistake("run over rise", lambda e, x1, y1, x2, y2: (x2 - x1) / (y2 - y1))
+    spec = Check([(0, 0, 1, 2), (0, 0, 2, 3), (0, 1, 1, 1), (1, 0, 4, 5)], lambda x1, y1, x2, y2: (y2 - y1) / (x2 - x1),
+                 mistakes=(run_over_rise,))
+    result = evaluate(spec, upside_down)  # at (0, 1, 1, 1) it divides by zero: the other failures still name it
+    assert len(result.failures) == 4 and result.mistake is run_over_rise
+    assert evaluate(spec, lambda *p: 7.0).mistake is None

@@ -1,0 +1,268 @@
+"""`nudge grade` on a corpus built from the real release notebooks.
+
+Every module's solution and blank release, every case of tests/cases (the same marks stock nbgrader
+gives them), and every attack of tests/attacks.py, graded in one run; then re-grading, manual
+grades, a killed run, two runs at once, and what feedback, export and report hand back.
+"""
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from attacks import ASSIGNMENT, attacks
+from conftest import ASSIGNMENTS, ROOT
+from nbgrader.api import Gradebook
+from submissions import load_cases, solution_sources, submission, write_submission
+
+CASES = load_cases()
+CELL_TIMEOUT = 8  # seconds: short, so that the endless loop costs little test time
+
+
+def make_course(folder):
+    course = folder / "course"
+    course.mkdir()
+    for name in ("source", "release"):
+        shutil.copytree(ROOT / name, course / name)
+    config = (ROOT / "nbgrader_config.py").read_text()
+    (course / "nbgrader_config.py").write_text(config.replace("c.Execute.timeout = 60",
+                                                              f"c.Execute.timeout = {CELL_TIMEOUT}"))
+    return course
+
+
+def nudge(course, *arguments, **options):
+    return subprocess.run([sys.executable, "-m", "autograder", "--course", str(course), *arguments],
+                          capture_output=True, text=True, **options)
+
+
+def submit_files(course, student, assignment, files):
+    folder = course / "submitted" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    course = make_course(tmp_path_factory.mktemp("grading"))
+    for assignment in ASSIGNMENTS:
+        write_submission(course, "solver", assignment, submission(assignment, solution_sources(assignment)))
+        write_submission(course, "blank", assignment, submission(assignment))
+    for assignment, student, case in CASES:
+        write_submission(course, student, assignment, case.notebook(assignment))
+    attack_table = attacks(course)
+    for student, (files, _, _) in attack_table.items():
+        submit_files(course, student, ASSIGNMENT, files)
+    fingerprint = {name: hashlib.sha256((course / name).read_bytes()).hexdigest() for name in ("nbgrader_config.py",)}
+    started = time.monotonic()
+    run = nudge(course, "grade", "--workers", "2")
+    return {"course": course, "run": run, "attacks": attack_table, "fingerprint": fingerprint,
+            "seconds": time.monotonic() - started}
+
+
+def result(course, student, assignment):
+    path = course / "autograded" / student / assignment / "nudge-result.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def gradebook_parts(course, student, assignment):
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        found = gradebook.find_submission(assignment, student)
+        return {grade.name: grade.score for notebook in found.notebooks for grade in notebook.grades}
+
+
+def test_the_run_completes_and_summarises(graded):
+    run = graded["run"]
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "Graded " in run.stdout and "Submissions that could not be graded:" in run.stdout
+    assert "a19-bad-json / 01-slope: the notebook is not valid JSON" in run.stdout
+    assert "grading [" in run.stderr  # the progress bar
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solution_full_marks_and_blank_zero(graded, assignment):
+    course = graded["course"]
+    solver, blank = result(course, "solver", assignment), result(course, "blank", assignment)
+    assert solver["parts"] and all(p["score"] == p["points"] for p in solver["parts"]), solver["parts"]
+    assert all(p["score"] == 0 for p in blank["parts"])
+    assert "not implemented yet" in blank["parts"][0]["message"]
+
+
+@pytest.mark.parametrize(("assignment", "student", "case"), CASES, ids=[f"{a}-{s}" for a, s, _ in CASES])
+def test_cases_get_the_same_marks_as_stock_nbgrader(graded, assignment, student, case):
+    course = graded["course"]
+    assert gradebook_parts(course, student, assignment) == case.scores
+    messages = {p["grade_id"]: p["message"] for p in result(course, student, assignment)["parts"]}
+    for grade_id, texts in case.messages.items():
+        for text in texts:
+            assert text in messages[grade_id], f"{grade_id}: {messages[grade_id]!r}"
+
+
+def attack_ids():
+    from pathlib import Path
+
+    return sorted(attacks(Path("/nonexistent")))
+
+
+@pytest.mark.parametrize("student", attack_ids())
+def test_each_attack_gets_its_right_outcome(graded, student):
+    course = graded["course"]
+    _, expected, texts = graded["attacks"][student]
+    found = result(course, student, ASSIGNMENT)
+    assert {p["grade_id"]: p["score"] for p in found["parts"]} == expected
+    assert sum(p["points"] for p in found["parts"]) == 7  # max points as the source notebook says
+    said = "\n".join([p["message"] for p in found["parts"]] + found["notes"] + [found["failure"] or ""])
+    graded_notebook = course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    if graded_notebook.exists():
+        said += graded_notebook.read_text(encoding="utf-8")
+    for text in texts:
+        assert text in said, f"{student}: {text!r} not in what grading said"
+    assert gradebook_parts(course, student, ASSIGNMENT) == expected
+
+
+def test_nothing_of_the_course_was_written_by_a_submission(graded):
+    course = graded["course"]
+    assert hashlib.sha256((course / "nbgrader_config.py").read_bytes()).hexdigest() == \
+        graded["fingerprint"]["nbgrader_config.py"]
+    assert not (course / "submitted" / "solver" / "x.txt").exists()
+    assert not (course / "autograded" / "written-by-a-student.txt").exists()
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        assert gradebook.find_submission(ASSIGNMENT, "a13-writes").score == 7
+
+
+def test_outputs_are_capped_in_the_graded_notebook(graded):
+    path = graded["course"] / "autograded" / "a18-floods" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    assert path.stat().st_size < 200_000
+    assert "more characters of output were cut" in path.read_text(encoding="utf-8")
+
+
+def test_hidden_points_differ_between_students_and_repeat_on_regrade(graded):
+    from autograder.grade import student_seed
+
+    assert student_seed("ana", ASSIGNMENT, "test_slope_hidden", 0, 11) == \
+        student_seed("ana", ASSIGNMENT, "test_slope_hidden", 0, 11)
+    assert student_seed("ana", ASSIGNMENT, "test_slope_hidden", 0, 11) != \
+        student_seed("bo", ASSIGNMENT, "test_slope_hidden", 0, 11)
+
+
+def test_the_collection_time_is_the_graders_not_the_students(graded):
+    with Gradebook(f"sqlite:///{graded['course'] / 'gradebook.db'}") as gradebook:
+        stamp = gradebook.find_submission(ASSIGNMENT, "a24-timestamp").timestamp
+    assert stamp.year >= 2026
+
+
+def test_regrading_is_idempotent_and_keeps_manual_grades(graded):
+    course = graded["course"]
+    url = f"sqlite:///{course / 'gradebook.db'}"
+    with Gradebook(url) as gradebook:
+        grade = gradebook.find_grade("test_slope_values", ASSIGNMENT, ASSIGNMENT, "flipper")
+        grade.manual_score = 0.5
+        comment = gradebook.find_comment("slope", ASSIGNMENT, ASSIGNMENT, "flipper")
+        comment.manual_comment = "Check the order of the points."
+        gradebook.db.commit()
+    before = {student: result(course, student, ASSIGNMENT)["parts"] for student in ("flipper", "hardcoder", "solver")}
+
+    again = nudge(course, "grade", ASSIGNMENT, "--student", "flipper", "--student", "hardcoder",
+                  "--student", "solver")
+
+    assert again.returncode == 0, again.stderr[-2000:]
+    for student, parts in before.items():
+        assert result(course, student, ASSIGNMENT)["parts"] == parts
+    with Gradebook(url) as gradebook:
+        grade = gradebook.find_grade("test_slope_values", ASSIGNMENT, ASSIGNMENT, "flipper")
+        assert grade.manual_score == 0.5 and grade.auto_score == 0
+        assert gradebook.find_comment("slope", ASSIGNMENT, ASSIGNMENT, "flipper").manual_comment == \
+            "Check the order of the points."
+    backups = sorted((course / "gradebook-backups").glob("gradebook-*.db"))
+    assert len(backups) >= 2  # one before each run that changed the gradebook
+
+
+def test_feedback_export_and_report(graded):
+    course = graded["course"]
+    assert nudge(course, "feedback", ASSIGNMENT).returncode == 0
+    page = (course / "feedback" / "hardcoder" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text(encoding="utf-8")
+    assert "slope: pairs of points you never see" in page and "(hidden check)" in page
+    for secret in ("BEGIN HIDDEN TESTS", "solution(", "run_over_rise", "the right value is"):
+        assert secret not in page.split("you can check by hand")[-1] or secret == "the right value is"
+    hidden_rows = [row for row in page.split("<tr>") if "(hidden check)" in row]
+    assert hidden_rows and not any("the right value is" in row or "BEGIN HIDDEN" in row for row in hidden_rows)
+    flipper = (course / "feedback" / "flipper" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text(encoding="utf-8")
+    assert "Known mistake:</b> the sign is flipped" in flipper
+
+    out = course / "grades.csv"
+    assert nudge(course, "export", "--out", str(out)).returncode == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    flipper_row = next(r for r in rows if r["student"] == "flipper" and r["assignment"] == ASSIGNMENT)
+    assert flipper_row[f"{ASSIGNMENT}:test_slope_vertical"] == "1"
+    assert flipper_row[f"{ASSIGNMENT}:test_slope_values"] == "0.5"  # the manual grade counts
+    assert {r["student"] for r in rows} >= {"solver", "blank", "flipper"}
+
+    report = course / "report.html"
+    assert nudge(course, "report", "--out", str(report)).returncode == 0
+    text = report.read_text(encoding="utf-8")
+    assert text.count("data:image/png;base64,") == len(ASSIGNMENTS)
+    assert "the sign is flipped" in text and "not valid JSON" in text
+
+
+def test_commands_explain_what_is_wrong(tmp_path):
+    course = make_course(tmp_path)
+    nothing = nudge(course, "grade")
+    assert nothing.returncode == 2 and "nothing to grade" in nothing.stderr
+    assert "no gradebook" in nudge(course, "export").stderr
+    unknown = nudge(course, "grade", "--student", "nobody")
+    assert unknown.returncode == 2 and "no submissions from nobody" in unknown.stderr
+    bad_workers = nudge(course, "grade", "--workers", "0")
+    assert bad_workers.returncode == 2 and "at least 1" in bad_workers.stderr
+    for command in ("grade", "feedback", "export", "report"):
+        assert nudge(course, command, "--help").returncode == 0
+
+
+def slow_course(folder, students):
+    """A course whose submissions each take about a second to grade."""
+    course = make_course(folder)
+    slow = {"slope": "import time\n\n\ndef slope(x1, y1, x2, y2):\n    time.sleep(0.02)\n"
+                     "    if x1 == x2:\n        raise ValueError('vertical')\n    return (y2 - y1) / (x2 - x1)\n"}
+    for index in range(students):
+        write_submission(course, f"s{index:02d}", ASSIGNMENT, submission(ASSIGNMENT, {**solution_sources(ASSIGNMENT),
+                                                                                      **slow}))
+    return course
+
+
+def consistent_gradebook(course):
+    """Every submission in the gradebook is fully graded: no grade is left without its automatic score."""
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        submissions = gradebook.find_assignment(ASSIGNMENT).submissions
+        return len(submissions), all(grade.auto_score is not None for s in submissions
+                                     for notebook in s.notebooks for grade in notebook.grades)
+
+
+def test_a_killed_run_leaves_each_submission_as_before_or_fully_graded(tmp_path):
+    course = slow_course(tmp_path, 12)
+    process = subprocess.Popen([sys.executable, "-m", "autograder", "--course", str(course), "grade", "--workers", "1"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list((course / "autograded").glob("*/*/nudge-result.json"))) < 3:
+        time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    recorded, complete = consistent_gradebook(course)
+    assert 0 < recorded < 12 and complete
+    assert nudge(course, "grade").returncode == 0  # the lock died with the run: a new one goes ahead
+    assert consistent_gradebook(course) == (12, True)
+
+
+def test_two_runs_at_once_do_not_corrupt_the_gradebook(tmp_path):
+    course = slow_course(tmp_path, 6)
+    command = [sys.executable, "-m", "autograder", "--course", str(course), "grade", "--workers", "1"]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert first.wait(timeout=300) == 0 and second.wait(timeout=300) == 0
+    assert consistent_gradebook(course) == (6, True)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        assert all(s.score == 7 for s in gradebook.find_assignment(ASSIGNMENT).submissions)
