@@ -21,6 +21,7 @@ release: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/notebooks.py
 	$(BIN)/python benchmarks/widgets.py
+	$(BIN)/python benchmarks/grading.py
 
 # Reinstall whenever the dependencies change; the stamp keeps `make start` instant otherwise.
 $(INSTALLED): pyproject.toml

@@ -1,0 +1,86 @@
+"""Stock `nbgrader autograde` against `nudge grade`, on the same submissions of the real course.
+
+For every assignment it generates submissions from the release notebooks: a correct one (the
+reference solutions), a wrong one (the first typical-mistake case of tests/cases), and an empty
+one (the release as handed out), `--copies` times each. Two private copies of the course are set
+up alike (released, gradebook made) outside the timing; then each grader grades all submissions
+and the script prints both wall times, their ratio, and the time per notebook. `nudge grade` runs
+with all its isolation and checks on, with `--workers` (default: the number of cores).
+
+Run:  .venv/bin/python benchmarks/grading.py [--copies 2] [--workers N]
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from submissions import load_cases, solution_sources, submission, write_submission  # noqa: E402
+
+from autograder.course_dir import assignments, tool_environment  # noqa: E402
+
+
+def make_course(folder, ids, copies):
+    """A course copy, released into its gradebook, with copies × (correct, wrong, empty) per assignment."""
+    course = folder / "course"
+    course.mkdir(parents=True)
+    for name in ("source", "release"):
+        shutil.copytree(ROOT / name, course / name)
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    run([sys.executable, "-m", "autograder", "--course", str(course), "release"])
+    wrong = {}
+    for assignment, _student, case in load_cases():
+        wrong.setdefault(assignment, case)
+    for assignment in ids:
+        kinds = {"correct": submission(assignment, solution_sources(assignment)), "empty": submission(assignment)}
+        if assignment in wrong:
+            kinds["wrong"] = wrong[assignment].notebook(assignment)
+        for copy in range(copies):
+            for kind, notebook in kinds.items():
+                write_submission(course, f"{kind}-{copy:02d}", assignment, notebook)
+    return course
+
+
+def run(command, cwd=None):
+    subprocess.run(command, cwd=cwd, env=tool_environment(), check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=2, help="submissions of each kind per assignment (default 2)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count(), help="nudge grade's workers (default: cores)")
+    options = parser.parse_args()
+    ids = assignments(ROOT)
+    with tempfile.TemporaryDirectory() as scratch:
+        stock_course = make_course(Path(scratch) / "stock", ids, options.copies)
+        nudge_course = make_course(Path(scratch) / "nudge", ids, options.copies)
+        notebooks = len(list((stock_course / "submitted").glob("*/*/*.ipynb")))
+
+        started = time.perf_counter()
+        for assignment in ids:
+            run([sys.executable, "-m", "nbgrader", "autograde", assignment, "--log-level=ERROR"], cwd=stock_course)
+        stock = time.perf_counter() - started
+
+        started = time.perf_counter()
+        run([sys.executable, "-m", "autograder", "--course", str(nudge_course), "grade",
+             "--workers", str(options.workers)])
+        nudge = time.perf_counter() - started
+
+    print(f"{notebooks} submissions ({len(ids)} assignments × correct, wrong, empty × {options.copies}), "
+          f"{os.cpu_count()} cores")
+    print(f"{'grader':<36}{'wall s':>9}{'s per notebook':>16}")
+    print(f"{'stock nbgrader autograde':<36}{stock:>9.1f}{stock / notebooks:>16.2f}")
+    print(f"{f'nudge grade --workers {options.workers}':<36}{nudge:>9.1f}{nudge / notebooks:>16.2f}")
+    print(f"nudge / stock = {nudge / stock:.2f} (target: at most 0.60)")
+
+
+if __name__ == "__main__":
+    main()
