@@ -56,6 +56,12 @@ def executed():
     return run
 
 
+@pytest.fixture(scope="module")
+def text(executed, request):
+    """Everything the source notebook of the test module's ASSIGNMENT prints when run."""
+    return text_of(executed("source", request.module.ASSIGNMENT))
+
+
 @pytest.fixture
 def course_copy(tmp_path):
     """A private copy of the course (source, release and configuration) to run instructor commands in."""

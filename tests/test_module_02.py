@@ -2,15 +2,7 @@
 
 import re
 
-import pytest
-from conftest import text_of
-
 ASSIGNMENT = "02-derivative"
-
-
-@pytest.fixture(scope="module")
-def text(executed):
-    return text_of(executed("source", ASSIGNMENT))
 
 
 def test_nudging_by_a_thousandth_gives_the_syllabus_numbers(text):

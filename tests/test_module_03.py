@@ -3,17 +3,10 @@
 import re
 
 import matplotlib
-import pytest
-from conftest import text_of
 
 matplotlib.use("Agg")
 
 ASSIGNMENT = "03-partial-derivatives"
-
-
-@pytest.fixture(scope="module")
-def text(executed):
-    return text_of(executed("source", ASSIGNMENT))
 
 
 def test_nudging_x_and_y_of_x2_plus_y2_at_1_2(text):

@@ -2,14 +2,9 @@
 
 import nbformat
 import pytest
-from conftest import notebook, text_of
+from conftest import notebook
 
 ASSIGNMENT = "04-chain-rule"
-
-
-@pytest.fixture(scope="module")
-def text(executed):
-    return text_of(executed("source", ASSIGNMENT))
 
 
 @pytest.mark.parametrize("shown", [

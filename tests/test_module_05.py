@@ -5,17 +5,11 @@ import re
 import matplotlib
 import nbformat
 import numpy as np
-import pytest
-from conftest import notebook, text_of
+from conftest import notebook
 
 matplotlib.use("Agg")
 
 ASSIGNMENT = "05-linear-regression"
-
-
-@pytest.fixture(scope="module")
-def text(executed):
-    return text_of(executed("source", ASSIGNMENT))
 
 
 def test_the_model_its_errors_and_the_two_costs(text):

@@ -5,15 +5,10 @@ import re
 import nbformat
 import numpy as np
 import pytest
-from conftest import notebook, text_of
+from conftest import notebook
 
 ASSIGNMENT = "07-backprop"
 PARAMETERS = ["w11_1", "w21_1", "b11", "w12_1", "w22_1", "b12", "w11_2", "w21_2", "b21"]
-
-
-@pytest.fixture(scope="module")
-def text(executed):
-    return text_of(executed("source", ASSIGNMENT))
 
 
 @pytest.fixture(scope="module")
