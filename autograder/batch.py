@@ -126,13 +126,18 @@ def summary(results, seconds, backup):
     for result in results:
         by_assignment.setdefault(result.assignment, []).append(result)
     lines.append("")
-    lines.append(f"{'assignment':<26}{'students':>9}{'mean':>8}{'max':>6}{'full marks':>12}{'failed':>8}")
+    lines.append(f"{'assignment':<26}{'students':>9}{'mean':>8}{'max':>6}{'full marks':>12}{'parts passed':>14}"
+                 f"{'failed':>8}")
     for assignment, group in sorted(by_assignment.items()):
         graded = [r for r in group if not r.failure]
         mean = sum(r.score for r in graded) / len(graded) if graded else 0.0
         maximum = max((r.max_score for r in group), default=0)
         full = sum(1 for r in graded if r.max_score and r.score == r.max_score)
-        lines.append(f"{assignment:<26}{len(group):>9}{mean:>8.1f}{maximum:>6g}{full:>12}{len(group) - len(graded):>8}")
+        parts = [part for r in graded for part in r.parts]
+        passed = sum(1 for part in parts if part.score == part.points)
+        share = f"{passed}/{len(parts)}"
+        lines.append(f"{assignment:<26}{len(group):>9}{mean:>8.1f}{maximum:>6g}{full:>12}{share:>14}"
+                     f"{len(group) - len(graded):>8}")
     failures = [r for r in results if r.failure]
     if failures:
         lines += ["", "Submissions that could not be graded:"]
