@@ -43,9 +43,9 @@ def grade_all(root, submissions, url, workers=None, limits=sandbox.DEFAULT_LIMIT
     for assignment in sorted({assignment for assignment, _ in submissions}):
         try:
             plan_for(root, assignment)  # a broken source notebook stops the run before anything changes
-        except CourseError:
-            raise
         except Exception as error:
+            if isinstance(error, CourseError):
+                raise
             raise CourseError(f"the grade cells of source/{assignment} cannot be read: {error}") from error
     results = {}
     bar = ProgressBar(len(submissions), progress)
