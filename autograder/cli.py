@@ -39,6 +39,12 @@ def build_parser():
     start.add_argument("--prepare-only", action="store_true", help="update the working folder, do not start JupyterLab")
     start.set_defaults(run=run_start)
 
+    progress = commands.add_parser("progress", help="which exercises of your working copy pass, and what next",
+                                   description="Run the visible checks of every module in your working folder "
+                                               "and show which exercises pass, and what to do next.")
+    progress.add_argument("--workspace", default=DEFAULT_WORKSPACE, help="your working folder (default: work/)")
+    progress.set_defaults(run=run_progress)
+
     release = commands.add_parser("release", help="regenerate release/ (the student version) from source/",
                                   description="Regenerate release/ from source/ with nbgrader generate_assignment.")
     release.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="assignment ids (default: all)")
@@ -164,6 +170,16 @@ def run_report(root, options):
     from autograder.reports import write_report
 
     print(f"Wrote {write_report(root, gradebook_url(root, options), options.out)}.")
+    return 0
+
+
+def run_progress(root, options):
+    from autograder.progress import progress, render
+
+    workspace = (root / options.workspace).resolve()
+    if not workspace.is_dir():
+        raise CourseError(f"there is no working folder at {workspace}: run `make start` (or `nudge start`) first")
+    print(render(progress(root, workspace)))
     return 0
 
 

@@ -60,14 +60,16 @@ class SubmissionResult:
 
 def grade_submission(root, assignment, student, limits=sandbox.DEFAULT_LIMITS):
     """Grade submitted/<student>/<assignment>/ of the course at `root`."""
+    path, note = choose_notebook(Path(root) / "submitted" / student / assignment, assignment)
+    return grade_notebook(plan_for(Path(root), assignment), path, student, limits, notes=[note] if note else [])
+
+
+def grade_notebook(plan, path, student, limits=sandbox.DEFAULT_LIMITS, isolate=True, notes=()):
+    """Grade the notebook at `path` (None: nothing to grade) by `plan`, seeded for `student`."""
     started = time.monotonic()
-    root = Path(root)
-    plan = plan_for(root, assignment)
-    result = SubmissionResult(student, assignment)
-    path, note = choose_notebook(root / "submitted" / student / assignment, assignment)
-    if note:
-        result.notes.append(note)
-    cells, failure = (None, note) if path is None else read_cells(path)
+    assignment = plan.assignment
+    result = SubmissionResult(student, assignment, notes=list(notes))
+    cells, failure = (None, (notes or ["no notebook"])[0]) if path is None else read_cells(path)
     if cells is None:
         result.failure = failure
         result.parts = [PartResult(p.grade_id, p.points, 0.0, f"not graded: {failure}") for p in plan.parts]
@@ -83,7 +85,8 @@ def grade_submission(root, assignment, student, limits=sandbox.DEFAULT_LIMITS):
 
     with tempfile.TemporaryDirectory(prefix="nudge-") as scratch:
         shutil.copy(path, Path(scratch) / f"{assignment}.ipynb")  # the sandbox's folder holds only the notebook
-        run = sandbox.run([plan.imports, *[cell["source"] for cell in learner]], calls, Path(scratch), limits)
+        run = sandbox.run([plan.imports, *[cell["source"] for cell in learner]], calls, Path(scratch), limits,
+                          isolate)
 
     verdicts = {}
     for call_index, (part, function, check, points) in enumerate(judged):
@@ -212,8 +215,8 @@ def graded_notebook(plan, cells, learner, run, result):
             cell.outputs = _outputs(outputs.get(answer["number"])) if cell.cell_type == "code" else []
         elif info.get("solution") and cell.cell_type == "code":
             cell.source = "# (this answer cell was missing from the submission)\nraise NotImplementedError()"
-        if info.get("grade"):
-            part = verdicts[info["grade_id"]]
+        part = verdicts.get(info.get("grade_id")) if info.get("grade") else None
+        if part is not None:  # (a release's hidden-check cells have no checks, so no verdict)
             cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=part.message + "\n")]
             if part.score < part.points:
                 cell.outputs = [nbformat.v4.new_output("error", ename="CheckFailed", evalue=part.message,

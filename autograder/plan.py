@@ -61,9 +61,13 @@ class LearnerFunction:
 
 
 @functools.cache
-def plan_for(root, assignment):
-    """The plan of `assignment` in the course at `root` (read once per process)."""
-    source = nbformat.read(notebook_path(root, "source", assignment), as_version=4)
+def plan_for(root, assignment, step="source"):
+    """The plan of `assignment` in the course at `root` (read once per process).
+
+    From `source/` (the default), every grade cell counts: what grading uses. From `release/`, only
+    the visible checks, since hidden ones are not there: what a learner can check alone.
+    """
+    source = nbformat.read(notebook_path(root, step, assignment), as_version=4)
     release = nbformat.read(notebook_path(root, "release", assignment), as_version=4)
     code_cells = [cell for cell in source.cells if cell.cell_type == "code"]
     imports = code_cells[0].source
@@ -74,13 +78,14 @@ def plan_for(root, assignment):
     parts = [Part(_nbgrader(cell)["grade_id"], float(_nbgrader(cell).get("points", 0)), cell.source)
              for cell in source.cells if _nbgrader(cell).get("grade")]
     for part in parts:
-        part.checks = read_checks(imports, part, set(parameters), root)
+        part.checks = read_checks(imports, part, set(parameters), root, required=step == "source")
+    parts = [part for part in parts if part.checks]
     instructor_sources = {cell.source.strip() for cell in [*source.cells, *release.cells]}
     solution_ids = {_nbgrader(cell)["grade_id"] for cell in solutions}
     return Plan(assignment, imports, parts, parameters, solution_ids, source, instructor_sources)
 
 
-def read_checks(imports, part, function_names, root):
+def read_checks(imports, part, function_names, root, required=True):
     """Run one grade cell with a recording `check`; returns [(function name, Check)]."""
     recorded = []
 
@@ -98,7 +103,7 @@ def read_checks(imports, part, function_names, root):
 
     with reference.course_root(root), contextlib.redirect_stdout(io.StringIO()):  # cells print for learners
         exec(compile(part.source, f"<{part.grade_id}>", "exec"), namespace)
-    if not recorded:
+    if not recorded and required:
         raise CourseError(f"{part.grade_id} makes no check(...): every grade cell must make at least one")
     return recorded
 

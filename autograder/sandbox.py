@@ -79,15 +79,19 @@ def check_available():
         raise SandboxUnavailable(f"bubblewrap cannot create a sandbox on this machine: {probe.stderr.strip()}")
 
 
-def run(cells, calls, scratch, limits=DEFAULT_LIMITS):
-    """Run `cells` (code) then `calls` ({"function", "points", "stable"}) in a sandbox over `scratch`."""
+def run(cells, calls, scratch, limits=DEFAULT_LIMITS, isolate=True):
+    """Run `cells` (code) then `calls` ({"function", "points", "stable"}) in a sandbox over `scratch`.
+
+    `isolate=False` runs the same program with the same limits but without bubblewrap: for a learner
+    checking their own work on their own machine (`nudge progress`), never for grading.
+    """
     result = RunResult()
     skip_cells, skip_calls = set(), set()
     started = time.monotonic()
     for _attempt in range(limits.restarts + 1):
         budget = limits.notebook_seconds - (time.monotonic() - started)
         job = {"cells": cells, "calls": calls, "skip_cells": sorted(skip_cells), "skip_calls": sorted(skip_calls)}
-        finished, unfinished, reason = _run_once(job, scratch, limits, budget, result)
+        finished, unfinished, reason = _run_once(job, scratch, limits, budget, result, isolate)
         if finished:
             break
         if unfinished is None:  # died before running anything: nothing to skip, so no point in trying again
@@ -102,7 +106,7 @@ def run(cells, calls, scratch, limits=DEFAULT_LIMITS):
     return result
 
 
-def _run_once(job, scratch, limits, budget, result):
+def _run_once(job, scratch, limits, budget, result, isolate=True):
     """One start of the sandbox. Returns (finished, the (kind, index) that never ended, why)."""
     import cloudpickle  # points may hold functions defined in a grade cell: they travel by value
 
@@ -110,10 +114,12 @@ def _run_once(job, scratch, limits, budget, result):
     payload = cloudpickle.dumps({**job, "calls": calls})
     group = Cgroup.create(limits)
     try:
+        command = [*bwrap_command(scratch), sys.executable, "-I", "-B", "/nudge/runner.py"] if isolate else [
+            sys.executable, "-I", "-B", str(RUNNER)]
         process = subprocess.Popen(
-            [*bwrap_command(scratch), sys.executable, "-I", "-B", "/nudge/runner.py"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            command, cwd=scratch, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             start_new_session=True, preexec_fn=lambda: _limit_child(limits, group),
+            env=None if isolate else {**os.environ, "MPLBACKEND": "Agg"},
         )
     except OSError as error:
         group.remove()

@@ -1,0 +1,49 @@
+"""`nudge progress`: a self-study learner's table of exercises passed, and what to do next."""
+
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from conftest import ASSIGNMENTS, ROOT
+from submissions import solution_sources, submission
+
+from autograder.progress import progress, render
+from autograder.workspace import update_workspace
+
+FLIPPED = "def slope(x1, y1, x2, y2):\n    if x1 == x2:\n        raise ValueError('vertical')\n" \
+          "    return (y1 - y2) / (x2 - x1)\n"
+
+
+@pytest.fixture(scope="module")
+def rows(tmp_path_factory):
+    workspace = tmp_path_factory.mktemp("progress") / "work"
+    update_workspace(ROOT, workspace)
+    nbformat.write(submission("00-start-here", solution_sources("00-start-here")),
+                   workspace / "00-start-here" / "00-start-here.ipynb")
+    nbformat.write(submission("01-slope", {"slope": FLIPPED}), workspace / "01-slope" / "01-slope.ipynb")
+    (workspace / "07-backprop" / "07-backprop.ipynb").unlink()
+    return progress(ROOT, workspace)
+
+
+def test_every_exercise_of_every_module_has_a_row(rows):
+    assert [row[0] for row in rows][0] == "00-start-here" and {row[0] for row in rows} == set(ASSIGNMENTS)
+    states = {(assignment, name): state for assignment, name, state, _ in rows}
+    assert states["00-start-here", "square"] == "passed"
+    assert states["01-slope", "slope"] == "failing"
+    assert states["01-slope", "average_rate_of_change"] == "to do"
+    assert states["07-backprop", "backward"] == "missing"
+
+
+def test_the_next_step_is_the_first_unfinished_exercise_with_its_message(rows):
+    shown = render(rows)
+    assert "00-start-here             square                      ✓ passed" in shown
+    assert "Next: open 01-slope/01-slope.ipynb and work on `slope`." in shown
+    assert "the sign is flipped" in shown
+    assert f"1 of {len(rows)} exercises pass their visible checks." in shown
+
+
+def test_progress_without_a_working_folder_says_how_to_make_one(tmp_path):
+    failed = subprocess.run([sys.executable, "-m", "autograder", "progress", "--workspace", str(tmp_path / "none")],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert failed.returncode == 2 and "run `make start`" in failed.stderr
