@@ -108,8 +108,9 @@ def grade_notebook(plan, path, student, limits=sandbox.DEFAULT_LIMITS, isolate=T
         result.parts.append(PartResult(part.grade_id, part.points, part.points if passed else 0.0, message, mistake,
                                        "BEGIN HIDDEN TESTS" in part.source))
     for (kind, index), why in run.incidents.items():
-        if kind == "cell" and index > 0:
-            result.notes.append(f"your code cell {learner[index - 1]['number']} was stopped and skipped: {why}")
+        if kind == "cell":
+            where = f"your code cell {learner[index - 1]['number']}" if index else "the notebook's imports cell"
+            result.notes.append(f"{where} was stopped and skipped: {why}")
         elif kind == "sandbox":
             result.notes.append(f"your code could not run: {why}")
     result.notebook = graded_notebook(plan, cells, learner, run, result)

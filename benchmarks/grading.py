@@ -12,7 +12,6 @@ Run:  .venv/bin/python benchmarks/grading.py [--copies 2] [--workers N]
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from conftest import copy_course  # noqa: E402
 from submissions import load_cases, solution_sources, submission, write_submission  # noqa: E402
 
 from autograder.course_dir import assignments, tool_environment  # noqa: E402
@@ -29,11 +29,7 @@ from autograder.course_dir import assignments, tool_environment  # noqa: E402
 
 def make_course(folder, ids, copies):
     """A course copy, released into its gradebook, with copies × (correct, wrong, empty) per assignment."""
-    course = folder / "course"
-    course.mkdir(parents=True)
-    for name in ("source", "release"):
-        shutil.copytree(ROOT / name, course / name)
-    shutil.copy(ROOT / "nbgrader_config.py", course)
+    course = copy_course(folder)
     run([sys.executable, "-m", "autograder", "--course", str(course), "release"])
     wrong = {}
     for assignment, _student, case in load_cases():

@@ -1,6 +1,8 @@
 """Shared fixtures: the course root, its assignments, and notebooks executed once per session."""
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -62,12 +64,23 @@ def text(executed, request):
     return text_of(executed("source", request.module.ASSIGNMENT))
 
 
+def copy_course(folder):
+    """A private copy of the course (source, release and configuration) at folder/course."""
+    course = Path(folder) / "course"
+    course.mkdir(parents=True)
+    for name in ("source", "release"):
+        shutil.copytree(ROOT / name, course / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    return course
+
+
+def nudge(*arguments, cwd=ROOT, **options):
+    """Run the `nudge` command as a user would; returns the finished process and its output."""
+    return subprocess.run([sys.executable, "-m", "autograder", *arguments], cwd=cwd, capture_output=True, text=True,
+                          **options)
+
+
 @pytest.fixture
 def course_copy(tmp_path):
-    """A private copy of the course (source, release and configuration) to run instructor commands in."""
-    copy = tmp_path / "course"
-    copy.mkdir()
-    for name in ("source", "release"):
-        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    shutil.copy(ROOT / "nbgrader_config.py", copy)
-    return copy
+    """A private copy of the course to run instructor commands in."""
+    return copy_course(tmp_path)

@@ -9,7 +9,6 @@ import csv
 import hashlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +16,7 @@ import time
 
 import pytest
 from attacks import ASSIGNMENT, attacks
-from conftest import ASSIGNMENTS, ROOT
+from conftest import ASSIGNMENTS, copy_course, nudge
 from nbgrader.api import Gradebook
 from submissions import load_cases, solution_sources, submission, write_submission
 
@@ -26,19 +25,15 @@ CELL_TIMEOUT = 8  # seconds: short, so that the endless loop costs little test t
 
 
 def make_course(folder):
-    course = folder / "course"
-    course.mkdir()
-    for name in ("source", "release"):
-        shutil.copytree(ROOT / name, course / name)
-    config = (ROOT / "nbgrader_config.py").read_text()
-    (course / "nbgrader_config.py").write_text(config.replace("c.Execute.timeout = 60",
-                                                              f"c.Execute.timeout = {CELL_TIMEOUT}"))
+    """A course copy whose time limit per cell is CELL_TIMEOUT."""
+    course = copy_course(folder)
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text().replace("c.Execute.timeout = 60", f"c.Execute.timeout = {CELL_TIMEOUT}"))
     return course
 
 
-def nudge(course, *arguments, **options):
-    return subprocess.run([sys.executable, "-m", "autograder", "--course", str(course), *arguments],
-                          capture_output=True, text=True, **options)
+def nudge_in(course, *arguments, **options):
+    return nudge("--course", str(course), *arguments, **options)
 
 
 def submit_files(course, student, assignment, files):
@@ -61,7 +56,7 @@ def graded(tmp_path_factory):
         submit_files(course, student, ASSIGNMENT, files)
     fingerprint = {name: hashlib.sha256((course / name).read_bytes()).hexdigest() for name in ("nbgrader_config.py",)}
     started = time.monotonic()
-    run = nudge(course, "grade", "--workers", "2")
+    run = nudge_in(course, "grade", "--workers", "2")
     return {"course": course, "run": run, "attacks": attack_table, "fingerprint": fingerprint,
             "seconds": time.monotonic() - started}
 
@@ -168,7 +163,7 @@ def test_regrading_is_idempotent_and_keeps_manual_grades(graded):
         gradebook.db.commit()
     before = {student: result(course, student, ASSIGNMENT)["parts"] for student in ("flipper", "hardcoder", "solver")}
 
-    again = nudge(course, "grade", ASSIGNMENT, "--student", "flipper", "--student", "hardcoder",
+    again = nudge_in(course, "grade", ASSIGNMENT, "--student", "flipper", "--student", "hardcoder",
                   "--student", "solver")
 
     assert again.returncode == 0, again.stderr[-2000:]
@@ -185,7 +180,7 @@ def test_regrading_is_idempotent_and_keeps_manual_grades(graded):
 
 def test_feedback_export_and_report(graded):
     course = graded["course"]
-    assert nudge(course, "feedback", ASSIGNMENT).returncode == 0
+    assert nudge_in(course, "feedback", ASSIGNMENT).returncode == 0
     page = (course / "feedback" / "hardcoder" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text(encoding="utf-8")
     assert "slope: pairs of points you never see" in page and "(hidden check)" in page
     for secret in ("BEGIN HIDDEN TESTS", "solution(", "run_over_rise", "the right value is"):
@@ -196,7 +191,7 @@ def test_feedback_export_and_report(graded):
     assert "Known mistake:</b> the sign is flipped" in flipper
 
     out = course / "grades.csv"
-    assert nudge(course, "export", "--out", str(out)).returncode == 0
+    assert nudge_in(course, "export", "--out", str(out)).returncode == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     flipper_row = next(r for r in rows if r["student"] == "flipper" and r["assignment"] == ASSIGNMENT)
     assert flipper_row[f"{ASSIGNMENT}:test_slope_vertical"] == "1"
@@ -204,7 +199,7 @@ def test_feedback_export_and_report(graded):
     assert {r["student"] for r in rows} >= {"solver", "blank", "flipper"}
 
     report = course / "report.html"
-    assert nudge(course, "report", "--out", str(report)).returncode == 0
+    assert nudge_in(course, "report", "--out", str(report)).returncode == 0
     text = report.read_text(encoding="utf-8")
     assert text.count("data:image/png;base64,") == len(ASSIGNMENTS)
     assert "the sign is flipped" in text and "not valid JSON" in text
@@ -212,15 +207,15 @@ def test_feedback_export_and_report(graded):
 
 def test_commands_explain_what_is_wrong(tmp_path):
     course = make_course(tmp_path)
-    nothing = nudge(course, "grade")
+    nothing = nudge_in(course, "grade")
     assert nothing.returncode == 2 and "nothing to grade" in nothing.stderr
-    assert "no gradebook" in nudge(course, "export").stderr
-    unknown = nudge(course, "grade", "--student", "nobody")
+    assert "no gradebook" in nudge_in(course, "export").stderr
+    unknown = nudge_in(course, "grade", "--student", "nobody")
     assert unknown.returncode == 2 and "no submissions from nobody" in unknown.stderr
-    bad_workers = nudge(course, "grade", "--workers", "0")
+    bad_workers = nudge_in(course, "grade", "--workers", "0")
     assert bad_workers.returncode == 2 and "at least 1" in bad_workers.stderr
     for command in ("grade", "feedback", "export", "report"):
-        assert nudge(course, command, "--help").returncode == 0
+        assert nudge_in(course, command, "--help").returncode == 0
 
 
 def slow_course(folder, students):
@@ -253,7 +248,7 @@ def test_a_killed_run_leaves_each_submission_as_before_or_fully_graded(tmp_path)
     process.wait()
     recorded, complete = consistent_gradebook(course)
     assert 0 < recorded < 12 and complete
-    assert nudge(course, "grade").returncode == 0  # the lock died with the run: a new one goes ahead
+    assert nudge_in(course, "grade").returncode == 0  # the lock died with the run: a new one goes ahead
     assert consistent_gradebook(course) == (12, True)
 
 

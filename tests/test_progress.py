@@ -1,11 +1,9 @@
 """`nudge progress`: a self-study learner's table of exercises passed, and what to do next."""
 
-import subprocess
-import sys
 
 import nbformat
 import pytest
-from conftest import ASSIGNMENTS, ROOT
+from conftest import ASSIGNMENTS, ROOT, nudge
 from submissions import solution_sources, submission
 
 from autograder.progress import progress, render
@@ -44,6 +42,5 @@ def test_the_next_step_is_the_first_unfinished_exercise_with_its_message(rows):
 
 
 def test_progress_without_a_working_folder_says_how_to_make_one(tmp_path):
-    failed = subprocess.run([sys.executable, "-m", "autograder", "progress", "--workspace", str(tmp_path / "none")],
-                            cwd=ROOT, capture_output=True, text=True)
+    failed = nudge("progress", "--workspace", str(tmp_path / "none"))
     assert failed.returncode == 2 and "run `make start`" in failed.stderr

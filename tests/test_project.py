@@ -1,8 +1,6 @@
 """The project's own files agree with each other: dependencies, CI, README, command line."""
 
 import re
-import subprocess
-import sys
 
 import yaml
 
@@ -10,7 +8,7 @@ try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
-from conftest import ROOT
+from conftest import ROOT, nudge
 
 
 def normalise(requirement):
@@ -38,10 +36,6 @@ def test_ci_runs_the_readme_test_command():
 def test_the_learner_package_never_imports_the_instructor_side():
     for path in (ROOT / "course").rglob("*.py"):
         assert not re.search(r"^\s*(from|import)\s+autograder", path.read_text(), re.MULTILINE), path
-
-
-def nudge(*arguments, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "autograder", *arguments], cwd=cwd, capture_output=True, text=True)
 
 
 def test_every_subcommand_has_help():
