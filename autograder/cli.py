@@ -45,6 +45,13 @@ def build_parser():
     progress.add_argument("--workspace", default=DEFAULT_WORKSPACE, help="your working folder (default: work/)")
     progress.set_defaults(run=run_progress)
 
+    solution = commands.add_parser("solution", help="show the worked solution of one exercise (self-study)",
+                                   description="Print the worked solution of an exercise function from the course's "
+                                               "source notebooks. Try the three hints under the exercise first.")
+    solution.add_argument("assignment", metavar="ASSIGNMENT", help="the module, e.g. 01-slope")
+    solution.add_argument("function", metavar="FUNCTION", help="the exercise's function, e.g. slope")
+    solution.set_defaults(run=run_solution)
+
     release = commands.add_parser("release", help="regenerate release/ (the student version) from source/",
                                   description="Regenerate release/ from source/ with nbgrader generate_assignment.")
     release.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="assignment ids (default: all)")
@@ -180,6 +187,21 @@ def run_progress(root, options):
     if not workspace.is_dir():
         raise CourseError(f"there is no working folder at {workspace}: run `make start` (or `nudge start`) first")
     print(render(progress(root, workspace)))
+    return 0
+
+
+def run_solution(root, options):
+    from autograder.course_dir import assignments, notebook_path
+    from autograder.reference import worked_solution
+
+    assignments(root, [options.assignment])
+    if not notebook_path(root, "source", options.assignment).is_file():
+        raise CourseError(f"this copy of the course has no source notebook for {options.assignment}: worked "
+                          "solutions come with the full course repository, not with a class's release")
+    try:
+        print(worked_solution(root, options.assignment, options.function))
+    except KeyError as error:
+        raise CourseError(error.args[0]) from error
     return 0
 
 

@@ -53,4 +53,6 @@ def render(rows):
         lines.append(f"Next: open {assignment}/{assignment}.ipynb and work on `{name}`.")
         if state == "failing":
             lines.append("Its check says:\n  " + "\n  ".join(message.splitlines()[:4]))
+        lines.append("Stuck? Open the hints under the exercise one at a time; after all three, "
+                     f"`nudge solution {assignment} {name}` shows a worked solution.")
     return "\n".join(lines)

@@ -5,8 +5,10 @@ answer is the function defined in the source notebook's solution cells, wrapped 
 message ever shows the values it computes.
 """
 
+import ast
 import contextlib
 import functools
+import re
 
 import nbformat
 
@@ -45,3 +47,18 @@ def _solution_namespace(root, assignment):
     for cell in [code_cells[0], *solution_cells]:
         exec(compile(cell.source, f"<{assignment} reference>", "exec"), namespace)
     return namespace
+
+
+def worked_solution(root, assignment, name):
+    """The source of the solution cell that defines `name`, for a self-study learner who asks for it."""
+    notebook = nbformat.read(notebook_path(root, "source", assignment), as_version=4)
+    defined = {}
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.FunctionDef):
+                    defined[node.name] = cell.source
+    if name not in defined:
+        raise KeyError(f"{assignment} has no exercise function {name!r}; its exercises are: {', '.join(defined)}")
+    markers = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|$)", re.MULTILINE)
+    return markers.sub("", defined[name]).strip()

@@ -44,3 +44,27 @@ def test_the_next_step_is_the_first_unfinished_exercise_with_its_message(rows):
 def test_progress_without_a_working_folder_says_how_to_make_one(tmp_path):
     failed = nudge("progress", "--workspace", str(tmp_path / "none"))
     assert failed.returncode == 2 and "run `make start`" in failed.stderr
+
+
+def test_nudge_solution_prints_a_worked_solution_only_when_asked_by_name():
+    shown = nudge("solution", "01-slope", "slope")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("def slope(x1, y1, x2, y2):") and "return (y2 - y1) / (x2 - x1)" in shown.stdout
+    assert "SOLUTION" not in shown.stdout and "average_rate_of_change" not in shown.stdout
+
+    unknown = nudge("solution", "01-slope", "slop")
+    assert unknown.returncode == 2
+    expected = "01-slope has no exercise function 'slop'; its exercises are: slope, average_rate_of_change"
+    assert expected in unknown.stderr
+
+
+def test_nudge_solution_explains_when_a_copy_has_no_solutions(course_copy):
+    (course_copy / "source" / "02-derivative" / "02-derivative.ipynb").unlink()
+    refused = nudge("--course", str(course_copy), "solution", "02-derivative", "d_square")
+    assert refused.returncode == 2
+    assert "no source notebook for 02-derivative" in refused.stderr
+
+
+def test_the_next_step_points_to_the_hints_before_the_solution(rows):
+    shown = render(rows)
+    assert shown.index("Open the hints") < shown.index("`nudge solution 01-slope slope`")
