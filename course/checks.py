@@ -31,6 +31,12 @@ NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError()` wi
 class CheckFailed(AssertionError):
     """A check found a wrong answer; the message says where, by how much, and the likely mistake."""
 
+    def _render_traceback_(self):
+        # IPython shows these lines instead of a traceback: the message is the whole story, and the
+        # frames inside course/checks.py would only bury it.
+        first, *rest = str(self).splitlines() or [""]
+        return [f"\x1b[0;31mCheckFailed\x1b[0m: {first}", *rest]
+
 
 @dataclass(frozen=True)
 class Mistake:

@@ -34,6 +34,14 @@ def test_release_notebook_fails_only_where_exercises_are_unanswered(executed, as
         assert unanswered, f"{assignment} {grade_id}: {error['ename']}: {error['evalue']}"
 
 
+def test_a_failing_check_shows_its_message_without_a_traceback(executed):
+    failed = [error for _, error in errors(executed("release", "01-slope")) if error["ename"] == "CheckFailed"]
+    assert failed, "the unanswered release should fail its visible checks"
+    for error in failed:
+        shown = "\n".join(error["traceback"])
+        assert "not implemented yet" in shown and "checks.py" not in shown and "Traceback" not in shown
+
+
 def validate(path):
     return Validator().validate(str(path))
 
