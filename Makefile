@@ -6,12 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: start test release bench clean sandbox
+.PHONY: start test release bench clean system
 
 start: $(INSTALLED)
 	$(BIN)/nudge start $(ARGS)
 
-test: $(INSTALLED) sandbox
+test: $(INSTALLED) system
 	$(BIN)/ruff check course autograder tests benchmarks source
 	$(BIN)/python -m pytest $(ARGS)
 
@@ -31,10 +31,15 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet --editable ".[dev]"
 	touch $@
 
-# `nudge grade` isolates each submission with bubblewrap (Debian package); root installs it if missing.
-sandbox:
-	@command -v bwrap >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq bubblewrap; } \
-	  || { echo "nudge grade needs bubblewrap: sudo apt-get install bubblewrap" >&2; exit 1; }
+# Programs from Debian: bubblewrap isolates `nudge grade`, Chromium runs tests/test_browser.py (no
+# test ever downloads a browser of its own). Root installs what is missing; anyone else is told how.
+SYSTEM_PROGRAMS := bwrap:bubblewrap chromium:chromium
+system:
+	@missing=""; for pair in $(SYSTEM_PROGRAMS); do command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "make test needs$$missing: sudo apt-get install$$missing" >&2; exit 1; fi; \
+	fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

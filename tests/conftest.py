@@ -10,6 +10,7 @@ import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
+PLOT_AUDIT = Path(__file__).with_name("plot_audit.py")
 ASSIGNMENTS = sorted(path.name for path in (ROOT / "source").glob("[0-9][0-9]-*"))
 
 
@@ -21,7 +22,9 @@ def execute(path, workdir=None):
     """Run a notebook headless top to bottom, keeping going after errors; returns the run notebook."""
     nb = nbformat.read(path, as_version=4)
     resources = {"metadata": {"path": str(workdir or path.parent)}}
-    NotebookClient(nb, timeout=120, allow_errors=True, resources=resources).execute()
+    # Every kernel loads tests/plot_audit.py, which reports plots drawn without a title or axis labels.
+    audit = f"--IPKernelApp.exec_lines=exec(open({str(PLOT_AUDIT)!r}).read())"
+    NotebookClient(nb, timeout=120, allow_errors=True, resources=resources, extra_arguments=[audit]).execute()
     return nb
 
 
@@ -43,6 +46,14 @@ def text_of(nb):
     state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
     parts += [str(model["state"].get("value", "")) for model in state.values() if model["model_name"] == "HTMLModel"]
     return "\n".join(parts)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so a fixture can tell that its test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
 
 
 _executed = {}

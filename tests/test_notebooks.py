@@ -4,9 +4,11 @@ import filecmp
 import json
 import shutil
 
+import nbformat
 import pytest
 from conftest import ASSIGNMENTS, ROOT, errors, execute, notebook, nudge
 from nbgrader.validator import Validator
+from plot_audit import PLOT_UNLABELLED
 
 
 def test_assignments_are_numbered_in_course_order():
@@ -40,6 +42,31 @@ def test_a_failing_check_shows_its_message_without_a_traceback(executed):
     for error in failed:
         shown = "\n".join(error["traceback"])
         assert "not implemented yet" in shown and "checks.py" not in shown and "Traceback" not in shown
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_plot_has_a_title_and_axis_labels(executed, assignment):
+    shown = [line for cell in executed("source", assignment).cells for output in cell.get("outputs", [])
+             for line in output.get("text", "").splitlines() if PLOT_UNLABELLED in line]
+    assert shown == []
+
+
+def test_the_plot_audit_reports_a_plot_without_labels(tmp_path):
+    path = tmp_path / "unlabelled.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.set_title('no axis labels')\nax.plot([1, 2]);"
+    )]), path)
+    stderr = [output["text"] for output in execute(path).cells[0].outputs if output.get("name") == "stderr"]
+    assert stderr == [f"{PLOT_UNLABELLED}: no axis labels: a x label and a y label\n"]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_widget_control_says_what_it_changes(executed, assignment):
+    state = executed("source", assignment).metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    controls = [model["state"] for model in state.values()
+                if model["model_name"] in {"FloatSliderModel", "FloatLogSliderModel", "ButtonModel", "DropdownModel"}]
+    assert controls, f"{assignment} has no widget to nudge"
+    assert [control for control in controls if not control.get("description", "").strip()] == []
 
 
 def validate(path):

@@ -1,0 +1,188 @@
+"""A learner's JupyterLab, started by `nudge start`, and Debian's Chromium driven by Playwright.
+
+Nothing here downloads a browser: Playwright launches the system's Chromium (`make test` installs
+it with apt-get where it is missing). The JupyterLab application object is exposed to the page
+(`expose_app_in_browser`) so the tests can run the same commands as the menus and read the
+notebook model, while the widgets are moved with the mouse, as a learner moves them.
+"""
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from conftest import ROOT
+
+ARTIFACTS = Path(os.environ.get("NUDGE_ARTIFACTS", ROOT / "test-artifacts")) / "screenshots"
+
+# Headless Chromium as root in a closed network: no sandbox, no GPU, and none of the background
+# connections that this machine's firewall refuses.
+CHROMIUM_ARGUMENTS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                      "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def chromium_path():
+    """The system Chromium, or an error saying how to install it (a test never downloads one)."""
+    found = os.environ.get("NUDGE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        raise RuntimeError("the browser tests need Debian's Chromium: run `make test` as root (it installs it) "
+                           "or `sudo apt-get install chromium`, or set NUDGE_CHROMIUM to a Chromium binary")
+    return found
+
+
+class Lab:
+    """JupyterLab on 127.0.0.1 with a token, serving a learner's working folder, as `make start` does."""
+
+    def __init__(self, course, folder):
+        self.workspace = Path(folder) / "work"
+        self.token = secrets.token_hex(16)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        settings = Path(folder) / "lab-settings"
+        # Keep the learner's own JupyterLab settings out of it, and the news pop-up off the screenshots.
+        notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+        notification.parent.mkdir(parents=True)
+        notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+        environment = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings),
+                           JUPYTERLAB_WORKSPACES_DIR=str(Path(folder) / "lab-workspaces"))
+        self.log = open(Path(folder) / "jupyterlab.log", "w+")  # noqa: SIM115 - closed by stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "autograder", "--course", str(course), "start", "--workspace", str(self.workspace),
+             "--no-browser", "--ip=127.0.0.1", f"--port={self.port}", f"--IdentityProvider.token={self.token}",
+             "--LabApp.expose_app_in_browser=True", "--JupyterNotebookApp.expose_app_in_browser=True"],
+            env=environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        self._wait_until_up(deadline=time.monotonic() + 90)
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}/{path}?token={self.token}"
+
+    def _wait_until_up(self, deadline):
+        while True:
+            try:
+                with urllib.request.urlopen(self.url("api/status"), timeout=5):
+                    return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(f"JupyterLab did not start:\n{self.output()}") from None
+                time.sleep(0.5)
+
+    def output(self):
+        self.log.seek(0)
+        return self.log.read()[-4000:]
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+        self.log.close()
+
+
+# Waits for the notebook, its kernel and the widget manager, in JupyterLab and Notebook 7 alike.
+NOTEBOOK_READY = """() => {
+    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    return Boolean(panel && panel.sessionContext && panel.sessionContext.session
+                   && panel.sessionContext.session.kernel && panel.content && panel.content.widgets.length);
+}"""
+
+# "Run All Cells" stops at the first error, and every unanswered exercise raises one; so run on
+# ("Run Selected Cell and All Below") from the first code cell that has not run, until all have. The
+# kernel also drops requests that arrive just after an error, hence the pause and the retries.
+RUN_ALL_PAST_ERRORS = """async () => {
+    const app = window.jupyterapp, panel = app.shell.currentWidget, notebook = panel.content;
+    await panel.context.ready;
+    await panel.sessionContext.ready;
+    const notRun = () => notebook.widgets.findIndex(cell => cell.model.type === 'code' && !cell.model.executionCount);
+    for (let attempt = 0; attempt < 3 * notebook.widgets.length && notRun() >= 0; attempt++) {
+        notebook.activeCellIndex = notRun();
+        await app.commands.execute('notebook:run-all-below');
+        await new Promise(resolve => setTimeout(resolve, 100));
+    }
+}"""
+
+# What each code cell shows after the run: its execution count and its error outputs.
+CODE_CELLS = """() => window.jupyterapp.shell.currentWidget.content.widgets
+    .map((cell, index) => ({index, type: cell.model.type, count: cell.model.executionCount,
+        errors: cell.model.type !== 'code' ? [] : cell.model.outputs.toJSON()
+            .filter(output => output.output_type === 'error').map(output => [output.ename, output.evalue])}))
+    .filter(cell => cell.type === 'code')"""
+
+SCROLL_TO_CELL = """async (index) => {
+    const notebook = window.jupyterapp.shell.currentWidget.content;
+    notebook.activeCellIndex = index;
+    await notebook.scrollToItem(index, 'start');
+}"""
+
+# WCAG contrast of every piece of text the course writes (markdown, hints, widget labels and readouts,
+# printed output) against the background it is drawn on; returns the pieces below `minimum`.
+LOW_CONTRAST = """(minimum) => {
+    const rgba = text => { const [r, g, b, a = 1] = text.match(/[\\d.]+/g).map(Number); return {r, g, b, a}; };
+    const luminance = ({r, g, b}) => [r, g, b].map(v => v / 255)
+        .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+        .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const backgroundOf = element => {
+        for (let e = element; e; e = e.parentElement) {
+            const colour = rgba(getComputedStyle(e).backgroundColor);
+            if (colour.a > 0.5) return colour;
+        }
+        return rgba(getComputedStyle(document.body).backgroundColor);
+    };
+    const selectors = ['.jp-RenderedMarkdown :is(p, li, td, th, h1, h2, h3, summary, a, strong, em)',
+        '.widget-label', '.widget-readout', '.widget-html-content', '.widget-button',
+        '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stdout"] pre'];
+    const low = [];
+    for (const element of document.querySelectorAll(selectors.join(', '))) {
+        const text = element.textContent.trim();
+        if (!text) continue;
+        const [a, b] = [luminance(rgba(getComputedStyle(element).color)), luminance(backgroundOf(element))];
+        const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        if (ratio < minimum) low.push(`${ratio.toFixed(2)}: ${text.slice(0, 60)}`);
+    }
+    return low;
+}"""
+
+# Every image in the outputs: loaded, and opaque (a plot with a transparent background turns its
+# black labels invisible on a dark theme).
+IMAGE_PROBLEMS = """async () => {
+    const problems = [];
+    for (const image of document.querySelectorAll('.jp-OutputArea-output img')) {
+        try {
+            await image.decode();
+        } catch (error) {
+            problems.push(`not loaded: ${image.src.slice(0, 40)}`);
+            continue;
+        }
+        const canvas = document.createElement('canvas');
+        [canvas.width, canvas.height] = [image.naturalWidth, image.naturalHeight];
+        const context = canvas.getContext('2d');
+        context.drawImage(image, 0, 0);
+        const corner = context.getImageData(2, 2, 1, 1).data;
+        if (corner[3] < 255) problems.push(`transparent background: ${image.src.slice(0, 40)}`);
+    }
+    return problems;
+}"""
+
+
+def set_theme(page, theme):
+    """Switch JupyterLab's theme (`JupyterLab Light` or `JupyterLab Dark`) and wait until it applies."""
+    page.evaluate("theme => window.jupyterapp.commands.execute('apputils:change-theme', {theme})", theme)
+    page.wait_for_function("theme => document.body.dataset.jpThemeName === theme", arg=theme, timeout=30_000)
+    page.wait_for_timeout(500)  # the theme's stylesheet applies just after the attribute changes
+
+
+def screenshot(target, name):
+    """Save a screenshot of a page or element under test-artifacts/screenshots/."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    target.screenshot(path=str(ARTIFACTS / f"{name}.png"))

@@ -1,0 +1,198 @@
+"""The course as learners meet it: JupyterLab 4 and Notebook 7 in Debian's Chromium, driven by Playwright.
+
+Screenshots of every module's widget (light and dark theme, JupyterLab and Notebook 7) go to
+test-artifacts/screenshots/, and a screenshot of the whole page is added there when a test fails.
+"""
+
+import re
+import shutil
+
+import nbformat
+import pytest
+from browser import (
+    CHROMIUM_ARGUMENTS,
+    CODE_CELLS,
+    IMAGE_PROBLEMS,
+    LOW_CONTRAST,
+    NOTEBOOK_READY,
+    RUN_ALL_PAST_ERRORS,
+    SCROLL_TO_CELL,
+    Lab,
+    chromium_path,
+    screenshot,
+    set_theme,
+)
+from conftest import ASSIGNMENTS, copy_course, notebook
+from playwright.sync_api import expect, sync_playwright
+from submissions import solution_sources
+
+FRONT_ENDS = {"jupyterlab": "lab/tree", "notebook7": "notebooks"}
+READABLE = 4.5  # WCAG AA contrast for body text
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser")
+    server = Lab(copy_course(folder), folder)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGUMENTS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(60_000)
+    yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        screenshot(page, "FAILED-" + re.sub(r"[^\w.-]+", "_", request.node.name))
+    page.close()
+
+
+def open_notebook(page, lab, path, front_end="jupyterlab"):
+    """Open a notebook of the learner's working folder; returns its panel."""
+    page.goto(lab.url(f"{FRONT_ENDS[front_end]}/{path}") + "&reset")  # reset: no tabs left from an earlier test
+    page.wait_for_function(NOTEBOOK_READY)
+    return page.locator("#" + page.evaluate("() => window.jupyterapp.shell.currentWidget.id"))
+
+
+def cell(page, panel, index):
+    """The notebook cell at `index`, scrolled into view."""
+    page.evaluate(SCROLL_TO_CELL, index)
+    return panel.locator(f'.jp-Cell[data-windowed-list-index="{index}"]')
+
+
+def main_widget_cell(assignment):
+    """The index of the module's first widget: the first cell that calls one of course.widgets' `*_widget`."""
+    cells = nbformat.read(notebook("release", assignment), as_version=4).cells
+    return next(index for index, each in enumerate(cells) if each.cell_type == "code"
+                and re.search(r"^(?!from|import)\s*.*\b\w+_widget\(", each.source, re.MULTILINE))
+
+
+def run_everything(page):
+    """Run every cell, going on past each unanswered exercise; returns the unexpected errors."""
+    page.evaluate(RUN_ALL_PAST_ERRORS)
+    cells = page.evaluate(CODE_CELLS)
+    assert [each["index"] for each in cells if not each["count"]] == [], "some code cells never ran"
+    return [(each["index"], name, value) for each in cells for name, value in each["errors"]
+            if name != "NotImplementedError" and "not implemented yet" not in value]
+
+
+def drag(page, handle, pixels):
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + pixels, y, steps=5)
+    page.mouse.up()
+
+
+def nudge_widget_and_see_it_change(page, output):
+    """Move the widget's first slider and press its first button; each must change what it shows."""
+    readout, images = output.locator(".widget-html-content").first, output.locator("img.widget-image")
+    expect(readout).to_be_visible()  # the widget has rendered
+    for image in images.all():
+        expect(image).to_have_js_property("complete", True)
+        assert image.evaluate("image => image.naturalWidth") > 0, "the widget's plot did not render"
+    sliders, buttons = output.locator(".noUi-handle"), output.locator("button.widget-button")
+    assert sliders.count() + buttons.count() > 0, "the widget has nothing to nudge"
+    if sliders.count():
+        text, pictures = readout.inner_text(), [image.get_attribute("src") for image in images.all()]
+        drag(page, sliders.first, 60)
+        expect(readout).not_to_have_text(text)
+        for image, picture in zip(images.all(), pictures, strict=True):
+            expect(image).not_to_have_attribute("src", picture)  # a new PNG: the plot was redrawn
+    if buttons.count():
+        text = readout.inner_text()
+        buttons.first.click()
+        expect(readout).not_to_have_text(text)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_each_module_runs_in_jupyterlab_and_its_widget_responds_in_both_themes(lab, page, assignment):
+    panel = open_notebook(page, lab, f"{assignment}/{assignment}.ipynb")
+    assert run_everything(page) == [], "only unanswered exercises may raise errors"
+    output = cell(page, panel, main_widget_cell(assignment)).locator(".jp-OutputArea")
+    nudge_widget_and_see_it_change(page, output)
+    screenshot(output, f"{assignment}-jupyterlab-light")
+    assert page.evaluate(IMAGE_PROBLEMS) == []
+    assert page.evaluate(LOW_CONTRAST, READABLE) == [], "text too faint in the light theme"
+    set_theme(page, "JupyterLab Dark")
+    try:
+        assert page.evaluate(LOW_CONTRAST, READABLE) == [], "text too faint in the dark theme"
+        screenshot(output, f"{assignment}-jupyterlab-dark")
+    finally:
+        set_theme(page, "JupyterLab Light")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_each_modules_widget_renders_and_responds_in_notebook_7(lab, page, assignment):
+    panel = open_notebook(page, lab, f"{assignment}/{assignment}.ipynb", front_end="notebook7")
+    assert run_everything(page) == []
+    output = cell(page, panel, main_widget_cell(assignment)).locator(".jp-OutputArea")
+    nudge_widget_and_see_it_change(page, output)
+    screenshot(output, f"{assignment}-notebook7")
+
+
+def test_hints_open_one_after_another(lab, page):
+    panel = open_notebook(page, lab, "01-slope/01-slope.ipynb")
+    exercise = panel.locator(".jp-MarkdownCell", has_text="Exercise 1 — slope")
+    summaries = [exercise.locator("summary", has_text=f"Hint {n} of 3") for n in (1, 2, 3)]
+    exercise.scroll_into_view_if_needed()
+    expect(summaries[0]).to_be_visible()
+    expect(summaries[1]).to_be_hidden()
+    summaries[0].click()
+    expect(summaries[1]).to_be_visible()
+    expect(summaries[2]).to_be_hidden()
+    summaries[1].click()
+    expect(exercise.locator("mjx-container").first).to_be_visible()  # the formula is typeset, not raw LaTeX
+    summaries[2].click()
+    expect(exercise).to_contain_text("flips the sign")
+    screenshot(exercise, "01-slope-hints")
+
+
+def test_a_learner_solves_an_exercise_sees_its_check_pass_and_validate_succeed(lab, page):
+    # A copy of the learner's notebook, so the other tests see it unanswered.
+    solving = lab.workspace / "01-slope-solving"
+    solving.mkdir()
+    shutil.copy(lab.workspace / "01-slope" / "01-slope.ipynb", solving)
+    cells = nbformat.read(solving / "01-slope.ipynb", as_version=4).cells
+    index = {each.metadata.get("nbgrader", {}).get("grade_id"): i for i, each in enumerate(cells)}
+    panel = open_notebook(page, lab, "01-slope-solving/01-slope.ipynb")
+
+    validate(page)
+    expect(page.locator(".jp-Dialog .validation-failed")).to_contain_text("not implemented yet")
+    page.locator(".jp-Dialog").get_by_role("button", name="Ok").click()
+    run_everything(page)  # as a learner does: the imports and worked examples run before the exercises
+
+    for name, answer in solution_sources("01-slope").items():
+        editor = cell(page, panel, index[name]).locator(".cm-content")
+        editor.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.insert_text(answer)
+        page.keyboard.press("Shift+Enter")
+        check = cell(page, panel, index[f"test_{name}_values"])
+        check.locator(".jp-InputPrompt").click()
+        page.keyboard.press("Shift+Enter")
+        expect(check.locator(".jp-OutputArea")).to_contain_text(f"✓ {name}: right at")
+        expect(check.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")).to_have_count(0)
+
+    validate(page)
+    verdict = page.locator(".jp-Dialog .validation-success")
+    expect(verdict).to_contain_text("Success! Your notebook passes all the tests.")
+    screenshot(page, "01-slope-validate-success")
+
+
+def validate(page):
+    """Press nbgrader's Validate button in the notebook toolbar and wait for its verdict."""
+    page.locator(".jp-NotebookPanel-toolbar .validate-button").click()
+    expect(page.locator(".jp-Dialog .validation-success, .jp-Dialog .validation-failed")).to_be_visible(timeout=120_000)
+
