@@ -11,14 +11,13 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, free_port
 
 ARTIFACTS = Path(os.environ.get("NUDGE_ARTIFACTS", ROOT / "test-artifacts")) / "screenshots"
 
@@ -43,9 +42,7 @@ class Lab:
     def __init__(self, course, folder):
         self.workspace = Path(folder) / "work"
         self.token = secrets.token_hex(16)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         settings = Path(folder) / "lab-settings"
         # Keep the learner's own JupyterLab settings out of it, and the news pop-up off the screenshots.
         notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"

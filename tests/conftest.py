@@ -1,6 +1,7 @@
 """Shared fixtures: the course root, its assignments, and notebooks executed once per session."""
 
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -83,6 +84,13 @@ def copy_course(folder):
         shutil.copytree(ROOT / name, course / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     shutil.copy(ROOT / "nbgrader_config.py", course)
     return course
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def nudge(*arguments, cwd=ROOT, **options):

@@ -3,20 +3,13 @@
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
 
-from conftest import ASSIGNMENTS, ROOT
+from conftest import ASSIGNMENTS, ROOT, free_port
 
 from autograder.workspace import update_workspace
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch(url, deadline):
