@@ -123,7 +123,7 @@ SCROLL_TO_CELL = """async (index) => {
 }"""
 
 # WCAG contrast of every piece of text the course writes (markdown, hints, widget labels and readouts,
-# printed output) against the background it is drawn on; returns the pieces below `minimum`.
+# printed output) against the background it is drawn on: {checked: how many, low: those below `minimum`}.
 LOW_CONTRAST = """(minimum) => {
     const rgba = text => { const [r, g, b, a = 1] = text.match(/[\\d.]+/g).map(Number); return {r, g, b, a}; };
     const luminance = ({r, g, b}) => [r, g, b].map(v => v / 255)
@@ -140,14 +140,16 @@ LOW_CONTRAST = """(minimum) => {
         '.widget-label', '.widget-readout', '.widget-html-content', '.widget-button',
         '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stdout"] pre'];
     const low = [];
+    let checked = 0;
     for (const element of document.querySelectorAll(selectors.join(', '))) {
         const text = element.textContent.trim();
         if (!text) continue;
+        checked += 1;
         const [a, b] = [luminance(rgba(getComputedStyle(element).color)), luminance(backgroundOf(element))];
         const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
         if (ratio < minimum) low.push(`${ratio.toFixed(2)}: ${text.slice(0, 60)}`);
     }
-    return low;
+    return {checked, low};
 }"""
 
 # Every image in the outputs: loaded, and opaque (a plot with a transparent background turns its
