@@ -39,12 +39,12 @@ def progress(root, workspace):
 
 def render(rows):
     """The table, and what to do next."""
-    lines = [f"{'module':<26}{'exercise':<28}{'visible checks':<16}"]
+    lines = [f"{'module':<26}{'function':<28}{'visible checks':<16}"]
     for assignment, name, state, _ in rows:
         mark = {"passed": "✓ passed", "failing": "✗ failing", "to do": "· to do", "missing": "? missing"}[state]
         lines.append(f"{assignment:<26}{name:<28}{mark:<16}")
     done = sum(1 for row in rows if row[2] == "passed")
-    lines.append(f"\n{done} of {len(rows)} exercises pass their visible checks.")
+    lines.append(f"\n{done} of {len(rows)} exercise functions pass their visible checks.")
     pending = next((row for row in rows if row[2] != "passed"), None)
     if pending is None:
         lines.append("Next: you have finished the course. Well done.")

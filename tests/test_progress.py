@@ -38,7 +38,7 @@ def test_the_next_step_is_the_first_unfinished_exercise_with_its_message(rows):
     assert "00-start-here             square                      ✓ passed" in shown
     assert "Next: open 01-slope/01-slope.ipynb and work on `slope`." in shown
     assert "the sign is flipped" in shown
-    assert f"1 of {len(rows)} exercises pass their visible checks." in shown
+    assert f"1 of {len(rows)} exercise functions pass their visible checks." in shown
 
 
 def test_progress_without_a_working_folder_says_how_to_make_one(tmp_path):
