@@ -41,24 +41,32 @@ def solution(assignment, name):
 def _solution_namespace(root, assignment):
     """Run the imports cell and every solution cell of the source notebook in a fresh namespace."""
     notebook = nbformat.read(notebook_path(root, "source", assignment), as_version=4)
-    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    solution_cells = [cell for cell in code_cells if cell.metadata.get("nbgrader", {}).get("solution")]
+    imports = next(cell for cell in notebook.cells if cell.cell_type == "code")
     namespace = {"__name__": f"reference_{assignment.replace('-', '_')}"}
-    for cell in [code_cells[0], *solution_cells]:
+    for cell in [imports, *solution_cells(notebook)]:
         exec(compile(cell.source, f"<{assignment} reference>", "exec"), namespace)
     return namespace
+
+
+def solution_cells(notebook):
+    """The cells of a source notebook that hold a solution."""
+    return [cell for cell in notebook.cells
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")]
+
+
+SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|$)", re.MULTILINE)
+
+
+def without_markers(source):
+    """A solution cell's code as a learner would write it: without nbgrader's solution markers."""
+    return SOLUTION_MARKERS.sub("", source)
 
 
 def worked_solution(root, assignment, name):
     """The source of the solution cell that defines `name`, for a self-study learner who asks for it."""
     notebook = nbformat.read(notebook_path(root, "source", assignment), as_version=4)
-    defined = {}
-    for cell in notebook.cells:
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
-            for node in ast.parse(cell.source).body:
-                if isinstance(node, ast.FunctionDef):
-                    defined[node.name] = cell.source
+    defined = {node.name: cell.source for cell in solution_cells(notebook)
+               for node in ast.parse(cell.source).body if isinstance(node, ast.FunctionDef)}
     if name not in defined:
         raise KeyError(f"{assignment} has no exercise function {name!r}; its exercises are: {', '.join(defined)}")
-    markers = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|$)", re.MULTILINE)
-    return markers.sub("", defined[name]).strip()
+    return without_markers(defined[name]).strip()

@@ -1,21 +1,19 @@
 """Build student submissions from the real release notebooks: answered, blank, or with chosen answers."""
 
 import importlib.util
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 from conftest import notebook
 
-MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*\n", re.MULTILINE)
+from autograder.reference import solution_cells, without_markers
 
 
 def solution_sources(assignment):
     """{grade_id: code} of the source notebook's solution cells, without the solution markers."""
     source = nbformat.read(notebook("source", assignment), as_version=4)
-    return {cell.metadata.nbgrader.grade_id: MARKERS.sub("", cell.source)
-            for cell in source.cells if cell.metadata.get("nbgrader", {}).get("solution")}
+    return {cell.metadata.nbgrader.grade_id: without_markers(cell.source) for cell in solution_cells(source)}
 
 
 def submission(assignment, answers=None):
