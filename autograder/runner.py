@@ -21,6 +21,7 @@ import io
 import json
 import math
 import os
+import signal
 import sys
 
 OUTPUT_LIMIT = 20_000  # characters of printed output kept per cell
@@ -55,6 +56,46 @@ def report(**message):
 
 
 _channel = 1  # replaced in main() by a private copy of standard output
+_runner_pid = os.getpid()
+
+
+def back_in_the_runner():
+    """Called each time the learner's code returns to the runner, from a cell or a call."""
+    if os.getpid() != _runner_pid:
+        # A process the learner's code forked: it ends here, unheard, so that only the runner goes on
+        # to the next cell and reports (a fork bomb must not run the rest of the notebook).
+        os._exit(0)
+    end_stray_processes()
+
+
+def end_stray_processes():
+    """Kill every process the learner's code started, now that its cell or call is over.
+
+    They share the runner's process group (in the sandbox, and when `nudge progress` runs it
+    unsandboxed). Left running, a fork bomb goes on eating the CPU that the next cells, and the
+    other submissions graded beside this one, need.
+    """
+    me, group = os.getpid(), os.getpgid(0)
+    for _sweep in range(100):
+        with contextlib.suppress(ChildProcessError):
+            while os.waitpid(-1, os.WNOHANG)[0]:  # reap the runner's own children that have ended
+                pass
+        strays = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) == me:
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    state, _parent, process_group = stat.read().rsplit(")", 1)[1].split()[:3]
+            except (OSError, ValueError):
+                continue  # it ended while we looked
+            if int(process_group) == group and state != "Z":
+                strays.append(int(entry))
+        if not strays:
+            return
+        for pid in strays:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def run_cells(cells, skipped, namespace):
@@ -70,6 +111,7 @@ def run_cells(cells, skipped, namespace):
                 exec(compile(code, f"<your cell {index + 1}>", "exec"), namespace)
             except BaseException as raised:  # sys.exit, KeyboardInterrupt, anything: only this cell fails
                 error = f"{type(raised).__name__}: {raised}"[:2000]
+        back_in_the_runner()
         report(event="cell", index=index, state="end", error=error, output=output.text())
 
 
@@ -86,6 +128,7 @@ def run_calls(calls, skipped, namespace, call):
         else:
             with contextlib.redirect_stdout(CappedText()), contextlib.redirect_stderr(CappedText()):
                 outcomes = [encode_outcome(call(function, args, job["stable"])) for args in job["points"]]
+            back_in_the_runner()
         report(event="call", index=index, state="end", outcomes=outcomes)
 
 

@@ -7,6 +7,7 @@ submit, the score each part must get, texts the part messages or notes must cont
 
 import copy
 import json
+import re
 
 import nbformat
 from submissions import solution_sources, submission
@@ -338,7 +339,8 @@ def attacks(course):
         "a14-sys-exit": (sys_exit_in_answer(), SLOPE_ZERO, ["raised SystemExit"]),
         "a15-os-exit": (os_exit_in_answer(), SLOPE_ZERO, ["ended on its own"]),
         "a16-endless": (endless_loop(), SLOPE_ZERO, ["timed out"]),
-        "a17-bombs": (bombs(), FULL, ["memory limit"]),
+        # Which limit stops the memory hogs first, memory or time, depends on how busy the machine is.
+        "a17-bombs": (bombs(), FULL, [re.compile(r"stopped and skipped: (killed: .* memory limit|timed out)")]),
         "a18-floods": (floods_output(), FULL, []),
         "a20-renamed": (renamed(), FULL, ["01-slope.ipynb was missing, so 01-slope-Copy1.ipynb was graded"]),
         "a20-extra": (extra_notebooks(), FULL, ["only 01-slope.ipynb was graded"]),

@@ -9,6 +9,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -116,8 +117,8 @@ def test_each_attack_gets_its_right_outcome(graded, student):
     graded_notebook = course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     if graded_notebook.exists():
         said += graded_notebook.read_text(encoding="utf-8")
-    for text in texts:
-        assert text in said, f"{student}: {text!r} not in what grading said"
+    for text in texts:  # a string to find, or a pattern where the words may vary
+        assert text.search(said) if isinstance(text, re.Pattern) else text in said, f"{student}: {text!r} not said"
     assert gradebook_parts(course, student, ASSIGNMENT) == expected
 
 
