@@ -86,6 +86,17 @@ def copy_course(folder):
     return course
 
 
+def find_widget(widget, kind, description=None):
+    """Depth-first search of a widget tree for the first child of class `kind` (whose description has `description`)."""
+    if isinstance(widget, kind) and (description is None or description in widget.description):
+        return widget
+    for child in getattr(widget, "children", ()):
+        found = find_widget(child, kind, description)
+        if found is not None:
+            return found
+    return None
+
+
 def free_port():
     """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as probe:

@@ -3,6 +3,7 @@
 import re
 
 import matplotlib
+from conftest import find_widget
 
 matplotlib.use("Agg")
 
@@ -68,16 +69,6 @@ def test_a_loss_of_m_and_b_has_a_partial_for_each(text):
     assert "nudge b: J = 24.990001, so ∂J/∂b ≈ -9.999" in text
 
 
-def find(widget, kind, description=None):
-    if isinstance(widget, kind) and (description is None or widget.description.startswith(description)):
-        return widget
-    for child in getattr(widget, "children", ()):
-        found = find(child, kind, description)
-        if found is not None:
-            return found
-    return None
-
-
 def test_the_slice_moves_with_y_but_its_slope_does_not():
     """For z = x² + y², ∂z/∂x depends on x only: nudging y moves the slice, not its slope at the same x."""
     import ipywidgets
@@ -85,10 +76,10 @@ def test_the_slice_moves_with_y_but_its_slope_does_not():
     from course.widgets import partial_widget
 
     widget = partial_widget(lambda x, y: x**2 + y**2, x=1.0, y=2.0, extent=(-3.0, 3.0), name="z")
-    readout, image = find(widget, ipywidgets.HTML), find(widget, ipywidgets.Image)
+    readout, image = find_widget(widget, ipywidgets.HTML), find_widget(widget, ipywidgets.Image)
     before = image.value
-    find(widget, ipywidgets.FloatSlider, "y (held").value = -0.5
+    find_widget(widget, ipywidgets.FloatSlider, "y (held").value = -0.5
     assert "∂z/∂x ≈ <b>2.0000</b>" in readout.value and "∂z/∂y ≈ <b>-1.0000</b>" in readout.value
     assert image.value != before
-    find(widget, ipywidgets.FloatSlider, "x").value = 2.5
+    find_widget(widget, ipywidgets.FloatSlider, "x").value = 2.5
     assert "∂z/∂x ≈ <b>5.0000</b>" in readout.value and "∂z/∂y ≈ <b>-1.0000</b>" in readout.value

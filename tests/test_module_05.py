@@ -5,7 +5,7 @@ import re
 import matplotlib
 import nbformat
 import numpy as np
-from conftest import notebook
+from conftest import find_widget, notebook
 
 matplotlib.use("Agg")
 
@@ -118,16 +118,6 @@ def notebook_cost():
     return namespace["x"], namespace["y"], namespace["cost"]
 
 
-def find(widget, kind, description=None):
-    if isinstance(widget, kind) and (description is None or widget.description.startswith(description)):
-        return widget
-    for child in getattr(widget, "children", ()):
-        found = find(child, kind, description)
-        if found is not None:
-            return found
-    return None
-
-
 def test_the_fit_widget_reaches_the_least_squares_cost():
     import ipywidgets
 
@@ -135,9 +125,9 @@ def test_the_fit_widget_reaches_the_least_squares_cost():
 
     x, y, cost = notebook_cost()
     widget = fit_widget(x, y, cost, m=1.0, b=0.0, m_range=(-1.0, 4.0), b_range=(-3.0, 5.0))
-    find(widget, ipywidgets.FloatSlider, "slope m").value = 2.01
-    find(widget, ipywidgets.FloatSlider, "intercept b").value = 1.10
-    assert "cost J(m, b) = <b>0.2189</b>" in find(widget, ipywidgets.HTML).value  # the minimum is 0.2187
+    find_widget(widget, ipywidgets.FloatSlider, "slope m").value = 2.01
+    find_widget(widget, ipywidgets.FloatSlider, "intercept b").value = 1.10
+    assert "cost J(m, b) = <b>0.2189</b>" in find_widget(widget, ipywidgets.HTML).value  # the minimum is 0.2187
 
 
 def test_the_descent_widget_creeps_down_the_valley_and_overshoots_when_eta_is_large():
@@ -147,10 +137,10 @@ def test_the_descent_widget_creeps_down_the_valley_and_overshoots_when_eta_is_la
 
     _, _, cost = notebook_cost()
     widget = descent_widget(cost, start=(0.0, 5.0), m_range=(-1.0, 5.0), b_range=(-4.0, 6.0), eta=0.05)
-    readout = find(widget, ipywidgets.HTML)
+    readout = find_widget(widget, ipywidgets.HTML)
     for _ in range(3):
-        find(widget, ipywidgets.Button, "10 steps").click()
+        find_widget(widget, ipywidgets.Button, "10 steps").click()
     assert "step 30: m = 1.4495, b = 3.0889, cost J = <b>1.25121</b>" in readout.value
-    find(widget, ipywidgets.FloatLogSlider).value = 0.12  # above 0.096, where this cost diverges
-    find(widget, ipywidgets.Button, "10 steps").click()
+    find_widget(widget, ipywidgets.FloatLogSlider).value = 0.12  # above 0.096, where this cost diverges
+    find_widget(widget, ipywidgets.Button, "10 steps").click()
     assert "the cost went <b>up</b>" in readout.value

@@ -4,6 +4,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
+from conftest import find_widget  # noqa: E402
 
 from course.plots import draw_secant, move_secant, new_figure, plot_function, secant_slope  # noqa: E402
 from course.widgets import nudge_widget, secant_widget  # noqa: E402
@@ -11,17 +12,6 @@ from course.widgets import nudge_widget, secant_widget  # noqa: E402
 
 def square(x):
     return x**2
-
-
-def find(widget, kind, description=None):
-    """Depth-first search of a widget tree for a child of a given class (and description)."""
-    if isinstance(widget, kind) and (description is None or description in widget.description):
-        return widget
-    for child in getattr(widget, "children", ()):
-        found = find(child, kind, description)
-        if found is not None:
-            return found
-    return None
 
 
 def test_secant_slope_is_rise_over_run():
@@ -55,9 +45,9 @@ def test_secant_widget_redraws_in_place_when_a_slider_moves():
     import ipywidgets
 
     widget = secant_widget(square, x1=1.0, x2=3.0, x_range=(0.0, 4.0), name="f(x) = x²")
-    second = find(widget, ipywidgets.FloatSlider, "second")
-    readout = find(widget, ipywidgets.HTML)
-    image = find(widget, ipywidgets.Image)
+    second = find_widget(widget, ipywidgets.FloatSlider, "second")
+    readout = find_widget(widget, ipywidgets.HTML)
+    image = find_widget(widget, ipywidgets.Image)
     before = image.value
     assert "<b>4.0000</b>" in readout.value
 
@@ -74,14 +64,14 @@ def test_nudge_widget_button_nudges_by_the_step():
     import ipywidgets
 
     widget = nudge_widget(lambda a: 3 * a, start=2.0, name="f")
-    nudge = find(widget, ipywidgets.Button, "nudge")
-    readout = find(widget, ipywidgets.HTML)
+    nudge = find_widget(widget, ipywidgets.Button, "nudge")
+    readout = find_widget(widget, ipywidgets.HTML)
 
     nudge.click()
 
     assert "f(a) = <b>6.003</b>" in readout.value
     assert "Δf / Δa = <b>3.0000</b>" in readout.value
-    find(widget, ipywidgets.Button, "back").click()
+    find_widget(widget, ipywidgets.Button, "back").click()
     assert "f(a) = <b>6.000</b>" in readout.value
 
 
@@ -105,8 +95,8 @@ def test_limit_widget_quotient_approaches_the_tangent():
     from course.widgets import limit_widget
 
     widget = limit_widget(square, x=2.0)
-    step = find(widget, ipywidgets.FloatLogSlider)
-    readout = find(widget, ipywidgets.HTML)
+    step = find_widget(widget, ipywidgets.FloatLogSlider)
+    readout = find_widget(widget, ipywidgets.HTML)
     step.value = 0.1
     assert "<b>4.1000</b>" in readout.value and "tangent's slope is 4.0000" in readout.value
     step.value = 0.001
@@ -119,11 +109,11 @@ def test_partial_widget_measures_both_partials():
     from course.widgets import partial_widget
 
     widget = partial_widget(lambda x, y: x**2 + y**2, x=1.0, y=2.0)
-    readout = find(widget, ipywidgets.HTML)
+    readout = find_widget(widget, ipywidgets.HTML)
     assert "∂z/∂x ≈ <b>2.0000</b>" in readout.value and "∂z/∂y ≈ <b>4.0000</b>" in readout.value
-    image = find(widget, ipywidgets.Image)
+    image = find_widget(widget, ipywidgets.Image)
     before = image.value
-    find(widget, ipywidgets.FloatSlider, "x").value = -1.5
+    find_widget(widget, ipywidgets.FloatSlider, "x").value = -1.5
     assert "∂z/∂x ≈ <b>-3.0000</b>" in readout.value and image.value != before
 
 
@@ -138,17 +128,17 @@ def test_graph_widget_predicts_the_change_of_J():
         "J": (lambda v: 3 * v, ["v"], "3v"),
     }
     widget = graph_widget(graph, {"a": 5.0, "b": 3.0, "c": 2.0})
-    readout = find(widget, ipywidgets.HTML)
+    readout = find_widget(widget, ipywidgets.HTML)
     assert "now: <b>33.0000</b>" in readout.value
 
-    find(widget, ipywidgets.Button, "b +").click()
+    find_widget(widget, ipywidgets.Button, "b +").click()
     assert "now: <b>33.0060</b>" in readout.value
     assert "predicted change Σ ∂J/∂x · Δx = <b>+0.006000</b>; actual change = <b>+0.006000</b>" in readout.value
 
-    find(widget, ipywidgets.Button, "c +").click()  # b and c both moved: the product term makes them differ
+    find_widget(widget, ipywidgets.Button, "c +").click()  # b and c both moved: the product term makes them differ
     assert "predicted change Σ ∂J/∂x · Δx = <b>+0.015000</b>; actual change = <b>+0.015003</b>" in readout.value
 
-    find(widget, ipywidgets.Button, "make this the start").click()
+    find_widget(widget, ipywidgets.Button, "make this the start").click()
     assert "predicted change Σ ∂J/∂x · Δx = <b>+0.000000</b>" in readout.value
     assert plt.get_fignums() == []
 
@@ -168,10 +158,10 @@ def test_fit_widget_moves_line_and_residuals_and_reports_the_cost():
 
     x, y = line_data()
     widget = fit_widget(x, y, lambda m, b: float(np.mean((m * x + b - y) ** 2)), m=0.0, b=0.0)
-    readout = find(widget, ipywidgets.HTML)
+    readout = find_widget(widget, ipywidgets.HTML)
     assert "cost J(m, b) = <b>21.0000</b>" in readout.value  # mean of 1, 9, 25, 49
-    find(widget, ipywidgets.FloatSlider, "slope").value = 2.0
-    find(widget, ipywidgets.FloatSlider, "intercept").value = 1.0
+    find_widget(widget, ipywidgets.FloatSlider, "slope").value = 2.0
+    find_widget(widget, ipywidgets.FloatSlider, "intercept").value = 1.0
     assert "<b>0.0000</b>" in readout.value
 
 
@@ -197,15 +187,15 @@ def test_descent_widget_descends_then_warns_when_eta_is_too_large():
         return (m - 1) ** 2 + 10 * (b + 2) ** 2
 
     widget = descent_widget(cost, start=(3.0, 3.0), m_range=(-5, 5), b_range=(-5, 5), eta=0.01)
-    readout = find(widget, ipywidgets.HTML)
-    find(widget, ipywidgets.Button, "10 steps").click()
+    readout = find_widget(widget, ipywidgets.HTML)
+    find_widget(widget, ipywidgets.Button, "10 steps").click()
     assert "step 10:" in readout.value and "went" not in readout.value
-    find(widget, ipywidgets.FloatLogSlider).value = 0.2  # 1 − 0.2·20 = −3: each step triples b's error
+    find_widget(widget, ipywidgets.FloatLogSlider).value = 0.2  # 1 − 0.2·20 = −3: each step triples b's error
     assert "step 0:" in readout.value  # a new learning rate starts again
-    find(widget, ipywidgets.Button, "1 step").click()
+    find_widget(widget, ipywidgets.Button, "1 step").click()
     assert "the cost went <b>up</b>" in readout.value
-    find(widget, ipywidgets.FloatLogSlider).value = 1.0
-    find(widget, ipywidgets.Button, "10 steps").click()
+    find_widget(widget, ipywidgets.FloatLogSlider).value = 1.0
+    find_widget(widget, ipywidgets.Button, "10 steps").click()
     assert "blew up" in readout.value
 
 
@@ -218,10 +208,10 @@ def test_boundary_widget_reports_cost_and_accuracy():
     X = np.array([[-1.0, -1.0], [-2.0, 0.0], [1.0, 1.0], [2.0, 0.5]])
     y = np.array([0.0, 0.0, 1.0, 1.0])
     widget = boundary_widget(X, y, lambda w, b: float(np.sum(w) + b), w=(1.0, 1.0), b=0.0)
-    readout = find(widget, ipywidgets.HTML)
+    readout = find_widget(widget, ipywidgets.HTML)
     assert "accuracy = <b>100%</b>" in readout.value and "cost J(w, b) = <b>2.0000</b>" in readout.value
-    find(widget, ipywidgets.FloatSlider, "w₁").value = -1.0
-    find(widget, ipywidgets.FloatSlider, "w₂").value = -1.0
+    find_widget(widget, ipywidgets.FloatSlider, "w₁").value = -1.0
+    find_widget(widget, ipywidgets.FloatSlider, "w₂").value = -1.0
     assert "accuracy = <b>0%</b>" in readout.value
 
 
@@ -233,11 +223,11 @@ def test_network_widget_nudges_the_chosen_parameter():
     graph = {"y_hat": (lambda x, w, b: w * x + b, ["x", "w", "b"], "w·x + b"),
              "L": (lambda y, y_hat: (y - y_hat) ** 2, ["y", "y_hat"], "(y − ŷ)²")}
     widget = network_widget(graph, {"x": 2.0, "y": 5.0, "w": 1.0, "b": 0.0}, ["w", "b"])
-    readout = find(widget, ipywidgets.HTML)
+    readout = find_widget(widget, ipywidgets.HTML)
     table = widget.children[-1]
     assert "<td>w</td><td>1.0000</td><td>-12.0000</td>" in table.value  # ∂L/∂w = −2(y − ŷ)x
-    find(widget, ipywidgets.Dropdown).value = "b"
-    assert find(widget, ipywidgets.FloatSlider).value == 0.0  # the slider now holds b
-    find(widget, ipywidgets.Button, "+ 0.001").click()
+    find_widget(widget, ipywidgets.Dropdown).value = "b"
+    assert find_widget(widget, ipywidgets.FloatSlider).value == 0.0  # the slider now holds b
+    find_widget(widget, ipywidgets.Button, "+ 0.001").click()
     assert "predicted change Σ ∂L/∂x · Δx = <b>-0.006000</b>" in readout.value
     assert "<td>b</td><td>0.0010</td>" in table.value and "<td>w</td><td>1.0000</td>" in table.value
