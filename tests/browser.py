@@ -50,7 +50,7 @@ class Lab:
         notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
         environment = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings),
                            JUPYTERLAB_WORKSPACES_DIR=str(Path(folder) / "lab-workspaces"))
-        self.log = open(Path(folder) / "jupyterlab.log", "w+")  # noqa: SIM115 - closed by stop()
+        self.log = open(Path(folder) / "jupyterlab.log", "w+")  # JupyterLab writes here until stop() closes it
         self.process = subprocess.Popen(
             [sys.executable, "-m", "autograder", "--course", str(course), "start", "--workspace", str(self.workspace),
              "--no-browser", "--ip=127.0.0.1", f"--port={self.port}", f"--IdentityProvider.token={self.token}",
