@@ -15,8 +15,9 @@ import time
 from pathlib import Path
 
 from autograder import sandbox
+from autograder.clean import clean_text
 from autograder.course_dir import CourseError, assignments
-from autograder.grade import SubmissionResult, grade_submission, write_graded_notebook
+from autograder.grade import PartResult, SubmissionResult, grade_submission, write_graded_notebook
 from autograder.gradebook import GradebookWriter
 from autograder.plan import plan_for
 
@@ -27,13 +28,14 @@ def find_submissions(root, wanted_assignments=(), wanted_students=()):
     """[(assignment, student)] under submitted/, for the wanted assignments and students."""
     ids = assignments(root, wanted_assignments)
     folder = Path(root) / "submitted"
-    students = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    # A symbolic link is listed too, so that it gets a reason rather than silence (grading refuses it).
+    students = sorted(p.name for p in folder.iterdir() if p.is_dir() or p.is_symlink()) if folder.is_dir() else []
     unknown = [student for student in wanted_students if student not in students]
     if unknown:
-        raise CourseError(f"no submissions from {', '.join(unknown)} in {folder}")
+        raise CourseError(f"no submissions from {', '.join(clean_text(s) for s in unknown)} in {folder}")
     chosen = list(wanted_students) or students
     return [(assignment, student) for assignment in ids for student in chosen
-            if (folder / student / assignment).is_dir()]
+            if (folder / student / assignment).is_dir() or (folder / student / assignment).is_symlink()]
 
 
 def grade_all(root, submissions, url, workers=None, limits=sandbox.DEFAULT_LIMITS, progress=sys.stderr):
@@ -60,13 +62,33 @@ def grade_all(root, submissions, url, workers=None, limits=sandbox.DEFAULT_LIMIT
                 try:
                     result = future.result()
                 except Exception as error:  # the grader's own failure on one submission must not stop the rest
-                    result = SubmissionResult(student, assignment, failure=f"the grader failed on it: {error!r}")
-                else:
-                    record(root, writer, result)
-                results[assignment, student] = result
+                    result = failed(root, assignment, student, f"the grader failed on it: {error!r}")
+                results[assignment, student] = record_or_fail(root, writer, result)
                 bar.advance()
     bar.close()
     return [results[key] for key in submissions], writer.backup_path
+
+
+def failed(root, assignment, student, why):
+    """A result that gives every part 0 with the reason: recorded, it replaces any earlier automatic grades."""
+    why = clean_text(why, 2_000)
+    parts = [PartResult(part.grade_id, part.points, 0.0, f"not graded: {why}")
+             for part in plan_for(root, assignment).parts]
+    return SubmissionResult(clean_text(student), assignment, parts=parts, failure=why)
+
+
+def record_or_fail(root, writer, result):
+    """Record `result`; if that fails, record the failure in its place, so no earlier marks stay standing."""
+    try:
+        record(root, writer, result)
+        return result
+    except Exception as error:
+        failure = failed(root, result.assignment, result.student, f"its grades could not be recorded: {error!r}")
+    try:
+        record(root, writer, failure)
+    except Exception as error:  # even the failure could not be written: the summary still says so
+        failure.notes.append(clean_text(f"the failure could not be recorded either: {error!r}"))
+    return failure
 
 
 def record(root, writer, result):
@@ -141,9 +163,9 @@ def summary(results, seconds, backup):
     failures = [r for r in results if r.failure]
     if failures:
         lines += ["", "Submissions that could not be graded:"]
-        lines += [f"  {r.student} / {r.assignment}: {r.failure}" for r in failures]
+        lines += [f"  {clean_text(r.student)} / {r.assignment}: {clean_text(r.failure)}" for r in failures]
     notes = [(r, note) for r in results for note in r.notes]
     if notes:
         lines += ["", "Notes:"]
-        lines += [f"  {r.student} / {r.assignment}: {note}" for r, note in notes]
+        lines += [f"  {clean_text(r.student)} / {r.assignment}: {clean_text(note)}" for r, note in notes]
     return "\n".join(lines)

@@ -11,6 +11,8 @@ DEFAULT_WORKSPACE = "work"
 
 
 def main(argv=None):
+    for stream in (sys.stdout, sys.stderr):  # a terminal that can't show a character gets a ?, not a crash
+        stream.reconfigure(errors="replace")
     parser = build_parser()
     options, extra = parser.parse_known_args(argv)
     if extra and options.command != "start":

@@ -11,20 +11,20 @@
 
 import hashlib
 import json
-import shutil
-import tempfile
+import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from autograder import sandbox
-from autograder.outcomes import decode_outcome
+from autograder import judging, sandbox
+from autograder.clean import clean_code, clean_text
 from autograder.plan import plan_for
-from course.checks import judge
 
-OUTPUT_LIMIT = 25_000  # characters of a cell's output kept: the runner keeps 20,000 and notes what it cut
+OUTPUT_LIMIT = sandbox.CELL_OUTPUT_LIMIT
+NOTEBOOK_LIMIT = 64 << 20  # bytes of a submitted notebook read
 
 
 @dataclass
@@ -60,52 +60,53 @@ class SubmissionResult:
 
 def grade_submission(root, assignment, student, limits=sandbox.DEFAULT_LIMITS):
     """Grade submitted/<student>/<assignment>/ of the course at `root`."""
-    path, note = choose_notebook(Path(root) / "submitted" / student / assignment, assignment)
+    path, note = choose_notebook(Path(root), student, assignment)
     return grade_notebook(plan_for(Path(root), assignment), path, student, limits, notes=[note] if note else [])
 
 
-def grade_notebook(plan, path, student, limits=sandbox.DEFAULT_LIMITS, isolate=True, notes=()):
+def grade_notebook(plan, path, student, limits=sandbox.DEFAULT_LIMITS, isolate=True, notes=(),
+                   budget=None):
     """Grade the notebook at `path` (None: nothing to grade) by `plan`, seeded for `student`."""
     started = time.monotonic()
     assignment = plan.assignment
-    result = SubmissionResult(student, assignment, notes=list(notes))
-    cells, failure = (None, (notes or ["no notebook"])[0]) if path is None else read_cells(path)
+    result = SubmissionResult(clean_text(student), assignment, notes=[clean_text(note) for note in notes])
+    data, failure = (None, result.notes[0] if result.notes else "no notebook") if path is None else read_notebook(path)
+    cells, failure = (None, failure) if data is None else read_cells(data)
     if cells is None:
         result.failure = failure
         result.parts = [PartResult(p.grade_id, p.points, 0.0, f"not graded: {failure}") for p in plan.parts]
         return _finish(result, started)
 
     learner = learner_cells(cells, plan)
-    calls, judged = [], []
+    planned = []  # (part, function name, check, points) for every check of every part, in order
     for part in plan.parts:
         for index, (function, check) in enumerate(part.checks):
             points = check.draw(seed=student_seed(student, assignment, part.grade_id, index, check.seed))
-            judged.append((part, function, check, points))
-            calls.append({"function": function, "points": points, "stable": check.stable})
+            planned.append((part, function, check, points))
+    calls = [{"function": function, "points": points, "stable": check.stable}
+             for _part, function, check, points in planned]
 
-    with tempfile.TemporaryDirectory(prefix="nudge-") as scratch:
-        shutil.copy(path, Path(scratch) / f"{assignment}.ipynb")  # the sandbox's folder holds only the notebook
-        run = sandbox.run([plan.imports, *[cell["source"] for cell in learner]], calls, Path(scratch), limits,
-                          isolate)
+    # The sandbox's folder holds only the notebook: the bytes read here, never a path it could follow.
+    run = sandbox.run([plan.imports, *[cell["source"] for cell in learner]], calls, {f"{assignment}.ipynb": data},
+                      limits, isolate)
 
-    verdicts = {}
-    for call_index, (part, function, check, points) in enumerate(judged):
-        incident = run.incidents.get(("call", call_index))
-        if incident or call_index not in run.calls:
-            why = incident or run.incidents.get(("sandbox", 0)) or "it was never reached (an earlier problem)"
-            verdict = (False, f"✗ {function}: could not be checked: {why}.", None)
+    verdicts, answered = {}, []
+    for index, (_part, function, _check, _points) in enumerate(planned):
+        if index in run.calls and ("call", index) not in run.incidents:
+            answered.append(index)
         else:
-            outcomes = [decode_outcome(item) for item in (run.calls[call_index] or [])][: len(points)]
-            outcomes += [decode_outcome(None)] * (len(points) - len(outcomes))
-            checked = judge(check, points, outcomes, function, plan.parameters.get(function, []))
-            verdict = (checked.passed, checked.message, checked.mistake.name if checked.mistake else None)
-        verdicts.setdefault(part.grade_id, []).append(verdict)
+            why = (run.incidents.get(("call", index)) or run.incidents.get(("sandbox", 0))
+                   or "it was never reached (an earlier problem)")
+            verdicts[index] = judging.Verdict(False, f"✗ {function}: could not be checked: {why}.")
+    to_judge = [(function, check, points, plan.parameters.get(function, []), run.calls[index])
+                for index, (_part, function, check, points) in ((i, planned[i]) for i in answered)]
+    verdicts.update(zip(answered, judging.judge_calls(to_judge, budget or judging.Budget()), strict=True))
     for part in plan.parts:
-        passed = all(ok for ok, _, _ in verdicts[part.grade_id])
-        failing = [(message, mistake) for ok, message, mistake in verdicts[part.grade_id] if not ok]
-        message = "\n".join(m for m, _ in failing) if failing else "\n".join(m for _, m, _ in verdicts[part.grade_id])
-        mistake = next((mistake for _, mistake in failing if mistake), None)
-        result.parts.append(PartResult(part.grade_id, part.points, part.points if passed else 0.0, message, mistake,
+        found = [verdicts[index] for index, planned_call in enumerate(planned) if planned_call[0] is part]
+        failing = [verdict for verdict in found if not verdict.passed]
+        message = "\n".join(verdict.message for verdict in (failing or found))
+        mistake = next((verdict.mistake for verdict in failing if verdict.mistake), None)
+        result.parts.append(PartResult(part.grade_id, part.points, 0.0 if failing else part.points, message, mistake,
                                        "BEGIN HIDDEN TESTS" in part.source))
     for (kind, index), why in run.incidents.items():
         if kind == "cell":
@@ -122,28 +123,57 @@ def _finish(result, started):
     return result
 
 
-def choose_notebook(folder, assignment):
-    """The notebook to grade, and a note when the choice needed explaining.
+def choose_notebook(root, student, assignment):
+    """The notebook to grade, and a note when the choice needed explaining (or why there is none).
 
     The policy: grade <assignment>.ipynb; if it is missing and exactly one other notebook is there
     (a renamed copy such as "01-slope-Copy1.ipynb"), grade that one and say so; never run any other.
+    Files are what they say: a student folder, assignment folder or notebook that is a symbolic
+    link, or that resolves outside submitted/<student>/<assignment>/, is not graded.
     """
+    submitted = Path(root) / "submitted"
+    folder = submitted / student / assignment
+    for place, what in ((submitted / student, "student folder"), (folder, "assignment folder")):
+        if place.is_symlink():
+            return None, f"the {what} {_shown(place, root)} is a symbolic link: submit the files themselves"
+    if not folder.is_dir() or folder.resolve().parent.parent != submitted.resolve():
+        return None, f"{_shown(folder, root)} is not a folder inside submitted/"
     expected = folder / f"{assignment}.ipynb"
-    if expected.is_file():
-        others = sorted(p.name for p in folder.glob("*.ipynb") if p != expected)
+    notebooks = sorted(folder.glob("*.ipynb"))
+    if expected.exists() or expected.is_symlink():
+        others = sorted(clean_text(p.name) for p in notebooks if p != expected)
         return expected, (f"only {expected.name} was graded; also submitted: {', '.join(others)}" if others else None)
-    candidates = sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
-    if len(candidates) == 1:
-        return candidates[0], f"{expected.name} was missing, so {candidates[0].name} was graded in its place"
-    if not candidates:
+    if len(notebooks) == 1:
+        return notebooks[0], f"{expected.name} was missing, so {clean_text(notebooks[0].name)} was graded in its place"
+    if not notebooks:
         return None, f"no notebook was submitted (expected {expected.name})"
-    names = ", ".join(p.name for p in candidates)
+    names = ", ".join(clean_text(p.name) for p in notebooks)
     return None, f"{expected.name} is missing and several notebooks were submitted ({names}): rename the one to grade"
 
 
-def read_cells(path):
-    """The cells of a notebook file as plain dicts, or (None, why it cannot be read)."""
-    data = path.read_bytes()
+def _shown(path, root):
+    return clean_text(os.path.relpath(path, root))
+
+
+def read_notebook(path):
+    """The bytes of a submitted notebook, or (None, why not): never through a symbolic link, never a special file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        if path.is_symlink():
+            return None, f"{clean_text(path.name)} is a symbolic link, not a notebook: submit the notebook itself"
+        return None, f"{clean_text(path.name)} cannot be read ({error.strerror})"
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return None, f"{clean_text(path.name)} is not a regular file"
+        if info.st_size > NOTEBOOK_LIMIT:
+            return None, f"the notebook is {info.st_size >> 20} MiB, more than the {NOTEBOOK_LIMIT >> 20} MiB accepted"
+        return handle.read(NOTEBOOK_LIMIT + 1), None
+
+
+def read_cells(data):
+    """The cells of a notebook's bytes as plain dicts, or (None, why it cannot be read)."""
     if not data.strip():
         return None, "the notebook file is empty"
     if data.startswith(b"\xef\xbb\xbf"):
@@ -154,26 +184,30 @@ def read_cells(path):
         return None, f"the notebook is not UTF-8 text (byte {error.start})"
     try:
         notebook = json.loads(text)
+    except RecursionError:
+        return None, "the notebook's JSON is nested far too deep to be a notebook; open it in Jupyter, save it, " \
+                     "and submit again"
     except ValueError as error:
-        return None, f"the notebook is not valid JSON ({error}); open it in Jupyter, save it, and submit again"
+        return None, f"the notebook is not valid JSON ({clean_text(error)}); open it in Jupyter, save it, and " \
+                     "submit again"
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         return None, "the file is JSON but not a notebook (it has no list of cells)"
     cells = []
     for number, cell in enumerate(notebook["cells"], start=1):
         if not isinstance(cell, dict):
-            continue
+            return None, f"cell {number} of the notebook is not a cell (a JSON object); open the notebook in " \
+                         "Jupyter, save it, and submit again"
         source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
+        if isinstance(source, list) and all(isinstance(line, str) for line in source):
+            source = "".join(source)
+        if not isinstance(source, str):
+            return None, f"the source of cell {number} is not text ({type(source).__name__}); open the notebook in " \
+                         "Jupyter, save it, and submit again"
         metadata = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
         nbgrader = metadata.get("nbgrader") if isinstance(metadata.get("nbgrader"), dict) else {}
-        cells.append({"number": number, "type": str(cell.get("cell_type", "")), "source": _clean(source),
-                      "grade_id": str(nbgrader.get("grade_id", "")), "grade": bool(nbgrader.get("grade"))})
+        cells.append({"number": number, "type": clean_text(cell.get("cell_type", "")), "source": clean_code(source),
+                      "grade_id": clean_text(nbgrader.get("grade_id", "")), "grade": nbgrader.get("grade") is True})
     return cells, None
-
-
-def _clean(text):
-    """Text with lone surrogates replaced, so it can be written out again."""
-    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def learner_cells(cells, plan):

@@ -15,6 +15,7 @@ from pathlib import Path
 from nbgrader import api
 
 from autograder.batch import load_results
+from autograder.clean import csv_cell
 from autograder.plan import plan_for
 
 STYLE = """<style>
@@ -97,7 +98,7 @@ def write_export(root, url, out):
             total = sum(score for score, _, _ in parts.values())
             maximum = sum(maximum for _, maximum, _ in parts.values())
             cells = [f"{parts[g][0]:g}" if a == assignment and g in parts else "" for a, g in part_columns]
-            writer.writerow([student, assignment, f"{total:g}", f"{maximum:g}", *cells])
+            writer.writerow([csv_cell(student), csv_cell(assignment), f"{total:g}", f"{maximum:g}", *cells])
     return Path(out)
 
 

@@ -1,19 +1,21 @@
 """The program that runs a learner's code inside the sandbox; it imports nothing of `autograder`.
 
-It reads one job from standard input (pickled by the grader: the code cells to run, then the
-functions to call and where), runs it, and reports on its standard output, one JSON object a line
-(the learner's own output is captured per cell, and anything written to file descriptor 1 directly
-goes nowhere):
+It reads one job from standard input (pickled by the grader: the files to put in its folder, the
+code cells to run, then the functions to call and where), gives up root for an unprivileged user
+of its own when it starts as root, runs the job, and reports on its standard output, one JSON
+object a line (the learner's own output is captured per cell, and anything written to file
+descriptor 1 directly goes nowhere):
 
   {"event": "cell", "index": k, "state": "start"}          before cell k runs
   {"event": "cell", "index": k, "state": "end", "error": ..., "output": ...}
   {"event": "call", "index": c, "state": "start"}          before call c runs
-  {"event": "call", "index": c, "state": "end", "outcomes": [...]}
+  {"event": "call", "index": c, "state": "end", "bytes": n}  then n bytes: the outcomes, as JSON
   {"event": "done"}
 
-What the learner's code returns is sent as plain data (numbers, arrays, tuples, SymPy trees as text):
-the grader judges it in its own process, where the expected values are. A "start" without its
-"end" tells the grader where the process died or hung.
+What the learner's code returns is sent as plain data: numbers, arrays, tuples, lists, dicts, and
+SymPy expressions as trees of [class name, arguments] (never as text to parse). The grader trusts
+none of it: the learner's code can write on this channel too, so the grader decodes strictly and
+keeps time by its own clock and its own idea of which cell comes next.
 """
 
 import contextlib
@@ -50,9 +52,12 @@ class CappedText(io.TextIOBase):
         return "".join(self.parts) + note
 
 
-def report(**message):
-    line = (json.dumps(message, allow_nan=True) + "\n").encode("utf-8", "replace")
-    os.write(_channel, line)
+def report(payload=b"", **message):
+    """One line on the grader's channel, and `payload` right after it when there is one."""
+    line = (json.dumps(message, allow_nan=True, ensure_ascii=True) + "\n").encode("ascii")
+    data = line + payload
+    while data:
+        data = data[os.write(_channel, data):]
 
 
 _channel = 1  # replaced in main() by a private copy of standard output
@@ -110,9 +115,17 @@ def run_cells(cells, skipped, namespace):
             try:
                 exec(compile(code, f"<your cell {index + 1}>", "exec"), namespace)
             except BaseException as raised:  # sys.exit, KeyboardInterrupt, anything: only this cell fails
-                error = f"{type(raised).__name__}: {raised}"[:2000]
+                error = f"{type(raised).__name__}: {text_of(raised)}"[:2000]
         back_in_the_runner()
         report(event="cell", index=index, state="end", error=error, output=output.text())
+
+
+def text_of(error):
+    """str(error), or a placeholder when the learner's exception can't even say what it is."""
+    try:
+        return str(error)
+    except BaseException:  # a __str__ that raises (or exits) must not take the runner down
+        return "(its message could not be shown)"
 
 
 def run_calls(calls, skipped, namespace, call):
@@ -129,7 +142,8 @@ def run_calls(calls, skipped, namespace, call):
             with contextlib.redirect_stdout(CappedText()), contextlib.redirect_stderr(CappedText()):
                 outcomes = [encode_outcome(call(function, args, job["stable"])) for args in job["points"]]
             back_in_the_runner()
-        report(event="call", index=index, state="end", outcomes=outcomes)
+        payload = json.dumps(outcomes, allow_nan=True, ensure_ascii=True).encode("ascii")
+        report(payload, event="call", index=index, state="end", bytes=len(payload))
 
 
 def encode_outcome(outcome):
@@ -143,7 +157,7 @@ def encode_outcome(outcome):
 
 
 def encode(value, depth=0):
-    """`value` as JSON-ready data; anything that is not a plain number, array, tuple or SymPy expression is refused."""
+    """`value` as JSON-ready data: plain numbers, arrays, tuples, lists, dicts and SymPy trees; the rest is refused."""
     import numpy as np
 
     if depth > 3:
@@ -158,14 +172,58 @@ def encode(value, depth=0):
         return {"array": [_float(x) for x in value.ravel().tolist()], "shape": list(value.shape)}
     if type(value) in (tuple, list):
         return {type(value).__name__: [encode(item, depth + 1) for item in value[:10_000]]}
+    if type(value) is dict:
+        return {"dict": [[key if type(key) in (str, int, float) else repr(key)[:100], encode(item, depth + 1)]
+                         for key, item in list(value.items())[:10_000]]}
     if "sympy" in sys.modules and isinstance(value, sys.modules["sympy"].Basic):
-        return {"sympy": sys.modules["sympy"].srepr(value)[:100_000]}
+        return {"sympy": sympy_tree(value, [0])}
     return {"refused": type(value).__name__}
+
+
+SYMPY_LEAVES = {"Pi": "pi", "Exp1": "E", "Infinity": "oo", "NegativeInfinity": "-oo", "ImaginaryUnit": "I",
+                "ComplexInfinity": "zoo", "NaN": "nan"}
+LARGEST_TREE = 5_000  # nodes of one SymPy answer; the grader refuses larger ones too
+
+
+def sympy_tree(expression, count):
+    """A SymPy expression as nested [class name, ...] lists: numbers as digits, symbols by name and assumptions."""
+    import sympy
+
+    count[0] += 1
+    if count[0] > LARGEST_TREE:
+        raise ValueError(f"the expression has more than {LARGEST_TREE} parts")
+    if isinstance(expression, sympy.Symbol):
+        return ["Symbol", expression.name, {k: v for k, v in expression._assumptions_orig.items() if v is not None}]
+    if isinstance(expression, sympy.Integer):
+        return ["Integer", str(int(expression))]
+    if isinstance(expression, sympy.Rational):
+        return ["Rational", str(expression.p), str(expression.q)]
+    if isinstance(expression, sympy.Float):
+        return ["Float", _float(expression)]
+    name = type(expression).__name__
+    if name in SYMPY_LEAVES:
+        return [SYMPY_LEAVES[name]]
+    if isinstance(expression, sympy.core.function.AppliedUndef):
+        return ["Function", name, [sympy_tree(argument, count) for argument in expression.args]]
+    return [name, [sympy_tree(argument, count) for argument in expression.args]]
 
 
 def _float(number):
     number = float(number)
     return number if math.isfinite(number) else repr(number)  # "nan", "inf" and "-inf" travel as text
+
+
+def become(uid):
+    """Give up root for `uid` (a user of this run's own), before any learner code runs.
+
+    Then the learner's code cannot read this process's or anyone's environment through /proc, and
+    holds no capability at all; without root (a learner's own machine) there is nothing to give up.
+    """
+    if uid is None or os.getuid() != 0:
+        return
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
 
 
 def main():
@@ -175,6 +233,10 @@ def main():
     _channel = os.dup(1)
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     job = pickle.loads(sys.stdin.buffer.read())
+    become(job.get("uid"))
+    for name, data in job.get("files", {}).items():  # the learner's notebook, as their code may expect to find it
+        with open(os.path.basename(name), "wb") as handle:
+            handle.write(data)
     sys.stdin = io.StringIO("")  # input() in an answer meets the end of input at once
     calls = [{**call, "points": pickle.loads(call["points"])} for call in job["calls"]]
     from course.checks import call  # taken before the learner's code runs: later patches don't reach it

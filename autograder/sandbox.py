@@ -1,31 +1,43 @@
 """Run a learner's code isolated: bubblewrap, resource limits, and a watch on every cell and call.
 
-The sandbox sees the Python installation, the `course` package and one scratch folder holding the
-learner's notebook: not the course folder, the gradebook, other students or the network. Limits:
-time per cell or call and per notebook (enforced from outside, so ignoring SIGINT does not help),
-memory and processes (a cgroup where the machine allows one, and rlimits always), file size, and
-bytes of output. When a cell or a call hangs or takes the process down, the sandbox is started
-again without it, so it costs only the parts that depend on it.
+The sandbox sees the Python installation, the `course` package and a scratch folder of its own
+(a size-capped tmpfs holding only the learner's notebook): not the course folder, the gradebook,
+other students or the network. bubblewrap starts with an environment of two variables, and the
+runner is the sandbox's pid 1 and gives up root for a user of this run's own before any learner
+code runs, so nothing of the grader (its environment, its command line, its files) is readable
+through /proc. Limits: time per cell or call and per notebook, kept by the grader's own clock
+and its own idea of which cell comes next (nothing written from inside extends them); memory and
+processes (a cgroup where the machine allows one, and rlimits always); file size and total size
+of the scratch folders; bytes of output. When a cell or a call hangs or takes the process down,
+the sandbox is started again without it, so it costs only the parts that depend on it.
 """
 
 import json
 import os
 import resource
+import secrets
 import select
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import course
+from autograder.clean import clean_text
 
 RUNNER = Path(__file__).with_name("runner.py")
 SCRATCH = "/submission"  # where the scratch folder appears inside the sandbox
 PROTOCOL_LIMIT = 64 << 20  # bytes of reports read from one run; beyond that the run is stopped
+HEADER_LIMIT = 256 << 10  # bytes of one report line (a cell's output is 20,000 characters at most)
+PAYLOAD_LIMIT = 32 << 20  # bytes of one call's outcomes
+CELL_ERROR_LIMIT = 2_000  # characters of a cell's error message kept
+CELL_OUTPUT_LIMIT = 25_000  # characters of a cell's output kept: the runner keeps 20,000 and notes what it cut
+SANDBOX_PATH = "/usr/bin:/bin"
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,7 @@ class Limits:
     memory_bytes: int = 2 << 30
     processes: int = 64
     file_bytes: int = 16 << 20
+    scratch_bytes: int = 64 << 20  # each of the sandbox's two writable folders, its own and /tmp
     restarts: int = 8
 
 
@@ -63,8 +76,8 @@ class SandboxUnavailable(Exception):
 class RunResult:
     """What happened to each cell and call; `incidents` say which ones hung or took the process down."""
 
-    cells: dict = field(default_factory=dict)  # index -> {"error": ..., "output": ...}
-    calls: dict = field(default_factory=dict)  # index -> [encoded outcomes]
+    cells: dict = field(default_factory=dict)  # index -> {"error": cleaned text or None, "output": cleaned text}
+    calls: dict = field(default_factory=dict)  # index -> the call's outcomes as raw bytes, decoded when judged
     incidents: dict = field(default_factory=dict)  # ("cell" or "call", index) -> reason
     seconds: float = 0.0
 
@@ -74,14 +87,16 @@ def check_available():
     if shutil.which("bwrap") is None:
         raise SandboxUnavailable("bubblewrap is not installed: run `apt-get install bubblewrap` (Debian/Ubuntu) "
                                  "or `make test`, which installs it")
-    probe = subprocess.run([*bwrap_command(Path("/")), "true"], capture_output=True, text=True)
+    probe = subprocess.run([*bwrap_command(DEFAULT_LIMITS), "true"], capture_output=True, text=True,
+                           env={"PATH": SANDBOX_PATH})
     if probe.returncode != 0:
         raise SandboxUnavailable(f"bubblewrap cannot create a sandbox on this machine: {probe.stderr.strip()}")
 
 
-def run(cells, calls, scratch, limits=DEFAULT_LIMITS, isolate=True):
-    """Run `cells` (code) then `calls` ({"function", "points", "stable"}) in a sandbox over `scratch`.
+def run(cells, calls, files=None, limits=DEFAULT_LIMITS, isolate=True):
+    """Run `cells` (code) then `calls` ({"function", "points", "stable"}) in a sandbox holding `files`.
 
+    `files` ({name: bytes}) are written into the sandbox's own folder before anything runs.
     `isolate=False` runs the same program with the same limits but without bubblewrap: for a learner
     checking their own work on their own machine (`nudge progress`), never for grading.
     """
@@ -90,8 +105,9 @@ def run(cells, calls, scratch, limits=DEFAULT_LIMITS, isolate=True):
     started = time.monotonic()
     for _attempt in range(limits.restarts + 1):
         budget = limits.notebook_seconds - (time.monotonic() - started)
-        job = {"cells": cells, "calls": calls, "skip_cells": sorted(skip_cells), "skip_calls": sorted(skip_calls)}
-        finished, unfinished, reason = _run_once(job, scratch, limits, budget, result, isolate)
+        job = {"cells": cells, "calls": calls, "skip_cells": sorted(skip_cells), "skip_calls": sorted(skip_calls),
+               "files": dict(files or {})}
+        finished, unfinished, reason = _run_once(job, limits, budget, result, isolate)
         if finished:
             break
         if unfinished is None:  # died before running anything: nothing to skip, so no point in trying again
@@ -106,71 +122,97 @@ def run(cells, calls, scratch, limits=DEFAULT_LIMITS, isolate=True):
     return result
 
 
-def _run_once(job, scratch, limits, budget, result, isolate=True):
+def _units(job):
+    """The cells and calls the runner will report on, in the order it must: the grader's own sequence."""
+    cells = [("cell", index) for index in range(len(job["cells"])) if index not in set(job["skip_cells"])]
+    return cells + [("call", index) for index in range(len(job["calls"])) if index not in set(job["skip_calls"])]
+
+
+def _run_once(job, limits, budget, result, isolate=True):
     """One start of the sandbox. Returns (finished, the (kind, index) that never ended, why)."""
     import cloudpickle  # points may hold functions defined in a grade cell: they travel by value
 
     calls = [{**call, "points": cloudpickle.dumps(call["points"])} for call in job["calls"]]
-    payload = cloudpickle.dumps({**job, "calls": calls})
+    # As root, the learner's code runs as a user of this run's own: no other sandbox shares its process count.
+    uid = 100_000 + secrets.randbelow(1_000_000) if isolate and os.geteuid() == 0 else None
+    payload = cloudpickle.dumps({**job, "calls": calls, "uid": uid})
     group = Cgroup.create(limits)
-    try:
-        command = [*bwrap_command(scratch), sys.executable, "-I", "-B", "/nudge/runner.py"] if isolate else [
-            sys.executable, "-I", "-B", str(RUNNER)]
-        process = subprocess.Popen(
-            command, cwd=scratch, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            start_new_session=True, preexec_fn=lambda: _limit_child(limits, group),
-            env=None if isolate else {**os.environ, "MPLBACKEND": "Agg"},
-        )
-    except OSError as error:
-        group.remove()
-        return False, None, f"the sandbox could not start: {error}"
-    try:
-        process.stdin.write(payload)
-        process.stdin.close()
-    except BrokenPipeError:
-        pass
-    reader = _Reports(process.stdout.fileno())
-    current, deadline = None, time.monotonic() + min(limits.cell_seconds, budget)
-    notebook_deadline = time.monotonic() + budget
-    reason = None
-    try:
-        while True:
-            message = reader.next(timeout=max(0.0, min(deadline, notebook_deadline) - time.monotonic()))
-            if message == "timeout":
-                limit = "the notebook's time cap" if notebook_deadline <= deadline else f"{limits.cell_seconds:g} s"
-                reason = f"timed out: it ran past {limit} and was stopped"
-                break
-            if message in ("eof", "too much"):
-                reason = "too much output" if message == "too much" else None
-                break
-            event, state, index = message.get("event"), message.get("state"), message.get("index")
-            if event == "done":
-                return True, None, None
-            if event not in ("cell", "call") or not isinstance(index, int):
-                continue  # whatever else the learner's code wrote on our channel is ignored
-            if state == "start":
-                current = (event, index)
-                deadline = time.monotonic() + limits.cell_seconds
-            elif state == "end" and current == (event, index):
-                if event == "cell":
-                    result.cells[index] = {"error": message.get("error"), "output": str(message.get("output", ""))}
-                else:
-                    result.calls[index] = message.get("outcomes")
-                current = None
-    finally:
-        _stop(process, grace=2.0 if reason is None else 0.0)  # after an early end, let it report its own exit
-        process.stdout.close()
-        memory_exceeded = group.memory_exceeded()
-        group.remove()
-    if reason is None:
-        reason = _death(process, memory_exceeded, limits)
+    # stderr goes to a file with no name: a pipe nobody reads could stall the run, and a name would show through.
+    with tempfile.TemporaryDirectory(prefix="nudge-") as folder, tempfile.TemporaryFile() as stderr:
+        try:
+            command = [*bwrap_command(limits), sys.executable, "-I", "-B", "/nudge/runner.py"] if isolate else [
+                sys.executable, "-I", "-B", str(RUNNER)]
+            process = subprocess.Popen(
+                command, cwd=folder, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
+                start_new_session=True, preexec_fn=lambda: _limit_child(limits, group),
+                env={"PATH": SANDBOX_PATH} if isolate else {**os.environ, "MPLBACKEND": "Agg"},
+            )
+        except OSError as error:
+            group.remove()
+            return False, None, f"the sandbox could not start: {error}"
+        try:
+            process.stdin.write(payload)
+            process.stdin.close()
+        except BrokenPipeError:
+            pass
+        finished, current, reason = False, None, "stopped"
+        try:
+            finished, current, reason = _follow(process, _units(job), limits, budget, result)
+        finally:
+            _stop(process, grace=2.0 if reason is None else 0.0)  # ended by itself: let it report its exit
+            process.stdout.close()
+            memory_exceeded = group.memory_exceeded()
+            group.remove()
+        if finished:
+            return True, None, None
+        if reason is None:
+            reason = _death(process, memory_exceeded, limits, stderr)
     return False, current, reason
 
 
-def _death(process, memory_exceeded, limits):
-    """Why the process ended early, in words."""
+def _follow(process, units, limits, budget, result):
+    """Read the runner's reports, keeping each unit's deadline by this process's clock and sequence.
+
+    Only a "start" of the very unit that comes next is taken, once: a forged "start" can't restart
+    a deadline, and a forged "end" only gives up the learner's own results for that unit.
+    Returns (finished, the unit that was running, why the run was stopped, or None if it ended).
+    """
+    reader = _Reports(process.stdout.fileno())
+    position, current = 0, None
+    now = time.monotonic()
+    notebook_deadline = now + budget
+    deadline = now + min(limits.cell_seconds, budget)
+    while True:
+        message = reader.next(timeout=max(0.0, min(deadline, notebook_deadline) - time.monotonic()))
+        if message == "timeout":
+            limit = "the notebook's time cap" if notebook_deadline <= deadline else f"{limits.cell_seconds:g} s"
+            return False, current, f"timed out: it ran past {limit} and was stopped"
+        if message in ("eof", "too much"):
+            return False, current, "too much output" if message == "too much" else None
+        event, state, index = message.get("event"), message.get("state"), message.get("index")
+        unit = (event, index)
+        if event == "done" and current is None and position == len(units):
+            return True, None, None
+        if state == "start" and current is None and position < len(units) and unit == units[position]:
+            current, position = unit, position + 1
+            deadline = time.monotonic() + limits.cell_seconds
+        elif state == "end" and current == unit:
+            if event == "cell":
+                error = message.get("error")
+                result.cells[index] = {
+                    "error": clean_text(error, CELL_ERROR_LIMIT) if isinstance(error, str) else None,
+                    "output": clean_text(message.get("output"), CELL_OUTPUT_LIMIT)}
+            else:
+                result.calls[index] = message.get("payload", b"")
+            current = None
+        # whatever else the learner's code wrote on our channel is ignored
+
+
+def _death(process, memory_exceeded, limits, stderr_file):
+    """Why the process ended early, in words (the last line it wrote is the learner's: cleaned)."""
     code = process.returncode
-    stderr = process.stderr.read().decode("utf-8", "replace")[-500:] if process.stderr else ""
+    stderr_file.seek(max(0, stderr_file.seek(0, os.SEEK_END) - 500))
+    stderr = clean_text(stderr_file.read().decode("utf-8", "replace"))
     if memory_exceeded:
         return f"killed: it used more than the memory limit ({limits.memory_bytes >> 20} MiB)"
     if code is not None and code < 0:
@@ -194,43 +236,77 @@ def _stop(process, grace=0.0):
 
 
 class _Reports:
-    """Reads the runner's JSON lines, with a timeout, and a cap on the bytes it will take."""
+    """Reads the runner's JSON lines (and the raw bytes of a call's outcomes), with a timeout and caps."""
 
     def __init__(self, fd):
         self.fd, self.buffer, self.total = fd, b"", 0
 
+    def _fill(self, timeout_at):
+        ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout_at - time.monotonic()))
+        if not ready:
+            return "timeout"
+        chunk = os.read(self.fd, 1 << 16)
+        if not chunk:
+            return "eof"
+        self.total += len(chunk)
+        if self.total > PROTOCOL_LIMIT:
+            return "too much"
+        self.buffer += chunk
+        return None
+
     def next(self, timeout):
-        while b"\n" not in self.buffer:
-            ready, _, _ = select.select([self.fd], [], [], timeout)
-            if not ready:
-                return "timeout"
-            chunk = os.read(self.fd, 1 << 16)
-            if not chunk:
-                return "eof"
-            self.total += len(chunk)
-            if self.total > PROTOCOL_LIMIT:
-                return "too much"
-            self.buffer += chunk
+        timeout_at = time.monotonic() + timeout
+        while b"\n" not in self.buffer[:HEADER_LIMIT]:
+            if len(self.buffer) > HEADER_LIMIT:
+                return "too much"  # a line longer than any the runner writes
+            problem = self._fill(timeout_at)
+            if problem:
+                return problem
         line, self.buffer = self.buffer.split(b"\n", 1)
         try:
             message = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             return {}
-        return message if isinstance(message, dict) else {}
+        if not isinstance(message, dict):
+            return {}
+        size = message.get("bytes")
+        if message.get("state") == "end" and message.get("event") == "call":
+            if type(size) is not int or not 0 <= size <= PAYLOAD_LIMIT:
+                return {}
+            while len(self.buffer) < size:
+                problem = self._fill(timeout_at)
+                if problem:
+                    return problem
+            message["payload"], self.buffer = self.buffer[:size], self.buffer[size:]
+        return message
 
 
-def bwrap_command(scratch):
-    """The bubblewrap command line: read-only Python and `course`, the scratch folder as /submission, nothing else."""
+def bwrap_command(limits):
+    """The bubblewrap command line: read-only Python and `course`, size-capped scratch folders, nothing else."""
     read_only = {Path(sys.base_prefix), Path(sys.prefix), Path(course.__file__).parent}
-    command = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-               "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    as_root = os.geteuid() == 0
+    # As root no user namespace is needed: the runner drops to an unprivileged user itself, which is
+    # why it alone keeps the two capabilities that takes. Anyone else gets a user namespace.
+    namespaces = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+    if not as_root:
+        namespaces.append("--unshare-user")
+    command = ["bwrap", *namespaces, "--die-with-parent", "--new-session", "--as-pid-1", "--cap-drop", "ALL"]
+    if as_root:
+        command += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    command += ["--proc", "/proc", "--dev", "/dev"]
+    for folder in ("/tmp", SCRATCH):
+        command += ["--perms", "1777", "--size", str(limits.scratch_bytes), "--tmpfs", folder]
     for system in ("/usr", "/bin", "/lib", "/lib64", "/etc/ld.so.cache", "/etc/alternatives"):
         if os.path.exists(system):
             command += ["--ro-bind", system, system]
+    folders = sorted({str(parent) for path in read_only for parent in path.parents if str(parent) != "/"})
+    for folder in folders:  # made here, world-readable: bubblewrap would make them for root alone
+        if folder not in ("/usr", "/bin", "/lib", "/lib64") and not folder.startswith("/usr/"):
+            command += ["--perms", "0755", "--dir", folder]
     for path in sorted(read_only):
         command += ["--ro-bind", str(path), str(path)]
-    command += ["--ro-bind", str(RUNNER), "/nudge/runner.py", "--bind", str(scratch), SCRATCH, "--chdir", SCRATCH,
-                "--clearenv", "--setenv", "HOME", SCRATCH, "--setenv", "PATH", "/usr/bin:/bin",
+    command += ["--perms", "0755", "--dir", "/nudge", "--ro-bind", str(RUNNER), "/nudge/runner.py", "--chdir", SCRATCH,
+                "--clearenv", "--setenv", "HOME", SCRATCH, "--setenv", "PATH", SANDBOX_PATH,
                 "--setenv", "MPLBACKEND", "Agg", "--setenv", "MPLCONFIGDIR", "/tmp",
                 "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "OPENBLAS_NUM_THREADS", "1"]
     return command

@@ -172,7 +172,14 @@ def call(function, args, stable=False):
         with np.errstate(**floating_point):
             return Outcome(value=function(*_copies(args)))
     except BaseException as error:  # anything, sys.exit() included, becomes part of the verdict
-        return Outcome(error=type(error), message=str(error))
+        return Outcome(error=type(error), message=_message_of(error))
+
+
+def _message_of(error):
+    try:
+        return str(error)
+    except BaseException:  # an exception whose __str__ raises in turn still leaves a verdict
+        return "(its message could not be shown)"
 
 
 def call_all(function, points, stable=False):
@@ -254,6 +261,8 @@ def _measured(measure, outcome):
         return outcome
     try:
         return Outcome(value=measure(outcome.value))
+    except MemoryError:
+        raise  # the judge's budget ran out: not the learner's fault, and the grader says so
     except Exception as error:  # a result too malformed to measure is a wrong result
         return Outcome(error=type(error), message=f"your result could not be used: {error}")
 
@@ -368,15 +377,38 @@ def plain_expression(value):
     import sympy  # only symbolic checks pay for importing SymPy
 
     if isinstance(value, bool) or not isinstance(value, (sympy.Basic, int, float)):
-        return None, f"a {type(value).__name__}, not a SymPy expression"
+        return None, f"{_what(value)}, not a SymPy expression"
     return sympy.sympify(value), ""
 
 
-def equivalent(first, second):
-    """Whether two SymPy expressions are equal for every value of their symbols."""
+def equivalent(first, second, points=6):
+    """Whether two SymPy expressions are equal for every value of their symbols.
+
+    Numbers first: at a few random points of both signs, values that differ settle it at once,
+    with no `simplify` (which can take any time on a long expression). Only expressions that agree
+    everywhere tried are simplified, to prove that they are equal.
+    """
     import sympy
 
-    return sympy.simplify(sympy.sympify(first) - sympy.sympify(second)) == 0
+    first, second = sympy.sympify(first), sympy.sympify(second)
+    symbols = sorted(first.free_symbols | second.free_symbols, key=lambda symbol: symbol.name)
+    rng = np.random.default_rng(20261202)
+    for _ in range(points):
+        values = {symbol: sympy.Float(rng.choice([-1, 1]) * rng.uniform(0.5, 2.0), 30) for symbol in symbols}
+        if _differ(first.xreplace(values), second.xreplace(values)):
+            return False
+    return sympy.simplify(first - second) == 0
+
+
+def _differ(first, second):
+    """Whether two SymPy numbers differ by more than round-off (a pole or other non-number decides nothing)."""
+    try:
+        a, b = complex(first.evalf(30)), complex(second.evalf(30))
+    except (TypeError, ValueError, ArithmeticError, RecursionError):
+        return False
+    if not (np.isfinite(a) and np.isfinite(b)):
+        return False
+    return abs(a - b) > 1e-12 * max(1.0, abs(a), abs(b))
 
 
 def plain_array(value, shape=None):
@@ -386,7 +418,7 @@ def plain_array(value, shape=None):
     to equal everything, float subclasses, NaN and infinities, and wrong shapes are all refused.
     """
     if isinstance(value, bool) or not _is_plain_numeric(value):
-        return None, f"a {type(value).__name__}, not a number or an array of numbers"
+        return None, f"{_what(value)}, not a number or an array of numbers"
     try:
         array = np.array(value, dtype=float)
     except (TypeError, ValueError):
@@ -396,6 +428,12 @@ def plain_array(value, shape=None):
     if not np.all(np.isfinite(array)):
         return None, "a value that is not finite (NaN or infinity)"
     return array, ""
+
+
+def _what(value):
+    """'a float', or for an answer the grader refused to rebuild, its type and the reason."""
+    why = getattr(type(value), "why", None)
+    return f"a {type(value).__name__}" + (f" ({why})" if isinstance(why, str) and why else "")
 
 
 def _is_plain_numeric(value):

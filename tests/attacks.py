@@ -1,15 +1,20 @@
-"""Submissions of module 1 that attack the grading, one or more per case of ../shared/ATTACKS.md.
+"""Submissions that attack the grading, one or more per case of ../shared/ATTACKS.md (rows 1–40).
 
 Each attack is built from the real release notebook: `solved()` answers every exercise correctly,
-and each attack then breaks, edits or adds to it. `ATTACKS` maps a student id to (the files to
-submit, the score each part must get, texts the part messages or notes must contain).
+and each attack then breaks, edits or adds to it. `attacks(course)` maps a student id to an
+`Attack`: the files to submit (or links to make), the score each part must get, and texts the part
+messages or notes must contain. Most attack module 1; the symbolic and by-hand rows attack the
+modules that have such exercises.
 """
 
 import copy
 import json
 import re
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import nbformat
+from conftest import notebook
 from submissions import solution_sources, submission
 
 ASSIGNMENT = "01-slope"
@@ -27,8 +32,26 @@ def average_rate_of_change(f, x1, x2):
 '''
 
 
-def solved(answers=None):
-    return submission(ASSIGNMENT, {**solution_sources(ASSIGNMENT), **(answers or {})})
+@dataclass
+class Attack:
+    """One hostile submission and the outcome grading must give it."""
+
+    files: dict  # {file name: bytes} in submitted/<student>/<assignment>/
+    scores: dict  # {grade id: points it must get}
+    texts: list  # strings (or patterns) that its messages, notes, failure or graded notebook must contain
+    assignment: str = ASSIGNMENT
+    links: dict = field(default_factory=dict)  # {path under submitted/: target} made as symbolic links
+
+
+def full_marks(assignment):
+    """{grade id: points} of every grade cell of the source notebook."""
+    nb = nbformat.read(notebook("source", assignment), as_version=4)
+    return {c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader["points"] for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade")}
+
+
+def solved(answers=None, assignment=ASSIGNMENT):
+    return submission(assignment, {**solution_sources(assignment), **(answers or {})})
 
 
 def cell(nb, grade_id):
@@ -43,8 +66,8 @@ def add_cell(nb, code, after=None):
     return nb
 
 
-def as_files(nb, extra=None):
-    return {f"{ASSIGNMENT}.ipynb": nbformat.writes(nb).encode(), **(extra or {})}
+def as_files(nb, extra=None, assignment=ASSIGNMENT):
+    return {f"{assignment}.ipynb": nbformat.writes(nb).encode(), **(extra or {})}
 
 
 def edited_locked_cells():
@@ -318,8 +341,195 @@ def forged_timestamp():
     return as_files(solved(), {"timestamp.txt": b"2001-01-01 00:00:00.000000 UTC"})
 
 
+# How learner code finds the grader's channel: the highest pipe among its open files (see runner.py).
+FIND_CHANNEL = """
+import json, os
+CHANNEL = max(int(fd) for fd in os.listdir('/proc/self/fd')[:-1]
+              if os.readlink(f'/proc/self/fd/{fd}').startswith('pipe:'))
+
+
+def forge(outcomes, index=0):
+    \"\"\"Report call `index` as ended, with outcomes of our choosing, as the runner would.\"\"\"
+    payload = json.dumps(outcomes).encode()
+    header = {"event": "call", "index": index, "state": "end", "bytes": len(payload)}
+    os.write(CHANNEL, (json.dumps(header) + "\\n").encode() + payload)
+"""
+
+
+def forging_slope(outcomes_code):
+    """A slope that, on its first call, sends `outcomes_code` (a Python expression) as its call's answers."""
+    return FIND_CHANNEL + f'''
+
+FORGED = []
+
+
+def slope(x1, y1, x2, y2):
+    if not FORGED:
+        FORGED.append(1)
+        forge({outcomes_code})
+    return 0.0
+'''
+
+
+def text_to_code(course):
+    """Row 25: answers that some decoder would turn into code, running in the grader to leave a mark."""
+    mark = course / "pwned-by-row-25"
+    code = f"__import__('pathlib').Path({str(mark)!r}).touch()"
+    old_format = [{"value": {"sympy": f"sin({code!r})"}}] * 4
+    as_arguments = [{"value": {"sympy": ["sin", [code]]}}, {"value": {"sympy": ["Symbol", code, {}]}},
+                    {"value": {"sympy": ["Integer", code]}}, {"value": {"sympy": ["sympify", [code]]}}]
+    nb = solved({"slope": forging_slope(repr(old_format + as_arguments))})
+    return as_files(nb), mark
+
+
+def patches_the_grader():
+    """Row 26: answers that would patch the grader's comparisons, had any decoder run them."""
+    patch = "__import__('course.checks').checks.__dict__.update(equivalent=lambda *a: True, judge=None)"
+    outcomes = [{"value": {"sympy": f"Symbol({patch!r})"}}, {"value": {"sympy": ["Function", patch, []]}}]
+    return as_files(solved({"slope": forging_slope(repr(outcomes * 2))}))
+
+
+def malformed_encodings():
+    """Row 28: a protocol line nested 100,000 deep and duplicated keys; a forged array shape."""
+    deep_and_duplicated = FIND_CHANNEL + '''
+os.write(CHANNEL, b"[" * 100_000 + b"\\n")
+CALLS = []
+
+
+def slope(x1, y1, x2, y2):
+    CALLS.append(1)
+    if len(CALLS) == 1:
+        payload = b\'[{"value": {"number": 1, "number": 2}}]\'
+        header = {"event": "call", "index": 0, "state": "end", "bytes": len(payload)}
+        os.write(CHANNEL, (json.dumps(header) + "\\n").encode() + payload)
+    return 0.0
+'''
+    forged_shape = forging_slope(repr([{"value": {"array": [1.0, 2.0], "shape": [-1]}}] * 4))
+    return as_files(solved({"slope": deep_and_duplicated})), as_files(solved({"slope": forged_shape}))
+
+
+def reads_proc():
+    """Row 29: the grader's environment and command line through /proc, the sandbox's pid 1 and any other."""
+    nb = add_cell(solved(), '''
+import os
+FOUND = []
+for pid in [entry for entry in os.listdir("/proc") if entry.isdigit()] + ["self", "1"]:
+    for what in ("environ", "cmdline"):
+        try:
+            text = open(f"/proc/{pid}/{what}", "rb").read()
+        except OSError:
+            continue
+        if b"hunter2" in text or b"bwrap" in text or b"nbgrader_config" in text:
+            FOUND.append((pid, what))
+if "hunter2" in str(os.environ):
+    FOUND.append("os.environ")
+print("readable:", FOUND or "nothing")
+''', after="slope")
+    cell(nb, "slope").source = '''
+def slope(x1, y1, x2, y2):
+    """Right only when nothing of the grader could be read."""
+    if FOUND:
+        return 0.0
+    if x1 == x2:
+        raise ValueError("vertical")
+    return (y2 - y1) / (x2 - x1)
+'''
+    return as_files(nb)
+
+
+def fills_the_scratch_folder():
+    """Row 30: many files just under the per-file limit."""
+    return as_files(add_cell(solved(), '''
+count = 0
+try:
+    while True:
+        with open(f"filler-{count}", "wb") as handle:
+            handle.write(b"x" * ((16 << 20) - 1))
+        count += 1
+except OSError as error:
+    print("stopped after", count, "files:", error.strerror)
+'''))
+
+
+def stretches_the_time_limit():
+    """Row 31: "start" events written from inside, to restart the call's time limit while it loops."""
+    return as_files(solved({"slope": FIND_CHANNEL + '''
+import time
+
+
+def slope(x1, y1, x2, y2):
+    while True:
+        for index in range(6):
+            os.write(CHANNEL, (json.dumps({"event": "call", "index": index, "state": "start"}) + "\\n").encode())
+        time.sleep(0.5)
+''', "average_rate_of_change": OWN_AVERAGE_RATE}))
+
+
+def unencodable_text():
+    """Row 33: lone surrogates printed and raised, in cells and in calls."""
+    nb = add_cell(solved({"average_rate_of_change": '''
+def average_rate_of_change(f, x1, x2):
+    """Right, and noisy in a way no UTF-8 writer accepts."""
+    print("\\ud800 surrogate", chr(0xDFFF))
+    if x1 == x2:
+        raise ValueError("no secant \\udc80")
+    return (f(x2) - f(x1)) / (x2 - x1)
+'''}), '''print("\\ud800 alone")\nraise ValueError("\\udfff")''')
+    return as_files(nb)
+
+
+def control_sequences():
+    """Row 34: escape sequences in a file name, in printed output, and in the last words of a dying process."""
+    name = "\x1b]0;owned\x07\x1b[2J.ipynb"
+    noisy = add_cell(solved(), 'print("\\x1b[2J\\x1b[31mred\\x07 bell")')
+    dying = add_cell(solved(), 'import os, sys\nos.write(2, b"\\x1b[31mdying\\x1b]0;title\\x07\\n")\nos._exit(3)')
+    return {name: nbformat.writes(noisy).encode()}, as_files(dying)
+
+
+def malformed_notebooks():
+    """Row 36: JSON nested 100,000 deep; a cell whose source is a list of numbers; odd types elsewhere."""
+    numbers = json.loads(nbformat.writes(solved()))
+    numbers["cells"][3]["source"] = [1, 2, 3]
+    odd = json.loads(nbformat.writes(solved()))
+    for index, c in enumerate(odd["cells"]):
+        if c.get("cell_type") == "markdown":
+            c["metadata"] = ["not", "a", "dict"] if index % 2 else 7
+        c.pop("outputs", None)
+    return ({f"{ASSIGNMENT}.ipynb": b'{"cells": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"},
+            {f"{ASSIGNMENT}.ipynb": json.dumps(numbers).encode()},
+            {f"{ASSIGNMENT}.ipynb": json.dumps(odd).encode()})
+
+
+DERIVATIVE = "02-derivative"
+LIMIT_PARTS = ("test_derivative_by_limit_values", "test_derivative_by_limit_hidden")
+
+
+def expensive_symbolic_answers():
+    """Row 27: cheap to send, expensive to judge: a huge power, a long expression to simplify, a giant structure."""
+    huge_power = solved({"derivative_by_limit": '''
+def derivative_by_limit(f, x):
+    """A power nobody can compute."""
+    return sympy.Pow(10, 10**12, evaluate=False) * x
+'''}, DERIVATIVE)
+    hard_to_simplify = solved({"derivative_by_limit": '''
+def derivative_by_limit(f, x):
+    """The right limit, plus zero written as a long expression that agrees with it at every number."""
+    h = sympy.Symbol("h")
+    right = sympy.limit((f.subs(x, x + h) - f) / h, h, 0)
+    zero = sum(sympy.sin(k * x) ** 2 + sympy.cos(k * x) ** 2 for k in range(1, 40)) - 39
+    return sympy.Add(right, zero, evaluate=False)
+'''}, DERIVATIVE)
+    giant = solved({"derivative_by_limit": '''
+def derivative_by_limit(f, x):
+    """A structure too large to be an answer."""
+    return tuple([tuple([[1.0] * 10_000] * 10)] * 10)
+'''}, DERIVATIVE)
+    return (as_files(huge_power, assignment=DERIVATIVE), as_files(hard_to_simplify, assignment=DERIVATIVE),
+            as_files(giant, assignment=DERIVATIVE))
+
+
 def attacks(course):
-    """{student: (files, expected part scores, texts expected in part messages or notes)}"""
+    """{student: Attack}, one or more per row of ATTACKS.md."""
     table = {
         "a01-edited-locked": (edited_locked_cells(), FULL, []),
         "a02-deleted-stripped": (deleted_and_stripped(), FULL, []),
@@ -356,4 +566,38 @@ def attacks(course):
     table["a19-not-utf8"] = (bad["not-utf8"], NOTHING, ["not UTF-8"])
     for name in ("with-bom", "nbformat-5", "lone-surrogate"):
         table[f"a19-{name}"] = (bad[name], FULL, [])
+    table = {student: Attack(*row) for student, row in table.items()}
+
+    files, _mark = text_to_code(course)
+    table["a25-text-to-code"] = Attack(files, SLOPE_ZERO, ["not a SymPy expression this grader rebuilds"])
+    table["a26-patches-grader"] = Attack(patches_the_grader(), SLOPE_ZERO, ["not a number"])
+    deep_and_duplicated, forged_shape = malformed_encodings()
+    table["a28-deep-and-duplicated"] = Attack(deep_and_duplicated, SLOPE_ZERO, ["you returned 2"])
+    table["a28-forged-shape"] = Attack(forged_shape, SLOPE_ZERO, ["do not fill its shape"])
+    table["a29-reads-proc"] = Attack(reads_proc(), FULL, ["readable: nothing"])
+    table["a30-fills-scratch"] = Attack(fills_the_scratch_folder(), FULL, ["No space left on device"])
+    table["a31-stretches-time"] = Attack(stretches_the_time_limit(), SLOPE_ZERO, ["timed out"])
+    source = course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    table["a32-link-to-source"] = Attack({}, NOTHING, ["is a symbolic link"],
+                                         links={f"a32-link-to-source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb": source})
+    shadow = {f"a32-link-to-shadow/{ASSIGNMENT}/{ASSIGNMENT}.ipynb": Path("/etc/shadow")}
+    table["a32-link-to-shadow"] = Attack({}, NOTHING, ["is a symbolic link"], links=shadow)
+    table["a32-link-assignment"] = Attack({}, NOTHING, ["assignment folder", "is a symbolic link"],
+                                          links={f"a32-link-assignment/{ASSIGNMENT}": course / "source" / ASSIGNMENT})
+    table["a32-link-student"] = Attack({}, NOTHING, ["student folder", "is a symbolic link"],
+                                       links={"a32-link-student": course / "submitted" / "solver"})
+    table["a33-surrogates"] = Attack(unencodable_text(), FULL, ["\ufffd alone"])
+    renamed_file, dying = control_sequences()
+    table["a34-escape-file-name"] = Attack(renamed_file, FULL, ["\\x1b]0;owned\\x07"])
+    table["a34-escape-dying"] = Attack(dying, FULL, ["\\x1b[31mdying"])
+    table["=HYPERLINK(\"http://x\")"] = Attack(as_files(solved()), FULL, [])  # row 35: see the export test
+    deep_json, numbers, odd = malformed_notebooks()
+    table["a36-deep-json"] = Attack(deep_json, NOTHING, ["nested far too deep"])
+    table["a36-source-numbers"] = Attack(numbers, NOTHING, ["the source of cell 4 is not text (list)"])
+    table["a36-odd-metadata"] = Attack(odd, FULL, [])
+    limit_zero = {**full_marks(DERIVATIVE), **dict.fromkeys(LIMIT_PARTS, 0)}
+    power, simplify, giant = expensive_symbolic_answers()
+    table["a27-huge-power"] = Attack(power, limit_zero, ["too large to check"], DERIVATIVE)
+    table["a27-long-simplify"] = Attack(simplify, limit_zero, ["could not be checked in time"], DERIVATIVE)
+    table["a27-giant-structure"] = Attack(giant, limit_zero, ["not a SymPy expression"], DERIVATIVE)
     return table

@@ -1,4 +1,7 @@
-"""The sandbox runs a learner's cells and calls, and only its own process reports what happened."""
+"""The sandbox runs a learner's cells and calls, shows nothing of the grader, and keeps its own limits."""
+
+import os
+import time
 
 import pytest
 
@@ -6,27 +9,35 @@ from autograder import sandbox
 
 # In the sandbox for grading; without it for `nudge progress`, where only the learner's own processes may be ended.
 isolations = pytest.mark.parametrize("isolate", [True, False], ids=["sandboxed", "unsandboxed"])
+# How learner code finds the grader's channel: the highest pipe among its open files.
+FIND_CHANNEL = ("channel = max(int(fd) for fd in os.listdir('/proc/self/fd')[:-1]\n"
+                "              if os.readlink(f'/proc/self/fd/{fd}').startswith('pipe:'))")
+QUICK = sandbox.Limits(cell_seconds=3, notebook_seconds=30, scratch_bytes=4 << 20)
+
+
+def printed(result, cell):
+    return result.cells[cell]["output"]
 
 
 @isolations
-def test_processes_a_learners_code_forks_do_not_run_the_rest_of_the_notebook(tmp_path, isolate):
+def test_processes_a_learners_code_forks_do_not_run_the_rest_of_the_notebook(isolate):
     cells = [
         "import os\nfor _ in range(3):\n    os.fork()",  # eight processes leave this cell
         "open(f'ran-{os.getpid()}', 'w').close()",
-        "def double(a):\n    return 2 * a",
+        "import glob\nprint(len(glob.glob('ran-*')))\ndef double(a):\n    return 2 * a",
     ]
     calls = [{"function": "double", "points": [(1,), (2.5,)], "stable": False}]
 
-    result = sandbox.run(cells, calls, tmp_path, isolate=isolate)
+    result = sandbox.run(cells, calls, isolate=isolate)
 
     assert result.incidents == {}
     assert [result.cells[index]["error"] for index in range(3)] == [None, None, None]
-    assert result.calls == {0: [{"value": {"number": 2.0}}, {"value": {"number": 5.0}}]}
-    assert len(list(tmp_path.glob("ran-*"))) == 1, "a forked process went on to run the next cell"
+    assert result.calls[0] == b'[{"value": {"number": 2.0}}, {"value": {"number": 5.0}}]'
+    assert printed(result, 2) == "1\n", "a forked process went on to run the next cell"
 
 
 @isolations
-def test_a_process_left_running_by_a_cell_is_ended_before_the_next_cell(tmp_path, isolate):
+def test_a_process_left_running_by_a_cell_is_ended_before_the_next_cell(isolate):
     cells = [
         "import glob, os, time\nif os.fork() == 0:\n    while True:\n"
         "        open(f'alive-{time.monotonic()}', 'w').close()\n        time.sleep(0.02)",
@@ -34,7 +45,114 @@ def test_a_process_left_running_by_a_cell_is_ended_before_the_next_cell(tmp_path
         "print(len(glob.glob('alive-*')) - before)",
     ]
 
-    result = sandbox.run(cells, [], tmp_path, isolate=isolate)
+    result = sandbox.run(cells, [], isolate=isolate)
 
     assert result.incidents == {}
     assert result.cells[1] == {"error": None, "output": "0\n"}, "the forked process was still running"
+
+
+def test_the_learners_files_are_in_its_folder_and_nothing_else_is():
+    cells = ["import os\nprint(sorted(os.listdir('.')), open('01-slope.ipynb').read())"]
+
+    result = sandbox.run(cells, [], {"01-slope.ipynb": b"{}"})
+
+    assert printed(result, 0) == "['01-slope.ipynb'] {}\n"
+
+
+def test_the_sandbox_environment_is_minimal_and_the_graders_is_unreadable(monkeypatch):
+    monkeypatch.setenv("NUDGE_GRADER_SECRET", "s3cret")
+    cells = ["""
+import os
+print(sorted(os.environ))
+for pid in [p for p in os.listdir('/proc') if p.isdigit()]:
+    for what in ('environ', 'cmdline'):
+        try:
+            print(pid, what, open(f'/proc/{pid}/{what}', 'rb').read())
+        except OSError as error:
+            print(pid, what, type(error).__name__)
+"""]
+
+    result = sandbox.run(cells, [])
+
+    seen = printed(result, 0)
+    # What bubblewrap is told to set, PWD (which it sets on --chdir) and LC_CTYPE (Python's own locale coercion).
+    assert set(eval(seen.splitlines()[0])) <= {"HOME", "MPLBACKEND", "MPLCONFIGDIR", "OMP_NUM_THREADS",
+                                               "OPENBLAS_NUM_THREADS", "PATH", "PWD", "LC_CTYPE"}
+    assert "s3cret" not in seen
+    assert "bwrap" not in seen
+    # The only process is the runner, as pid 1: bubblewrap itself, and so the grader, is outside the namespace.
+    assert {line.split()[0] for line in seen.splitlines()[1:]} == {"1"}
+    assert "1 cmdline b'" in seen and "/nudge/runner.py" in seen
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only a grader running as root has a user to drop to")
+def test_the_learner_runs_as_an_unprivileged_user_with_no_capabilities():
+    cells = ["""
+import os
+print(os.getuid(), os.geteuid(), os.getgid(), os.getgroups())
+print([line for line in open('/proc/self/status') if line.startswith('CapEff')][0].split()[1])
+try:
+    os.setuid(0)
+    print('became root')
+except PermissionError:
+    print('stayed unprivileged')
+"""]
+
+    result = sandbox.run(cells, [])
+
+    ids, capabilities, setuid = printed(result, 0).splitlines()
+    uid, euid, gid, groups = ids.split(" ", 3)
+    assert int(uid) >= 100_000 and uid == euid == gid and groups == "[]"
+    assert capabilities == "0000000000000000" and setuid == "stayed unprivileged"
+
+
+def test_the_scratch_folders_have_a_total_quota():
+    cells = ["""
+written = 0
+try:
+    for index in range(1000):
+        with open(f'file-{index}', 'wb') as handle:
+            handle.write(b'x' * (1 << 20))
+        written += 1
+except OSError as error:
+    print(written, error.strerror)
+""", "print('the next cell runs')"]
+
+    result = sandbox.run(cells, [], limits=QUICK)
+
+    count, why = printed(result, 0).split(" ", 1)
+    assert int(count) <= 4 and "No space left" in why
+    assert printed(result, 1) == "the next cell runs\n"
+
+
+def test_events_written_from_inside_do_not_extend_a_cells_time_limit():
+    # The learner's code finds the channel and writes "start" for its own cell again and again.
+    cells = ["import json, os, time\n" + FIND_CHANNEL + """
+while True:
+    for unit in ({"event": "cell", "index": 0, "state": "start"}, {"event": "cell", "index": 1, "state": "start"}):
+        os.write(channel, (json.dumps(unit) + "\\n").encode())
+    time.sleep(0.2)
+""", "print('after')"]
+    started = time.monotonic()
+
+    result = sandbox.run(cells, [], limits=QUICK)
+
+    assert result.incidents[("cell", 0)].startswith("timed out")
+    assert time.monotonic() - started < 3 * QUICK.cell_seconds  # one limit and a restart, never extended
+    assert printed(result, 1) == "after\n"
+
+
+def test_a_forged_end_and_a_giant_line_cost_only_the_learners_own_results():
+    cells = ["import json, os\n" + FIND_CHANNEL + """
+os.write(channel, b'[' * 100_000 + b'\\n')
+os.write(channel, b'{"event": "call", "index": 0, "state": "end", "bytes": -5}\\n')
+os.write(channel, b'{"event": "done"}\\n')
+def double(a):
+    return 2 * a
+""", "print('still running')"]
+    calls = [{"function": "double", "points": [(1,)], "stable": False}]
+
+    result = sandbox.run(cells, calls, limits=QUICK)
+
+    assert result.incidents == {}
+    assert printed(result, 1) == "still running\n" and result.calls[0] == b'[{"value": {"number": 2.0}}]'

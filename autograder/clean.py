@@ -1,0 +1,34 @@
+"""Learner text made safe to show: on a terminal, in a page, in a spreadsheet, in a JSON file.
+
+Everything a submission controls (printed output, exception messages, file names, student ids,
+the last words of a dying process) passes through `clean_text` before the grader prints, stores
+or writes it: lone surrogates (which no UTF-8 writer accepts) become U+FFFD, and control
+characters (the escape sequences that recolour, retitle or rewrite an instructor's terminal)
+are shown as visible escapes. Newlines and tabs are kept: they are how output reads.
+"""
+
+import re
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text: object, limit: int | None = None) -> str:
+    """`text` as a string with lone surrogates replaced and control characters escaped, cut to `limit`."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "…"
+    text = _SURROGATE.sub("\ufffd", text)
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def clean_code(text: str) -> str:
+    """Learner code with lone surrogates replaced, so it can be written out again; it is run, not shown raw."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def csv_cell(text: object) -> str:
+    """A CSV cell no spreadsheet runs as a formula: a leading =, +, -, @ (or tab, CR) gets a quote in front."""
+    text = clean_text(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,0 +1,125 @@
+"""Judging a submission's answers in a process of its own, under a budget of time and memory.
+
+Decoding and judging are the only grader steps that work on what a learner's code sent back, so
+they run in a child forked for that one submission: whatever its data makes SymPy or NumPy do
+(fill a cache, take an hour, eat memory), the child takes with it when it ends, and the worker
+that grades the next student starts from the state it had before. The child reports one verdict
+per call as soon as it has it; past the budget it is stopped, and the calls it had not judged get
+"could not be checked in time". A call whose judging alone runs long is interrupted by a timer,
+so the calls after it still get their turn.
+"""
+
+import json
+import os
+import resource
+import select
+import signal
+import time
+from dataclasses import dataclass
+
+from autograder.clean import clean_text
+from autograder.outcomes import decode_outcomes
+from course.checks import judge
+
+MESSAGE_LIMIT = 4_000  # characters of one verdict's message
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What judging one call found: passed or not, the message for the learner, the known mistake's name."""
+
+    passed: bool
+    message: str
+    mistake: str | None = None
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How long and how much memory judging one submission may take."""
+
+    seconds: float = 30.0
+    call_seconds: float = 10.0
+    memory_bytes: int = 1 << 30
+
+
+class _OutOfTime(BaseException):
+    """Raised by the timer; a BaseException, so that no `except Exception` inside SymPy swallows it."""
+
+
+def judge_calls(calls, budget=Budget()):
+    """Verdicts for `calls`: [(function name, Check, points, parameters, raw outcome bytes)], in a child process."""
+    if not calls:
+        return []
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: judge, report, and end without running anything of the parent's on the way out
+        os.close(reading)
+        try:
+            _judge_in_child(calls, budget, writing)
+        finally:
+            os._exit(0)
+    os.close(writing)
+    verdicts = {}
+    try:
+        _collect(reading, len(calls), time.monotonic() + budget.seconds, verdicts)
+    finally:
+        os.close(reading)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+    late = Verdict(False, "could not be checked in time: judging this answer took longer than the grader allows")
+    return [verdicts.get(index) or _named(calls[index][0], late) for index in range(len(calls))]
+
+
+def _named(function, verdict):
+    return Verdict(False, f"✗ {function}: {verdict.message}.", None)
+
+
+def _collect(fd, count, deadline, verdicts):
+    buffer = b""
+    while len(verdicts) < count:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            return
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return
+        buffer += chunk
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            index, passed, message, mistake = json.loads(line)
+            verdicts[index] = Verdict(passed, message, mistake)
+
+
+def _judge_in_child(calls, budget, channel):
+    used = int(open("/proc/self/statm").read().split()[0]) * resource.getpagesize()
+    resource.setrlimit(resource.RLIMIT_AS, (used + budget.memory_bytes, used + budget.memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CPU, (int(budget.seconds) + 5, int(budget.seconds) + 5))
+
+    def out_of_time(_signal, _frame):
+        raise _OutOfTime
+
+    signal.signal(signal.SIGALRM, out_of_time)
+    for index, (function, check, points, parameters, payload) in enumerate(calls):
+        try:
+            signal.setitimer(signal.ITIMER_REAL, budget.call_seconds)
+            outcomes = decode_outcomes(payload, len(points))
+            checked = judge(check, points, outcomes, function, parameters)
+            verdict = (checked.passed, checked.message, checked.mistake.name if checked.mistake else None)
+        except _OutOfTime:
+            verdict = (False, f"✗ {function}: could not be checked in time: judging this answer took longer than "
+                              f"{budget.call_seconds:g} s.", None)
+        except MemoryError:
+            verdict = (False, f"✗ {function}: could not be checked: judging this answer needed more memory than "
+                              "the grader allows.", None)
+        except Exception as error:  # an answer too odd to judge is a wrong answer, never a crash of the batch
+            verdict = (False, f"✗ {function}: your answer could not be checked ({type(error).__name__}).", None)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        passed, message, mistake = verdict
+        line = json.dumps([index, bool(passed), clean_text(message, MESSAGE_LIMIT), mistake], ensure_ascii=True)
+        data = (line + "\n").encode("ascii")
+        while data:
+            data = data[os.write(channel, data):]

@@ -1,0 +1,89 @@
+"""Judging runs in a child of its own, under a budget: a slow or greedy answer costs only its own parts."""
+
+import json
+import signal
+
+import sympy
+
+from autograder import judging
+from course import checks
+
+x = sympy.Symbol("x")
+QUICK = judging.Budget(seconds=6, call_seconds=1, memory_bytes=256 << 20)
+
+
+def payload(*values):
+    return json.dumps([{"value": value} for value in values]).encode()
+
+
+def one_call(check, points, data, name="f"):
+    return (name, check, points, ["x"], data)
+
+
+def test_right_and_wrong_answers_are_judged_in_the_child():
+    right = checks.Check([(1.0,), (2.0,)], [2.0, 4.0])
+    verdicts = judging.judge_calls([one_call(right, right.draw(), payload({"number": 2.0}, {"number": 4.0})),
+                                    one_call(right, right.draw(), payload({"number": -2.0}, {"number": -4.0}))], QUICK)
+    assert verdicts[0].passed and verdicts[0].message.startswith("✓ f")
+    assert not verdicts[1].passed and verdicts[1].mistake.startswith("the sign is flipped")
+
+
+def test_a_slow_judgement_costs_only_its_own_call():
+    def forever(value):
+        while True:
+            pass
+
+    slow = checks.Check([(1.0,)], [2.0], measure=forever)
+    right = checks.Check([(1.0,)], [2.0])
+    verdicts = judging.judge_calls([one_call(slow, [(1.0,)], payload({"number": 2.0})),
+                                    one_call(right, [(1.0,)], payload({"number": 2.0}))], QUICK)
+    assert not verdicts[0].passed and "could not be checked in time" in verdicts[0].message
+    assert verdicts[1].passed
+
+
+def test_work_no_timer_can_interrupt_is_stopped_by_the_budget():
+    def giant(value):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})  # as deaf to the timer as one long C call
+        while True:
+            pass
+
+    stuck = checks.Check([(1.0,)], [2.0], measure=giant)
+    right = checks.Check([(1.0,)], [2.0])
+    budget = judging.Budget(seconds=2, call_seconds=1)
+    verdicts = judging.judge_calls([one_call(stuck, [(1.0,)], payload({"number": 2.0})),
+                                    one_call(right, [(1.0,)], payload({"number": 2.0}))], budget)
+    assert [verdict.passed for verdict in verdicts] == [False, False]
+    assert all("could not be checked in time" in verdict.message for verdict in verdicts)
+
+
+def test_a_greedy_judgement_meets_the_memory_budget():
+    def greedy(value):
+        return len(bytearray(2 << 30))
+
+    hog = checks.Check([(1.0,)], [2.0], measure=greedy)
+    (verdict,) = judging.judge_calls([one_call(hog, [(1.0,)], payload({"number": 2.0}))], QUICK)
+    assert not verdict.passed and "more memory than the grader allows" in verdict.message
+
+
+def test_a_long_symbolic_answer_is_refused_by_the_numbers_before_any_simplify():
+    wrong = sum(x**k for k in range(1, 400))  # long, and not equivalent: numbers settle it at once
+    check = checks.Check([(0,)], [x], symbolic=True)
+    tree = json.loads(json.dumps({"sympy": __import__("autograder.runner").runner.sympy_tree(wrong, [0])}))
+    (verdict,) = judging.judge_calls([one_call(check, [(0,)], payload(tree))], QUICK)
+    assert not verdict.passed and "not equivalent" not in verdict.message and "does not simplify" in verdict.message
+
+
+def test_nothing_judging_changes_reaches_the_grader_or_the_next_submission():
+    def tamper(value):
+        checks.GENERIC_MISTAKES = ()  # what a submission would do, had it any way to run code here
+        checks.equivalent = lambda first, second: True
+        return value
+
+    original = (checks.GENERIC_MISTAKES, checks.equivalent)
+    tampered = checks.Check([(1.0,)], [2.0], measure=tamper)
+    judging.judge_calls([one_call(tampered, [(1.0,)], payload({"number": 2.0}))], QUICK)
+    assert (checks.GENERIC_MISTAKES, checks.equivalent) == original
+
+    honest = checks.Check([(1.0,)], [2.0])
+    (verdict,) = judging.judge_calls([one_call(honest, [(1.0,)], payload({"number": -2.0}))], QUICK)
+    assert not verdict.passed and verdict.mistake.startswith("the sign is flipped")
