@@ -37,7 +37,7 @@ class Verdict:
 class Budget:
     """How long and how much memory judging one submission may take."""
 
-    seconds: float = 30.0
+    seconds: float = 60.0
     call_seconds: float = 10.0
     memory_bytes: int = 1 << 30
 

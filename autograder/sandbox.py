@@ -2,7 +2,7 @@
 
 The sandbox sees the Python installation, the `course` package and a scratch folder of its own
 (a size-capped tmpfs holding only the learner's notebook): not the course folder, the gradebook,
-other students or the network. bubblewrap starts with an environment of two variables, and the
+other students or the network. bubblewrap starts with PATH as its whole environment, and the
 runner is the sandbox's pid 1 and gives up root for a user of this run's own before any learner
 code runs, so nothing of the grader (its environment, its command line, its files) is readable
 through /proc. Limits: time per cell or call and per notebook, kept by the grader's own clock

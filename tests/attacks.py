@@ -378,7 +378,7 @@ def text_to_code(course):
     old_format = [{"value": {"sympy": f"sin({code!r})"}}] * 4
     as_arguments = [{"value": {"sympy": ["sin", [code]]}}, {"value": {"sympy": ["Symbol", code, {}]}},
                     {"value": {"sympy": ["Integer", code]}}, {"value": {"sympy": ["sympify", [code]]}}]
-    nb = solved({"slope": forging_slope(repr(old_format + as_arguments))})
+    nb = solved({"slope": forging_slope(repr(old_format + as_arguments)), "average_rate_of_change": OWN_AVERAGE_RATE})
     return as_files(nb), mark
 
 
@@ -386,7 +386,7 @@ def patches_the_grader():
     """Row 26: answers that would patch the grader's comparisons, had any decoder run them."""
     patch = "__import__('course.checks').checks.__dict__.update(equivalent=lambda *a: True, judge=None)"
     outcomes = [{"value": {"sympy": f"Symbol({patch!r})"}}, {"value": {"sympy": ["Function", patch, []]}}]
-    return as_files(solved({"slope": forging_slope(repr(outcomes * 2))}))
+    return as_files(solved({"slope": forging_slope(repr(outcomes * 2)), "average_rate_of_change": OWN_AVERAGE_RATE}))
 
 
 def malformed_encodings():
@@ -405,7 +405,8 @@ def slope(x1, y1, x2, y2):
     return 0.0
 '''
     forged_shape = forging_slope(repr([{"value": {"array": [1.0, 2.0], "shape": [-1]}}] * 4))
-    return as_files(solved({"slope": deep_and_duplicated})), as_files(solved({"slope": forged_shape}))
+    own = {"average_rate_of_change": OWN_AVERAGE_RATE}
+    return as_files(solved({"slope": deep_and_duplicated, **own})), as_files(solved({"slope": forged_shape, **own}))
 
 
 def reads_proc():
@@ -509,7 +510,7 @@ def expensive_symbolic_answers():
     huge_power = solved({"derivative_by_limit": '''
 def derivative_by_limit(f, x):
     """A power nobody can compute."""
-    return sympy.Pow(10, 10**12, evaluate=False) * x
+    return sympy.Mul(sympy.Pow(10, 10**12, evaluate=False), x, evaluate=False)
 '''}, DERIVATIVE)
     hard_to_simplify = solved({"derivative_by_limit": '''
 def derivative_by_limit(f, x):
@@ -521,8 +522,8 @@ def derivative_by_limit(f, x):
 '''}, DERIVATIVE)
     giant = solved({"derivative_by_limit": '''
 def derivative_by_limit(f, x):
-    """A structure too large to be an answer."""
-    return tuple([tuple([[1.0] * 10_000] * 10)] * 10)
+    """A structure of 100,000 numbers where one expression belongs."""
+    return [[0.5] * 100] * 1000
 '''}, DERIVATIVE)
     return (as_files(huge_power, assignment=DERIVATIVE), as_files(hard_to_simplify, assignment=DERIVATIVE),
             as_files(giant, assignment=DERIVATIVE))
@@ -573,7 +574,7 @@ def attacks(course):
     table["a26-patches-grader"] = Attack(patches_the_grader(), SLOPE_ZERO, ["not a number"])
     deep_and_duplicated, forged_shape = malformed_encodings()
     table["a28-deep-and-duplicated"] = Attack(deep_and_duplicated, SLOPE_ZERO, ["you returned 2"])
-    table["a28-forged-shape"] = Attack(forged_shape, SLOPE_ZERO, ["do not fill its shape"])
+    table["a28-forged-shape"] = Attack(forged_shape, SLOPE_ZERO, ["shape is not a list of sizes"])
     table["a29-reads-proc"] = Attack(reads_proc(), FULL, ["readable: nothing"])
     table["a30-fills-scratch"] = Attack(fills_the_scratch_folder(), FULL, ["No space left on device"])
     table["a31-stretches-time"] = Attack(stretches_the_time_limit(), SLOPE_ZERO, ["timed out"])
@@ -590,7 +591,8 @@ def attacks(course):
     renamed_file, dying = control_sequences()
     table["a34-escape-file-name"] = Attack(renamed_file, FULL, ["\\x1b]0;owned\\x07"])
     table["a34-escape-dying"] = Attack(dying, FULL, ["\\x1b[31mdying"])
-    table["=HYPERLINK(\"http://x\")"] = Attack(as_files(solved()), FULL, [])  # row 35: see the export test
+    for formula in ("=2+5", "@SUM(1)", "+cmd"):  # row 35: see the export test
+        table[formula] = Attack(as_files(solved()), FULL, [])
     deep_json, numbers, odd = malformed_notebooks()
     table["a36-deep-json"] = Attack(deep_json, NOTHING, ["nested far too deep"])
     table["a36-source-numbers"] = Attack(numbers, NOTHING, ["the source of cell 4 is not text (list)"])

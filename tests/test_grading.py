@@ -16,7 +16,7 @@ import sys
 import time
 
 import pytest
-from attacks import ASSIGNMENT, attacks
+from attacks import ASSIGNMENT, attacks, full_marks
 from conftest import ASSIGNMENTS, copy_course, nudge
 from nbgrader.api import Gradebook
 from submissions import load_cases, solution_sources, submission, write_submission
@@ -53,11 +53,17 @@ def graded(tmp_path_factory):
     for assignment, student, case in CASES:
         write_submission(course, student, assignment, case.notebook(assignment))
     attack_table = attacks(course)
-    for student, (files, _, _) in attack_table.items():
-        submit_files(course, student, ASSIGNMENT, files)
+    for student, attack in attack_table.items():
+        if attack.files:
+            submit_files(course, student, attack.assignment, attack.files)
+        for path, target in attack.links.items():
+            link = course / "submitted" / path
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(target)
     fingerprint = {name: hashlib.sha256((course / name).read_bytes()).hexdigest() for name in ("nbgrader_config.py",)}
     started = time.monotonic()
-    run = nudge_in(course, "grade", "--workers", "2")
+    # The grader's environment holds a secret that no submission may see (ATTACKS.md row 29).
+    run = nudge_in(course, "grade", "--workers", "2", env={**os.environ, "NUDGE_GRADER_SECRET": "hunter2"})
     return {"course": course, "run": run, "attacks": attack_table, "fingerprint": fingerprint,
             "seconds": time.monotonic() - started}
 
@@ -109,17 +115,46 @@ def attack_ids():
 @pytest.mark.parametrize("student", attack_ids())
 def test_each_attack_gets_its_right_outcome(graded, student):
     course = graded["course"]
-    _, expected, texts = graded["attacks"][student]
-    found = result(course, student, ASSIGNMENT)
-    assert {p["grade_id"]: p["score"] for p in found["parts"]} == expected
-    assert sum(p["points"] for p in found["parts"]) == 7  # max points as the source notebook says
+    attack = graded["attacks"][student]
+    found = result(course, student, attack.assignment)
+    assert {p["grade_id"]: p["score"] for p in found["parts"]} == attack.scores
+    assert sum(p["points"] for p in found["parts"]) == sum(full_marks(attack.assignment).values())
     said = "\n".join([p["message"] for p in found["parts"]] + found["notes"] + [found["failure"] or ""])
-    graded_notebook = course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    graded_notebook = course / "autograded" / student / attack.assignment / f"{attack.assignment}.ipynb"
     if graded_notebook.exists():
         said += graded_notebook.read_text(encoding="utf-8")
-    for text in texts:  # a string to find, or a pattern where the words may vary
+    for text in attack.texts:  # a string to find, or a pattern where the words may vary
         assert text.search(said) if isinstance(text, re.Pattern) else text in said, f"{student}: {text!r} not said"
-    assert gradebook_parts(course, student, ASSIGNMENT) == expected
+    assert gradebook_parts(course, student, attack.assignment) == attack.scores
+    # Every learner-derived string the grader stored is clean: no control characters, no lone surrogates.
+    stored = json.dumps(found, ensure_ascii=False)
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]", stored), student
+
+
+def test_nothing_a_submission_sent_ran_in_the_grader_or_reached_the_terminal(graded):
+    run, course = graded["run"], graded["course"]
+    assert not (course / "pwned-by-row-25").exists()
+    for stream in (run.stdout, run.stderr):
+        assert "\x1b" not in stream and "\x07" not in stream and "hunter2" not in stream
+    assert "\\x1b]0;owned\\x07" in run.stdout  # the file name, shown escaped
+    assert "a32-link-student / 01-slope: the student folder submitted/a32-link-student is a symbolic link" in run.stdout
+
+
+def test_every_submission_is_recorded_within_its_limits(graded):
+    course = graded["course"]
+    expected = {(a.assignment, student) for student, a in graded["attacks"].items()}
+    expected |= {(assignment, student) for assignment, student, _ in CASES}
+    recorded = {(data["assignment"], data["student"]) for data in
+                (json.loads(path.read_text(encoding="utf-8"))
+                 for path in (course / "autograded").glob("*/*/nudge-result.json"))}
+    assert expected <= recorded
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        in_gradebook = {(s.assignment.name, s.student.id) for a in gradebook.assignments for s in a.submissions}
+    assert expected <= in_gradebook
+    cap = 10 * CELL_TIMEOUT + 60 + 30  # the notebook's time cap, judging's budget, and room for a busy machine
+    slowest = max(json.loads(path.read_text(encoding="utf-8"))["seconds"]
+                  for path in (course / "autograded").glob("*/*/nudge-result.json"))
+    assert slowest < cap
 
 
 def test_nothing_of_the_course_was_written_by_a_submission(graded):
@@ -198,6 +233,8 @@ def test_feedback_export_and_report(graded):
     assert flipper_row[f"{ASSIGNMENT}:test_slope_vertical"] == "1"
     assert flipper_row[f"{ASSIGNMENT}:test_slope_values"] == "0.5"  # the manual grade counts
     assert {r["student"] for r in rows} >= {"solver", "blank", "flipper"}
+    assert {"'=2+5", "'@SUM(1)", "'+cmd"} <= {r["student"] for r in rows}  # a formula in a student id stays text
+    assert not any(r["student"][:1] in "=+-@" for r in rows)
 
     report = course / "report.html"
     assert nudge_in(course, "report", "--out", str(report)).returncode == 0
@@ -262,3 +299,81 @@ def test_two_runs_at_once_do_not_corrupt_the_gradebook(tmp_path):
     assert consistent_gradebook(course) == (6, True)
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         assert all(s.score == 7 for s in gradebook.find_assignment(ASSIGNMENT).submissions)
+
+
+def test_nothing_crosses_from_one_submission_to_the_next_in_one_worker(tmp_path):
+    from attacks import OWN_AVERAGE_RATE, as_files, patches_the_grader, text_to_code
+
+    course = make_course(tmp_path)
+    submit_files(course, "a-attacker", ASSIGNMENT, patches_the_grader())
+    submit_files(course, "b-attacker", ASSIGNMENT, text_to_code(course)[0])
+    flipped = "def slope(x1, y1, x2, y2):\n    if x1 == x2:\n        raise ValueError('vertical')\n" \
+              "    return (y1 - y2) / (x2 - x1)\n"
+    submit_files(course, "c-honest-but-wrong", ASSIGNMENT,
+                 as_files(submission(ASSIGNMENT, {**solution_sources(ASSIGNMENT), "slope": flipped,
+                                                  "average_rate_of_change": OWN_AVERAGE_RATE})))
+
+    run = nudge_in(course, "grade", "--workers", "1")  # one worker: the three are graded one after another in it
+
+    assert run.returncode == 0, run.stderr[-2000:]
+    honest = {p["grade_id"]: p for p in result(course, "c-honest-but-wrong", ASSIGNMENT)["parts"]}
+    assert honest["test_slope_values"]["score"] == 0 and honest["test_slope_hidden"]["score"] == 0
+    assert "the sign is flipped" in honest["test_slope_values"]["message"]
+    assert honest["test_average_rate_of_change_values"]["score"] == 1
+
+
+def test_a_regrade_that_fails_replaces_the_automatic_grades_and_keeps_manual_ones(tmp_path, monkeypatch):
+    import io
+
+    from autograder import batch, grade, sandbox
+    from autograder.gradebook import default_url
+
+    course = make_course(tmp_path)
+    write_submission(course, "ana", ASSIGNMENT, submission(ASSIGNMENT, solution_sources(ASSIGNMENT)))
+    assert nudge_in(course, "grade").returncode == 0
+    url = default_url(course)
+    with Gradebook(url) as gradebook:
+        gradebook.find_grade("test_slope_values", ASSIGNMENT, ASSIGNMENT, "ana").manual_score = 0.5
+        gradebook.db.commit()
+
+    def crash(data):  # a new submission that crashes the grader (ATTACKS.md row 37), as a fault in reading it
+        raise RuntimeError("simulated crash \x1b[2J")
+
+    monkeypatch.setattr(grade, "read_cells", crash)  # the pool's workers are forked: they see the fault too
+    results, _ = batch.grade_all(course, [(ASSIGNMENT, "ana")], url, 1, sandbox.limits_for(course), io.StringIO())
+
+    assert results[0].failure.startswith("the grader failed on it: RuntimeError('simulated crash \\x1b[2J')")
+    with Gradebook(url) as gradebook:
+        grades = {g.name: g for g in gradebook.find_submission(ASSIGNMENT, "ana").notebooks[0].grades}
+        assert {name: g.auto_score for name, g in grades.items()} == dict.fromkeys(grades, 0)
+        assert grades["test_slope_values"].manual_score == 0.5 and grades["test_slope_values"].score == 0.5
+    assert result(course, "ana", ASSIGNMENT)["failure"] == results[0].failure
+
+
+def test_a_failure_to_record_one_submission_costs_only_that_one(tmp_path, monkeypatch):
+    import io
+
+    from autograder import batch, sandbox
+    from autograder.course_dir import tool_environment
+    from autograder.gradebook import default_url
+
+    course = make_course(tmp_path)
+    for student in ("ana", "bo"):
+        write_submission(course, student, ASSIGNMENT, submission(ASSIGNMENT, solution_sources(ASSIGNMENT)))
+    real = batch.write_graded_notebook
+
+    def failing_for_ana(root, result):
+        if result.student == "ana" and result.notebook is not None:
+            raise OSError("disk full")
+        return real(root, result)
+
+    monkeypatch.setattr(batch, "write_graded_notebook", failing_for_ana)
+    monkeypatch.setenv("PATH", tool_environment()["PATH"])  # nbgrader runs `alembic` by name, as `nudge` arranges
+    results, _ = batch.grade_all(course, [(ASSIGNMENT, "ana"), (ASSIGNMENT, "bo")], default_url(course), 1,
+                                 sandbox.limits_for(course), io.StringIO())
+
+    ana, bo = results
+    assert ana.failure == "its grades could not be recorded: OSError('disk full')" and ana.score == 0
+    assert bo.failure is None and bo.score == 7
+    assert result(course, "ana", ASSIGNMENT)["failure"] == ana.failure
+    assert gradebook_parts(course, "ana", ASSIGNMENT) == dict.fromkeys(gradebook_parts(course, "bo", ASSIGNMENT), 0)
