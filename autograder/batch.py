@@ -42,6 +42,7 @@ def grade_all(root, submissions, url, workers=None, limits=sandbox.DEFAULT_LIMIT
     """Grade `submissions` and record them; returns the results, in the order given."""
     root = Path(root)
     sandbox.check_available()
+    sandbox.matplotlib_cache()  # built once here, so that every worker forked below starts with it
     for assignment in sorted({assignment for assignment, _ in submissions}):
         try:
             plan_for(root, assignment)  # a broken source notebook stops the run before anything changes

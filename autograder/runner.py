@@ -237,6 +237,9 @@ def main():
     for name, data in job.get("files", {}).items():  # the learner's notebook, as their code may expect to find it
         with open(os.path.basename(name), "wb") as handle:
             handle.write(data)
+    for name, data in job.get("tmp_files", {}).items():  # matplotlib's font list, so that it is not built again
+        with open(os.path.join("/tmp", os.path.basename(name)), "wb") as handle:
+            handle.write(data)
     sys.stdin = io.StringIO("")  # input() in an answer meets the end of input at once
     calls = [{**call, "points": pickle.loads(call["points"])} for call in job["calls"]]
     from course.checks import call  # taken before the learner's code runs: later patches don't reach it
