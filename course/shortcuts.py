@@ -61,7 +61,7 @@ def find_shortcut(sources: list[str], name: str, by_hand: bool, forbid: tuple[st
     return _search(name, _Cells(sources).lookup(name), by_hand, forbid)
 
 
-def find_shortcut_in_function(function, by_hand: bool, forbid: tuple[str, ...] = ()) -> Shortcut | None:
+def find_shortcut_in_function(function: object, by_hand: bool, forbid: tuple[str, ...] = ()) -> Shortcut | None:
     """The first shortcut in a live function, or in a function of the learner's that it uses.
 
     None when its source cannot be read (a function made by `exec` without linecache, a builtin).
@@ -228,6 +228,8 @@ class _Scope:
             meaning = self.meaning(value)
             if meaning is not None and meaning[0] == "name":
                 self.aliases[bound] = meaning[1]
+            elif meaning is not None and meaning[0] == "step":
+                self.steps.add(bound)  # step = h
 
     def meaning(self, node):
         """What a name or a chain such as D.partial_derivative refers to, or None when it is not known."""

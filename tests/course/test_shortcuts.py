@@ -129,6 +129,7 @@ QUOTIENTS = {
     "step as a power": "def dJ_db(a, b, c):\n    h = 10 ** -6\n    return (J(a, b + h, c) - J(a, b, c)) / h\n",
     "step at top level": "h = 1e-4\n\n\ndef dJ_db(a, b, c):\n    return (J(a, b + h, c) - J(a, b - h, c)) / h / 2\n",
     "rise in a variable": "def dJ_db(a, b, c):\n    rise = J(a, b + 0.001, c) - J(a, b, c)\n    return rise / 0.001\n",
+    "the step renamed": "def dJ_db(a, b, c, h=1e-5):\n    dx = h\n    return (J(a, b + dx, c) - J(a, b, c)) / dx\n",
     "half of it": "def dJ_db(a, b, c, h=1e-5):\n    return 0.5 * (J(a, b + h, c) - J(a, b - h, c)) / h\n",
     "DEFAULT_STEP": ("from course.derivatives import DEFAULT_STEP\n\n\ndef dJ_db(a, b, c, h=DEFAULT_STEP):\n"
                      "    return (J(a, b + h, c) - J(a, b - h, c)) / (2 * h)\n"),
