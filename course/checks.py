@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from course.derivatives import DEFAULT_STEP, numerical_gradient
+from course.shortcuts import find_shortcut_in_function, shortcut_message
 
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError()` with your code."
 
@@ -122,7 +123,13 @@ class Check:
     stable:   the function must be numerically stable: an overflow, a division by zero or an invalid
               operation (NaN) inside it raises FloatingPointError instead of passing with a warning;
     measure:  a function of the result, compared instead of the result itself, for a property such as
-              "how many times the loss fell" (it runs where the check is judged, never in the learner's code).
+              "how many times the loss fell" (it runs where the check is judged, never in the learner's code);
+    by_hand:  the derivative must be worked out by hand: an answer from a numerical derivative (the course's
+              helpers, or a difference quotient written out) or from SymPy differentiation fails, whatever
+              its numbers, since it skips the rule the exercise teaches (see `course.shortcuts`);
+    forbid:   dotted names of helpers that compute exactly what the exercise asks, such as
+              ("course.derivatives.central_difference",); a module's name forbids all of it. Calling one,
+              even through another function of the learner's, fails the check.
     """
 
     points: Any
@@ -135,6 +142,8 @@ class Check:
     symbolic: bool = False
     stable: bool = False
     measure: Any = None
+    by_hand: bool = False
+    forbid: tuple = ()
 
     def draw(self, seed=None):
         """The argument tuples this check calls the function with."""
@@ -277,9 +286,15 @@ def evaluate(check, function, seed=None):
 def check(function, points, expected, **options):
     """Check `function` and raise `CheckFailed` with an actionable message when it is wrong.
 
-    This is what grade cells call; `options` are the fields of `Check` (count, seed, rtol, ...).
+    This is what grade cells call; `options` are the fields of `Check` (count, seed, rtol, ...). With
+    `by_hand` or `forbid`, the function's code is read first, so a shortcut is named before any point runs.
     """
-    result = evaluate(Check(points, expected, **options), function)
+    spec = Check(points, expected, **options)
+    if spec.by_hand or spec.forbid:
+        shortcut = find_shortcut_in_function(function, spec.by_hand, tuple(spec.forbid))
+        if shortcut is not None:
+            raise CheckFailed(shortcut_message(_name_of(function), shortcut, spec.by_hand))
+    result = evaluate(spec, function)
     if not result.passed:
         raise CheckFailed(result.message)
     print(result.message)

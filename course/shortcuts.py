@@ -1,0 +1,494 @@
+"""Shortcuts: a derivative asked for by hand must not come from a machine.
+
+An exercise such as "write dJ/db" checks the numbers the learner's function returns, and a numerical
+derivative or `sympy.diff` returns the right numbers without the rule the exercise teaches. So such an
+exercise says `by_hand=True`, and this module reads (never runs) the learner's code for the first
+shortcut: a call of a numerical-derivative helper, SymPy differentiation, or a difference quotient
+written inline. An exercise that builds a numerical derivative itself says instead which ready-made
+helpers it forbids (`forbid`), so that calling the toolbox's version is not an answer either.
+
+The code is read in the function the exercise checks and in every function of the learner's that it
+uses, however deep. Two ways in, one reading:
+
+- `find_shortcut(sources, name, ...)`: the notebook's code cells as text (what the grader holds);
+- `find_shortcut_in_function(function, ...)`: a live function in the learner's kernel (what `check`
+  holds): its source from linecache, where IPython keeps every cell, and the names it uses from its globals.
+"""
+
+import ast
+import inspect
+import operator
+import textwrap
+import tokenize
+import types
+from dataclasses import dataclass
+
+# The numerical derivatives a learner can reach, by the name of their home module. The course
+# re-exports some (course.checks imports numerical_gradient), so any `course.*` spelling counts.
+NUMERICAL_HELPERS = (
+    "course.derivatives.forward_difference",
+    "course.derivatives.central_difference",
+    "course.derivatives.partial_derivative",
+    "course.derivatives.numerical_gradient",
+    "course.graphs.nudge_gradients",
+    "course.checks.Numerical",
+    "course.checks.gradient_check",
+    "numpy.gradient",
+)
+_COURSE_HOMES = {name.rpartition(".")[2]: name for name in NUMERICAL_HELPERS if name.startswith("course.")}
+SYMPY_DIFFERENTIATION = ("sympy.diff", "sympy.Derivative", "sympy.idiff")
+STEP_CONSTANT = "course.derivatives.DEFAULT_STEP"
+LARGEST_STEP = 1e-2  # a difference divided by a number this small is a difference quotient
+_MOST_FUNCTIONS = 200  # learner functions read per search: enough for any notebook, finite for any input
+_DEEPEST = 30  # how deep into an expression the readers below look; deeper is not a formula anyone writes
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """Where a shortcut was found, and what it is in a learner's words."""
+
+    function: str  # the learner's function in which it was found
+    line: int  # line number within that function's cell source (1-based), or 0 when unknown
+    what: str  # e.g. "a numerical derivative (central_difference from course.derivatives)"
+
+
+def find_shortcut(sources: list[str], name: str, by_hand: bool, forbid: tuple[str, ...] = ()) -> Shortcut | None:
+    """The first shortcut in the function `name` of these code cells, or in a function of theirs it uses.
+
+    `sources` are the notebook's imports cell, then the learner's cells in order, as a notebook runs them:
+    the last definition of a name wins. A cell that does not parse is skipped (it failed for the learner too).
+    """
+    return _search(name, _Cells(sources).lookup(name), by_hand, forbid)
+
+
+def find_shortcut_in_function(function: object, by_hand: bool, forbid: tuple[str, ...] = ()) -> Shortcut | None:
+    """The first shortcut in a live function, or in a function of the learner's that it uses.
+
+    None when its source cannot be read (a function made by `exec` without linecache, a builtin).
+    """
+    name = getattr(function, "__name__", type(function).__name__)
+    if _is_learner_function(function, getattr(function, "__globals__", None)):
+        start = _read_live(function)
+        return _search(name, None if start is None else ("function", start), by_hand, forbid)
+    return _search(name, _meaning_of(function), by_hand, forbid)  # dJ_db = Numerical(J, wrt=1), say
+
+
+def shortcut_message(name: str, shortcut: Shortcut, by_hand: bool) -> str:
+    """What a learner reads: what the exercise asks, what their code does instead, and where."""
+    via = "" if shortcut.function == name else f" through your function {shortcut.function}"
+    at = ""
+    if shortcut.line:
+        at = f", at line {shortcut.line}" + ("" if shortcut.function == name else f" of {shortcut.function}")
+    if by_hand:
+        tool = "SymPy" if shortcut.what.startswith("SymPy") else "a numerical derivative"
+        return (f"✗ {name}: this exercise asks for the derivative worked out by hand, but your function uses "
+                f"{shortcut.what}{via}{at}.\nWork out the formula with the rules of this module and return it; "
+                f"use {tool} only to check your answer, in a cell of its own.")
+    return (f"✗ {name}: this exercise asks you to write this yourself, but your function calls {shortcut.what}{via}, "
+            f"which does exactly what the exercise asks{at}.\nBuild it from the formula in the exercise; keep the "
+            f"ready-made version for checking your answer, in a cell of its own.")
+
+
+# A name, where a learner's function uses it, means one of: ("name", "course.derivatives") for a module
+# or anything imported, ("function", _Function) for a function of the learner's, ("step", None) for a
+# small constant such as h = 1e-5. Anything else is not followed.
+
+
+@dataclass(frozen=True)
+class _Function:
+    """A learner function to read: its name, its syntax tree, where its source starts in its cell, its names."""
+
+    name: str
+    node: ast.AST  # a FunctionDef, AsyncFunctionDef or Lambda
+    offset: int  # lines of the cell above the start of the parsed source
+    names: "_Cells | _Globals"
+
+
+def _search(name, start, by_hand, forbid):
+    """Read the function `start` means and every learner function it uses, breadth first; the first shortcut."""
+    forbidden = tuple(_canonical(entry) for entry in forbid)
+    if start is not None and start[0] == "name":  # the exercise's name bound straight to a helper
+        what = _judge_name(_canonical(start[1]), by_hand, forbidden)
+        return None if what is None else Shortcut(name, 0, what)
+    if start is None or start[0] != "function":
+        return None
+    queue, seen = [start[1]], {id(start[1].node)}
+    while queue and len(seen) <= _MOST_FUNCTIONS:
+        function = queue.pop(0)
+        shortcut, uses = _read(function, by_hand, forbidden)
+        if shortcut is not None:
+            return shortcut
+        for used in uses:
+            if id(used.node) not in seen:
+                seen.add(id(used.node))
+                queue.append(used)
+    return None
+
+
+def _read(function, by_hand, forbidden):
+    """The first shortcut in one function's own code, and the learner functions it uses."""
+    scope = _Scope(function.names, function)
+    found, uses = [], []
+    # `course` and `course.derivatives` in course.derivatives.central_difference are parts of one name
+    parts = {id(node.value) for node in ast.walk(function.node) if isinstance(node, ast.Attribute)}
+    for node in ast.walk(function.node):
+        what = None
+        if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
+            meaning = scope.meaning(node)
+            if meaning is not None and meaning[0] == "function":
+                uses.append(meaning[1])
+            elif meaning is not None and meaning[0] == "name" and id(node) not in parts:
+                what = _judge_name(_canonical(meaning[1]), by_hand, forbidden)
+        elif isinstance(node, ast.Call) and _is_diff_method(node, scope):
+            what = _judge_name("sympy.diff", by_hand, forbidden, method=True)
+        elif by_hand and isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            if _is_difference(node.left, scope) and scope.is_step(node.right):
+                what = f"a difference quotient (a difference divided by the step {_shown(node.right)})"
+        if what is not None:
+            found.append((getattr(node, "lineno", 0), getattr(node, "col_offset", 0), what))
+    if not found:
+        return None, uses
+    line, _column, what = min(found)
+    return Shortcut(function.name, function.offset + line if line else 0, what), uses
+
+
+def _judge_name(name, by_hand, forbidden, method=False):
+    """How a learner would call using `name` here, if it is a shortcut for this exercise; else None."""
+    module, _, base = name.rpartition(".")
+    if by_hand and name in NUMERICAL_HELPERS:
+        return f"a numerical derivative ({base} from {module})"
+    if by_hand and name in SYMPY_DIFFERENTIATION:
+        return "SymPy differentiation (the .diff method)" if method else f"SymPy differentiation ({name})"
+    if name != STEP_CONSTANT and any(name == entry or name.startswith(entry + ".") for entry in forbidden):
+        return f"{name} (as the .diff method)" if method else name
+    return None
+
+
+def _canonical(name):
+    """One spelling per helper, however it was imported: course.checks.numerical_gradient is course.derivatives'."""
+    module, _, base = name.rpartition(".")
+    root = module.split(".")[0]
+    if root == "course" and base in _COURSE_HOMES:
+        return _COURSE_HOMES[base]
+    if root == "course" and base == "DEFAULT_STEP":
+        return STEP_CONSTANT
+    if root == "sympy" and f"sympy.{base}" in SYMPY_DIFFERENTIATION:
+        return f"sympy.{base}"  # sympy.core.function.diff, as its __module__ says, is sympy.diff
+    return name
+
+
+class _Scope:
+    """What the names in one learner function mean: its own names first, then the notebook's.
+
+    Nested functions and lambdas share the scope of the function they are in: simpler, and a name
+    they bind (a parameter h=1e-5) means the same thing wherever a learner uses it.
+    """
+
+    def __init__(self, names, function=None):
+        self.names = names
+        self.local = set()  # every name the function binds: parameters, assignments, loop variables, ...
+        self.aliases = {}  # local names bound to an import or to a helper: D = course.derivatives
+        self.steps = set()  # local names bound to a small constant: h = 1e-5, or a default h=1e-5
+        self.differences = set()  # local names bound to a subtraction: rise = f(x + h) - f(x)
+        for node in ast.walk(function.node) if function is not None else ():
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                self._parameters(node.args)
+                if not isinstance(node, ast.Lambda) and node is not function.node:
+                    self.local.add(node.name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                self.local.add(node.id)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for bound, target in _imported(node):
+                    self.local.add(bound)
+                    self.aliases[bound] = target
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    for bound, value in _pairs(target, node.value):
+                        self._assigned(bound, value)
+
+    def _parameters(self, arguments):
+        positional = [*arguments.posonlyargs, *arguments.args]
+        defaults = [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults)
+        named = [*zip(positional, defaults, strict=True),
+                 *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)]
+        for argument in [arguments.vararg, arguments.kwarg]:
+            if argument is not None:
+                named.append((argument, None))
+        for argument, default in named:
+            self.local.add(argument.arg)
+            if default is not None and self.is_step(default):  # h=1e-5, h=DEFAULT_STEP
+                self.steps.add(argument.arg)
+
+    def _assigned(self, bound, value):
+        if _is_small(value):
+            self.steps.add(bound)
+        elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Sub):
+            self.differences.add(bound)
+        elif isinstance(value, (ast.Name, ast.Attribute)):
+            meaning = self.meaning(value)
+            if meaning is not None and meaning[0] == "name":
+                self.aliases[bound] = meaning[1]
+            elif meaning is not None and meaning[0] == "step":
+                self.steps.add(bound)  # step = h
+
+    def meaning(self, node):
+        """What a name or a chain such as D.partial_derivative refers to, or None when it is not known."""
+        attributes = []
+        for _ in range(_DEEPEST):
+            if not isinstance(node, ast.Attribute):
+                break
+            attributes.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None  # the attribute of a value, such as expression.diff
+        if node.id in self.aliases:
+            meaning = ("name", self.aliases[node.id])
+        elif node.id in self.steps:
+            meaning = ("step", None)
+        elif node.id in self.local:
+            return None  # a local value: whatever it holds, it is not a helper
+        else:
+            meaning = self.names.lookup(node.id)
+        if meaning is None or not attributes:
+            return meaning
+        if meaning[0] != "name":
+            return None  # an attribute of a function or a number: not a helper
+        return ("name", ".".join([meaning[1], *reversed(attributes)]))
+
+    def is_step(self, node, depth=0):
+        """Whether `node` is a small step, or a multiple of one: 1e-5, h, 2 * h, DEFAULT_STEP."""
+        if depth > _DEEPEST:
+            return False
+        if _is_small(node):
+            return True
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            meaning = self.meaning(node)
+            return meaning is not None and (meaning[0] == "step" or
+                                            (meaning[0] == "name" and _canonical(meaning[1]) == STEP_CONSTANT))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            return self.is_step(node.left, depth + 1) or self.is_step(node.right, depth + 1)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            return self.is_step(node.left, depth + 1)  # h / 2
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            return self.is_step(node.operand, depth + 1)
+        return False
+
+
+def _is_difference(node, scope, depth=0):
+    """Whether a numerator is a difference: a - b, a multiple of one, or a local name bound to one."""
+    if depth > _DEEPEST:
+        return False
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        return _is_difference(node.left, scope, depth + 1) or _is_difference(node.right, scope, depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        return _is_difference(node.left, scope, depth + 1)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        return _is_difference(node.operand, scope, depth + 1)
+    return isinstance(node, ast.Name) and node.id in scope.differences
+
+
+def _is_diff_method(call, scope):
+    """Whether a call is `something.diff(...)` on a value (a SymPy expression), not a module's diff (np.diff)."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr == "diff" and scope.meaning(call.func) is None
+
+
+def _is_small(node):
+    value = _constant(node)
+    return value is not None and 0 < abs(value) <= LARGEST_STEP
+
+
+_ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+
+
+def _constant(node, depth=0):
+    """The value of a number written out, such as 1e-5, -0.001, 2 * 1e-6 or 10 ** -5; else None."""
+    if depth > _DEEPEST:
+        return None
+    if isinstance(node, ast.Constant):
+        value = node.value
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        value = _constant(node.operand, depth + 1)
+        return None if value is None else (-value if isinstance(node.op, ast.USub) else value)
+    if not isinstance(node, ast.BinOp):
+        return None
+    left, right = _constant(node.left, depth + 1), _constant(node.right, depth + 1)
+    if left is None or right is None:
+        return None
+    try:
+        if isinstance(node.op, ast.Pow):
+            return float(left**right) if abs(left) <= 1e6 and abs(right) <= 64 else None
+        operation = _ARITHMETIC.get(type(node.op))
+        return None if operation is None else float(operation(left, right))
+    except (ArithmeticError, TypeError):  # 1 / 0, an overflow, a complex power: not a step
+        return None
+
+
+def _shown(node):
+    """A short text for the step, such as `2 * h`, for the message."""
+    try:
+        text = ast.unparse(node)
+    except (RecursionError, ValueError):
+        return "h"
+    return text if len(text) <= 30 else "h"
+
+
+def _imported(node):
+    """(bound name, what it refers to) for each name an import statement binds."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            yield (alias.asname, alias.name) if alias.asname else (alias.name.split(".")[0], alias.name.split(".")[0])
+    elif node.module and not node.level:  # a relative import refers to nothing the course knows
+        for alias in node.names:
+            if alias.name == "*":
+                yield from _star(node.module)
+            else:
+                yield alias.asname or alias.name, f"{node.module}.{alias.name}"
+
+
+def _star(module):
+    """What `from module import *` binds, of the names that matter here."""
+    for name in (*NUMERICAL_HELPERS, *SYMPY_DIFFERENTIATION, STEP_CONSTANT):
+        home, _, base = name.rpartition(".")
+        if home == module or (module.startswith("course.") and base in _COURSE_HOMES):
+            yield base, f"{module}.{base}"
+
+
+def _pairs(target, value):
+    """(name, value) for each name an assignment binds: h = 1e-5, or x, h = 1.0, 1e-5."""
+    if isinstance(target, ast.Name):
+        yield target.id, value
+    elif isinstance(target, ast.Tuple | ast.List) and isinstance(value, ast.Tuple | ast.List):
+        if len(target.elts) == len(value.elts):
+            for part, part_value in zip(target.elts, value.elts, strict=True):
+                yield from _pairs(part, part_value)
+
+
+def _parse(source):
+    """The syntax tree of a cell, or None when it does not parse; never raises, whatever the cell holds."""
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+class _Cells:
+    """The names a notebook's cells bind at the top level, after running them in order."""
+
+    def __init__(self, sources):
+        self.bindings = {}
+        for source in sources:
+            tree = _parse(source) if isinstance(source, str) else None
+            if tree is not None:
+                self._run(tree.body)
+
+    def lookup(self, name):
+        return self.bindings.get(name)
+
+    def _run(self, statements):
+        for statement in statements:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.bindings[statement.name] = ("function", _Function(statement.name, statement, 0, self))
+            elif isinstance(statement, (ast.Import, ast.ImportFrom)):
+                for bound, target in _imported(statement):
+                    self.bindings[bound] = ("name", target)
+            elif isinstance(statement, ast.Assign):
+                for target in statement.targets:
+                    self._unbind(target)
+                    for bound, value in _pairs(target, statement.value):
+                        self._assign(bound, value)
+            elif isinstance(statement, ast.ClassDef):
+                self.bindings.pop(statement.name, None)
+            elif isinstance(statement, (ast.If, ast.Try, ast.With, ast.For, ast.While)):
+                # A definition or an import inside a block binds the same top-level names.
+                for block in ("body", "orelse", "finalbody"):
+                    self._run(getattr(statement, block, []))
+                for handler in getattr(statement, "handlers", []):
+                    self._run(handler.body)
+
+    def _unbind(self, target):
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name):
+                self.bindings.pop(node.id, None)
+
+    def _assign(self, bound, value):
+        if isinstance(value, ast.Lambda):
+            self.bindings[bound] = ("function", _Function(bound, value, 0, self))
+        elif _is_small(value):
+            self.bindings[bound] = ("step", None)
+        elif isinstance(value, (ast.Name, ast.Attribute)):
+            meaning = _Scope(self).meaning(value)
+            if meaning is not None:
+                self.bindings[bound] = meaning
+        elif isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
+            # derivative = Numerical(J, wrt=1): calling `derivative` later is calling Numerical
+            meaning = _Scope(self).meaning(value.func)
+            if meaning is not None and meaning[0] == "name" and _canonical(meaning[1]) in NUMERICAL_HELPERS:
+                self.bindings[bound] = meaning
+
+
+class _Globals:
+    """The names a live function sees, read from its globals: what the kernel holds right now."""
+
+    def __init__(self, namespace):
+        self.namespace = namespace
+        self.read = {}  # id(function) -> its _Function: each is parsed once, so a search ends
+
+    def lookup(self, name):
+        if name not in self.namespace:
+            return None
+        value = self.namespace[name]
+        if not _is_learner_function(value, self.namespace):
+            return _meaning_of(value)
+        if id(value) not in self.read:
+            self.read[id(value)] = _read_live(value, self)
+        function = self.read[id(value)]
+        return None if function is None else ("function", function)
+
+
+def _meaning_of(value):
+    """What a value in the kernel is, for the names it can be bound to: a module, a helper, a step."""
+    if isinstance(value, types.ModuleType):
+        return ("name", value.__name__)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return ("step", None) if 0 < abs(value) <= LARGEST_STEP else None
+    if isinstance(value, type) or callable(value) and hasattr(value, "__qualname__"):
+        return _dotted(value)  # a helper, by where it was defined
+    if type(value).__module__.split(".")[0] == "course":
+        return _dotted(type(value))  # an object of the course, such as Numerical(J, wrt=1)
+    return None
+
+
+def _dotted(value):
+    module, qualname = getattr(value, "__module__", None), getattr(value, "__qualname__", None)
+    return ("name", f"{module}.{qualname}") if isinstance(module, str) and isinstance(qualname, str) else None
+
+
+def _is_learner_function(value, namespace):
+    """Whether `value` is a plain function written in the notebook, not one from a library."""
+    if not isinstance(value, types.FunctionType):
+        return False
+    module = (value.__module__ or "").split(".")[0]
+    return module not in ("course", "numpy", "sympy") and (value.__globals__ is namespace or module == "__main__")
+
+
+def _read_live(function, names=None):
+    """A live function's syntax tree from its source (IPython keeps each cell's in linecache), or None."""
+    if not isinstance(function, types.FunctionType):
+        return None
+    if names is None or names.namespace is not function.__globals__:
+        names = _Globals(function.__globals__)
+    try:
+        lines, start = inspect.getsourcelines(function)
+    except (OSError, TypeError, SyntaxError, tokenize.TokenError, RecursionError, MemoryError):
+        return None
+    tree = _parse(textwrap.dedent("".join(lines)))
+    if tree is None:
+        return None
+    for node in ast.walk(tree):
+        named = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == function.__name__
+        if named or (function.__name__ == "<lambda>" and isinstance(node, ast.Lambda)):
+            return _Function(function.__name__, node, max(start - 1, 0), names)
+    return None
