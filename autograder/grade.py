@@ -100,7 +100,8 @@ def grade_notebook(plan, path, student, limits=sandbox.DEFAULT_LIMITS, isolate=T
             verdicts[index] = judging.Verdict(False, f"✗ {function}: could not be checked: {why}.")
     to_judge = [(function, check, points, plan.parameters.get(function, []), run.calls[index])
                 for index, (_part, function, check, points) in ((i, planned[i]) for i in answered)]
-    verdicts.update(zip(answered, judging.judge_calls(to_judge, budget or judging.Budget()), strict=True))
+    sources = [plan.imports, *[cell["source"] for cell in learner]]
+    verdicts.update(zip(answered, judging.judge_calls(to_judge, budget or judging.Budget(), sources), strict=True))
     for part in plan.parts:
         found = [verdicts[index] for index, planned_call in enumerate(planned) if planned_call[0] is part]
         failing = [verdict for verdict in found if not verdict.passed]

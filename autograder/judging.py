@@ -7,6 +7,10 @@ that grades the next student starts from the state it had before. The child repo
 per call as soon as it has it; past the budget it is stopped, and the calls it had not judged get
 "could not be checked in time". A call whose judging alone runs long is interrupted by a timer,
 so the calls after it still get their turn.
+
+A check of a derivative asked for by hand (`by_hand`, `forbid`) first reads the learner's code for
+a shortcut (`course.shortcuts`): that reading is learner data too, so it happens here, in the
+child and under the same budget.
 """
 
 import json
@@ -20,6 +24,7 @@ from dataclasses import dataclass
 from autograder.clean import clean_text
 from autograder.outcomes import decode_outcomes
 from course.checks import judge
+from course.shortcuts import find_shortcut, shortcut_message
 
 MESSAGE_LIMIT = 4_000  # characters of one verdict's message
 
@@ -46,8 +51,12 @@ class _OutOfTime(BaseException):
     """Raised by the timer; a BaseException, so that no `except Exception` inside SymPy swallows it."""
 
 
-def judge_calls(calls, budget=Budget()):
-    """Verdicts for `calls`: [(function name, Check, points, parameters, raw outcome bytes)], in a child process."""
+def judge_calls(calls, budget=Budget(), sources=()):
+    """Verdicts for `calls`: [(function name, Check, points, parameters, raw outcome bytes)], in a child process.
+
+    `sources` are the code cells the learner's functions came from (the imports cell first), read
+    for shortcuts by the checks that ask for a derivative by hand.
+    """
     if not calls:
         return []
     reading, writing = os.pipe()
@@ -55,7 +64,7 @@ def judge_calls(calls, budget=Budget()):
     if pid == 0:  # the child: judge, report, and end without running anything of the parent's on the way out
         os.close(reading)
         try:
-            _judge_in_child(calls, budget, writing)
+            _judge_in_child(calls, budget, writing, list(sources))
         finally:
             os._exit(0)
     os.close(writing)
@@ -93,7 +102,7 @@ def _collect(fd, count, deadline, verdicts):
             verdicts[index] = Verdict(passed, message, mistake)
 
 
-def _judge_in_child(calls, budget, channel):
+def _judge_in_child(calls, budget, channel, sources):
     used = int(open("/proc/self/statm").read().split()[0]) * resource.getpagesize()
     resource.setrlimit(resource.RLIMIT_AS, (used + budget.memory_bytes, used + budget.memory_bytes))
     resource.setrlimit(resource.RLIMIT_CPU, (int(budget.seconds) + 5, int(budget.seconds) + 5))
@@ -102,12 +111,17 @@ def _judge_in_child(calls, budget, channel):
         raise _OutOfTime
 
     signal.signal(signal.SIGALRM, out_of_time)
+    shortcuts = {}
     for index, (function, check, points, parameters, payload) in enumerate(calls):
         try:
             signal.setitimer(signal.ITIMER_REAL, budget.call_seconds)
-            outcomes = decode_outcomes(payload, len(points))
-            checked = judge(check, points, outcomes, function, parameters)
-            verdict = (checked.passed, checked.message, checked.mistake.name if checked.mistake else None)
+            shortcut = _shortcut(sources, function, check, shortcuts)
+            if shortcut is not None:
+                verdict = (False, shortcut_message(function, shortcut, check.by_hand), None)
+            else:
+                outcomes = decode_outcomes(payload, len(points))
+                checked = judge(check, points, outcomes, function, parameters)
+                verdict = (checked.passed, checked.message, checked.mistake.name if checked.mistake else None)
         except _OutOfTime:
             verdict = (False, f"✗ {function}: could not be checked in time: judging this answer took longer than "
                               f"{budget.call_seconds:g} s.", None)
@@ -123,3 +137,13 @@ def _judge_in_child(calls, budget, channel):
         data = (line + "\n").encode("ascii")
         while data:
             data = data[os.write(channel, data):]
+
+
+def _shortcut(sources, function, check, found):
+    """The shortcut the learner's code takes to what this check asks by hand, if any (read once per kind)."""
+    if not (check.by_hand or check.forbid):
+        return None
+    key = (function, check.by_hand, tuple(check.forbid))
+    if key not in found:
+        found[key] = find_shortcut(sources, function, check.by_hand, tuple(check.forbid))
+    return found[key]

@@ -529,6 +529,69 @@ def derivative_by_limit(f, x):
             as_files(giant, assignment=DERIVATIVE))
 
 
+def without(assignment, *exercises):
+    """Full marks in `assignment` except 0 for every grade cell of these exercises (test_<exercise>_...)."""
+    return {grade_id: 0 if any(grade_id.startswith(f"test_{name}_") for name in exercises) else points
+            for grade_id, points in full_marks(assignment).items()}
+
+
+CHAIN, PARTIALS = "04-chain-rule", "03-partial-derivatives"
+
+
+def shortcuts():
+    """Rows 38–40: right numbers by a shortcut where the exercise asks for the derivative itself."""
+    return {
+        "a38-helper": Attack(as_files(solved({"dJ_db": '''
+from course.derivatives import central_difference
+
+
+def dJ_db(a, b, c):
+    """The toolbox's nudge along b."""
+    return central_difference(lambda value: forward(a, value, c)[2], b)
+'''}, CHAIN), assignment=CHAIN), without(CHAIN, "dJ_db"),
+                             ["worked out by hand", "central_difference from course.derivatives"], CHAIN),
+        "a38-inline": Attack(as_files(solved({"dJ_dc": '''
+def dJ_dc(a, b, c):
+    """A central quotient written out."""
+    h = 1e-6
+    return (forward(a, b, c + h)[2] - forward(a, b, c - h)[2]) / (2 * h)
+'''}, CHAIN), assignment=CHAIN), without(CHAIN, "dJ_dc"), ["worked out by hand", "difference quotient"], CHAIN),
+        "a38-graphs": Attack(as_files(solved({"dy_dz": '''
+def dy_dz(z):
+    """The course's graph nudger."""
+    graph = {"x": (lambda z: z**2, ["z"], "x = z²"), "y": (lambda x: x**2, ["x"], "y = x²")}
+    return graphs.nudge_gradients(graph, {"z": z})["z"]
+'''}, CHAIN), assignment=CHAIN), without(CHAIN, "dy_dz"), ["worked out by hand", "nudge_gradients"], CHAIN),
+        "a38-numerical": Attack(as_files(solved({"dz_dx": '''
+def dz_dx(x, y):
+    """The checks' own numerical derivative."""
+    return Numerical(lambda x, y: x**2 + y**2, wrt=0)(x, y)
+'''}, PARTIALS), assignment=PARTIALS), without(PARTIALS, "dz_dx"), ["worked out by hand", "Numerical"],
+                                PARTIALS),
+        "a39-sympy-diff": Attack(as_files(solved({"derivative_by_limit": '''
+def derivative_by_limit(expression, x):
+    """SymPy's derivative instead of the limit."""
+    return sympy.diff(expression, x)
+'''}, DERIVATIVE), assignment=DERIVATIVE), without(DERIVATIVE, "derivative_by_limit"),
+                                 ["sympy.diff", "does exactly what the exercise asks"], DERIVATIVE),
+        "a39-derivative-doit": Attack(as_files(solved({"derivative_by_limit": '''
+def derivative_by_limit(expression, x):
+    """An unevaluated derivative, evaluated."""
+    return sympy.Derivative(expression, x).doit()
+'''}, DERIVATIVE), assignment=DERIVATIVE), without(DERIVATIVE, "derivative_by_limit"),
+                                      ["sympy.Derivative", "does exactly what the exercise asks"], DERIVATIVE),
+        "a40-own-helper": Attack(as_files(solved({"numerical_derivative": '''
+import course.derivatives as toolbox
+
+
+def numerical_derivative(f, x, h=1e-5):
+    """The toolbox's central difference, called under another name."""
+    return toolbox.central_difference(f, x, h)
+'''}, DERIVATIVE), assignment=DERIVATIVE), without(DERIVATIVE, "numerical_derivative"),
+                                 ["central_difference", "does exactly what the exercise asks"], DERIVATIVE),
+    }
+
+
 def attacks(course):
     """{student: Attack}, one or more per row of ATTACKS.md."""
     table = {
@@ -602,4 +665,5 @@ def attacks(course):
     table["a27-huge-power"] = Attack(power, limit_zero, ["too large to check"], DERIVATIVE)
     table["a27-long-simplify"] = Attack(simplify, limit_zero, ["could not be checked in time"], DERIVATIVE)
     table["a27-giant-structure"] = Attack(giant, limit_zero, ["not a SymPy expression"], DERIVATIVE)
+    table.update(shortcuts())
     return table
