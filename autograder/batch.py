@@ -5,11 +5,13 @@ gradebook, the graded notebooks and each submission's result file. One bad submi
 failure of the grader on it, costs only that submission: the batch goes on and reports it.
 """
 
+import collections
 import concurrent.futures
 import dataclasses
 import datetime
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -55,19 +57,58 @@ def grade_all(root, submissions, url, workers=None, limits=sandbox.DEFAULT_LIMIT
     with GradebookWriter(root, url) as writer:
         for assignment in sorted({assignment for assignment, _ in submissions}):
             writer.ensure_assignment(assignment)
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
-            futures = {pool.submit(grade_submission, root, assignment, student, limits): (assignment, student)
-                       for assignment, student in submissions}
-            for future in concurrent.futures.as_completed(futures):
-                assignment, student = futures[future]
-                try:
-                    result = future.result()
-                except Exception as error:  # the grader's own failure on one submission must not stop the rest
-                    result = failed(root, assignment, student, f"the grader failed on it: {error!r}")
-                results[assignment, student] = record_or_fail(root, writer, result)
-                bar.advance()
+        pending, broken = list(submissions), collections.Counter()
+        while pending:  # a pool whose worker died is replaced, and what it had not finished is graded again
+            alone = [key for key in pending if broken[key] >= 2]  # twice in a broken pool: now one by one
+            pending = _grade_in_pool(root, [key for key in pending if broken[key] < 2], workers, limits, broken,
+                                     writer, results, bar)
+            for key in alone:
+                _grade_in_pool(root, [key], 1, limits, broken, writer, results, bar, last_chance=True)
     bar.close()
     return [results[key] for key in submissions], writer.backup_path
+
+
+def _grade_in_pool(root, submissions, workers, limits, broken, writer, results, bar, last_chance=False):
+    """Grade and record `submissions` in one process pool; returns those to grade again in a new pool.
+
+    A worker that dies (the kernel's out-of-memory killer, say) breaks the whole pool, and every
+    submission it had not finished with it. Those are graded again in a new pool; the ones caught
+    in a broken pool twice are then graded one by one, each in a pool of its own (`last_chance`),
+    so that the one that kills its worker is recorded as failed and costs no one else anything.
+    """
+    again = []
+    if not submissions:
+        return again
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers or os.cpu_count(),
+                                                initializer=_limit_worker_memory) as pool:
+        futures = {pool.submit(grade_submission, root, assignment, student, limits): (assignment, student)
+                   for assignment, student in submissions}
+        for future in concurrent.futures.as_completed(futures):
+            assignment, student = futures[future]
+            try:
+                result = future.result()
+            except concurrent.futures.process.BrokenProcessPool:
+                broken[assignment, student] += 1
+                if not last_chance:
+                    again.append((assignment, student))
+                    continue
+                result = failed(root, assignment, student, "the grader's worker process died while grading it "
+                                                            "(out of memory, for example)")
+            except Exception as error:  # the grader's own failure on one submission must not stop the rest
+                result = failed(root, assignment, student, f"the grader failed on it: {error!r}")
+            results[assignment, student] = record_or_fail(root, writer, result)
+            bar.advance()
+    return [key for key in submissions if key in again]
+
+
+WORKER_MEMORY = 3 << 30  # bytes a grading worker may add: reading one hostile notebook must not take the machine
+
+
+def _limit_worker_memory():
+    """In each worker: a soft limit on its address space, so that a blow-up is a MemoryError, not the OOM killer."""
+    used = int(open("/proc/self/statm").read().split()[0]) * resource.getpagesize()
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (used + WORKER_MEMORY, hard))
 
 
 def failed(root, assignment, student, why):

@@ -185,6 +185,9 @@ def read_cells(data):
         return None, f"the notebook is not UTF-8 text (byte {error.start})"
     try:
         notebook = json.loads(text)
+    except MemoryError:
+        return None, "the notebook is too large to read; clear its outputs (Edit ▸ Clear Outputs of All Cells), " \
+                     "save it, and submit again"
     except RecursionError:
         return None, "the notebook's JSON is nested far too deep to be a notebook; open it in Jupyter, save it, " \
                      "and submit again"

@@ -377,3 +377,35 @@ def test_a_failure_to_record_one_submission_costs_only_that_one(tmp_path, monkey
     assert bo.failure is None and bo.score == 7
     assert result(course, "ana", ASSIGNMENT)["failure"] == ana.failure
     assert gradebook_parts(course, "ana", ASSIGNMENT) == dict.fromkeys(gradebook_parts(course, "bo", ASSIGNMENT), 0)
+
+
+def test_a_worker_that_dies_costs_only_the_submission_it_was_grading(tmp_path, monkeypatch):
+    import io
+
+    from attacks import add_cell
+
+    from autograder import batch, grade, sandbox
+    from autograder.course_dir import tool_environment
+    from autograder.gradebook import default_url
+
+    course = make_course(tmp_path)
+    for student in ("ana", "bo", "cy"):
+        nb = submission(ASSIGNMENT, solution_sources(ASSIGNMENT))
+        write_submission(course, student, ASSIGNMENT, add_cell(nb, "# worker-killer") if student == "bo" else nb)
+    real = grade.read_cells
+
+    def dies_on_bo(data):  # as if reading bo's notebook got the worker killed: its process simply ends
+        if b"# worker-killer" in data:
+            os._exit(9)
+        return real(data)
+
+    monkeypatch.setattr(grade, "read_cells", dies_on_bo)  # the pool's workers are forked: they see it too
+    monkeypatch.setenv("PATH", tool_environment()["PATH"])
+    submissions = [(ASSIGNMENT, student) for student in ("ana", "bo", "cy")]
+    results, _ = batch.grade_all(course, submissions, default_url(course), 1, sandbox.limits_for(course),
+                                 io.StringIO())
+
+    ana, bo, cy = results
+    assert ana.score == 7 and cy.score == 7
+    assert bo.failure.startswith("the grader's worker process died while grading it") and bo.score == 0
+    assert result(course, "bo", ASSIGNMENT)["failure"] == bo.failure
