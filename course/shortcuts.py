@@ -308,7 +308,9 @@ def _constant(node, depth=0):
         return None
     if isinstance(node, ast.Constant):
         value = node.value
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return None
+        return float(value) if abs(value) < 1e300 else None  # a literal too large for a float is no step
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         value = _constant(node.operand, depth + 1)
         return None if value is None else (-value if isinstance(node.op, ast.USub) else value)
