@@ -76,11 +76,13 @@ def back_in_the_runner():
 def end_stray_processes():
     """Kill every process the learner's code started, now that its cell or call is over.
 
-    They share the runner's process group (in the sandbox, and when `nudge progress` runs it
-    unsandboxed). Left running, a fork bomb goes on eating the CPU that the next cells, and the
-    other submissions graded beside this one, need.
+    Left running, a fork bomb goes on eating the CPU that the next cells, and the other submissions
+    graded beside this one, need.
     """
     me, group = os.getpid(), os.getpgid(0)
+    # As the sandbox's pid 1, every other process in sight is the learner's, whatever its group or
+    # session (setsid() would take one out of ours); elsewhere, only our own process group is ours.
+    everyone = me == 1
     for _sweep in range(100):
         with contextlib.suppress(ChildProcessError):
             while os.waitpid(-1, os.WNOHANG)[0]:  # reap the runner's own children that have ended
@@ -94,7 +96,7 @@ def end_stray_processes():
                     state, _parent, process_group = stat.read().rsplit(")", 1)[1].split()[:3]
             except (OSError, ValueError):
                 continue  # it ended while we looked
-            if int(process_group) == group and state != "Z":
+            if (everyone or int(process_group) == group) and state != "Z":
                 strays.append(int(entry))
         if not strays:
             return

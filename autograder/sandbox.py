@@ -12,6 +12,7 @@ of the scratch folders; bytes of output. When a cell or a call hangs or takes th
 the sandbox is started again without it, so it costs only the parts that depend on it.
 """
 
+import contextlib
 import functools
 import json
 import os
@@ -51,6 +52,7 @@ class Limits:
     processes: int = 64
     file_bytes: int = 16 << 20
     scratch_bytes: int = 64 << 20  # each of the sandbox's two writable folders, its own and /tmp
+    cpus: float = 1.0  # cores, where a cgroup can say so: a submission's processes share one
     restarts: int = 8
 
 
@@ -110,6 +112,10 @@ def run(cells, calls, files=None, limits=DEFAULT_LIMITS, isolate=True):
                "files": dict(files or {}), "tmp_files": matplotlib_cache() if isolate else {}}
         finished, unfinished, reason = _run_once(job, limits, budget, result, isolate)
         if finished:
+            break
+        if unfinished is not None and sum(map(len, result.calls.values())) > PROTOCOL_LIMIT:
+            result.incidents[unfinished] = reason
+            result.incidents[("sandbox", 0)] = "it sent back too much over its restarts, and was not restarted again"
             break
         if unfinished is None:  # died before running anything: nothing to skip, so no point in trying again
             result.incidents[("sandbox", 0)] = reason
@@ -187,15 +193,22 @@ def _run_once(job, limits, budget, result, isolate=True):
     return False, current, reason
 
 
+TAMPERED = "it wrote on the grader's own channel (a report the runner did not send), and was stopped"
+
+
 def _follow(process, units, limits, budget, result):
     """Read the runner's reports, keeping each unit's deadline by this process's clock and sequence.
 
-    Only a "start" of the very unit that comes next is taken, once: a forged "start" can't restart
-    a deadline, and a forged "end" only gives up the learner's own results for that unit.
+    The runner reports the units in the order the grader planned them: start, end, start, end.
+    Anything else on the channel (a line that is not a report, a "start" of any other unit, an
+    "end" of one that is not running) can only have been written by the learner's code, and stops
+    the run as tampering: the unit running then is skipped on the restart, like one that hung.
+    A unit's clock starts at the end of the one before, so no report can give it more time; at
+    worst, forged "end"s move the learner's code on to later units, within the notebook's cap.
     Returns (finished, the unit that was running, why the run was stopped, or None if it ended).
     """
     reader = _Reports(process.stdout.fileno())
-    position, current = 0, None
+    position, current, last_ended = 0, None, None
     now = time.monotonic()
     notebook_deadline = now + budget
     deadline = now + min(limits.cell_seconds, budget)
@@ -204,15 +217,16 @@ def _follow(process, units, limits, budget, result):
         if message == "timeout":
             limit = "the notebook's time cap" if notebook_deadline <= deadline else f"{limits.cell_seconds:g} s"
             return False, current, f"timed out: it ran past {limit} and was stopped"
-        if message in ("eof", "too much"):
-            return False, current, "too much output" if message == "too much" else None
+        if message == "eof":
+            return False, current, None
+        if message == "too much":
+            return False, current, "too much output"
         event, state, index = message.get("event"), message.get("state"), message.get("index")
         unit = (event, index)
-        if event == "done" and current is None and position == len(units):
+        if event == "done" and current is None and position == len(units) and len(message) == 1:
             return True, None, None
         if state == "start" and current is None and position < len(units) and unit == units[position]:
             current, position = unit, position + 1
-            deadline = time.monotonic() + limits.cell_seconds
         elif state == "end" and current == unit:
             if event == "cell":
                 error = message.get("error")
@@ -221,8 +235,10 @@ def _follow(process, units, limits, budget, result):
                     "output": clean_text(message.get("output"), CELL_OUTPUT_LIMIT)}
             else:
                 result.calls[index] = message.get("payload", b"")
-            current = None
-        # whatever else the learner's code wrote on our channel is ignored
+            current, last_ended = None, unit
+            deadline = time.monotonic() + limits.cell_seconds  # the next unit's clock starts now
+        else:  # the forger is the unit running, or, between units, the one whose "end" may have been forged
+            return False, current or last_ended or (units[0] if units else None), TAMPERED
 
 
 def _death(process, memory_exceeded, limits, stderr_file):
@@ -256,7 +272,7 @@ class _Reports:
     """Reads the runner's JSON lines (and the raw bytes of a call's outcomes), with a timeout and caps."""
 
     def __init__(self, fd):
-        self.fd, self.buffer, self.total = fd, b"", 0
+        self.fd, self.buffer, self.total = fd, bytearray(), 0
 
     def _fill(self, timeout_at):
         ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout_at - time.monotonic()))
@@ -268,18 +284,24 @@ class _Reports:
         self.total += len(chunk)
         if self.total > PROTOCOL_LIMIT:
             return "too much"
-        self.buffer += chunk
+        self.buffer += chunk  # a bytearray grows in place: a 32 MiB payload is not copied at every chunk
         return None
 
+    def _take(self, size):
+        taken = bytes(self.buffer[:size])
+        del self.buffer[:size]
+        return taken
+
     def next(self, timeout):
+        """The next report as a dict ({} for a line that is not one), or "timeout", "eof", "too much"."""
         timeout_at = time.monotonic() + timeout
-        while b"\n" not in self.buffer[:HEADER_LIMIT]:
+        while (end := self.buffer.find(b"\n", 0, HEADER_LIMIT + 1)) < 0:
             if len(self.buffer) > HEADER_LIMIT:
-                return "too much"  # a line longer than any the runner writes
+                return {}  # a line longer than any the runner writes
             problem = self._fill(timeout_at)
             if problem:
                 return problem
-        line, self.buffer = self.buffer.split(b"\n", 1)
+        line = self._take(end + 1)
         try:
             message = json.loads(line)
         except (ValueError, RecursionError):
@@ -294,7 +316,7 @@ class _Reports:
                 problem = self._fill(timeout_at)
                 if problem:
                     return problem
-            message["payload"], self.buffer = self.buffer[:size], self.buffer[size:]
+            message["payload"] = self._take(size)
         return message
 
 
@@ -346,40 +368,77 @@ def _limit_child(limits, group):
 
 
 class Cgroup:
-    """A cgroup (v2, or v1's pids and memory controllers) for one sandbox run, where the machine has one.
+    """A cgroup (v2, or v1's pids, memory and cpu controllers) for one sandbox run, where the machine has one.
 
-    Without one, memory is still capped by RLIMIT_AS and time from outside; processes only by the
-    pid namespace, which is why a machine with cgroups is preferred.
+    It caps processes, memory and CPU: one core each, so that whatever a submission starts can't
+    starve the one graded beside it into timing out. Without a cgroup, memory is still capped by
+    RLIMIT_AS and time from outside; processes only by the pid namespace and RLIMIT_NPROC.
     """
 
     V2 = Path("/sys/fs/cgroup")
-    V1 = {"pids": Path("/sys/fs/cgroup/pids"), "memory": Path("/sys/fs/cgroup/memory")}
+    V1 = {"pids": Path("/sys/fs/cgroup/pids"), "memory": Path("/sys/fs/cgroup/memory"),
+          "cpu": Path("/sys/fs/cgroup/cpu")}
+    STALE_SECONDS = 600  # an empty nudge-* cgroup this old was left by a run that was killed
 
     def __init__(self, folders, version):
         self.folders, self.version = folders, version
 
     @classmethod
     def create(cls, limits):
+        cls.sweep()
         name = f"nudge-{uuid.uuid4().hex[:12]}"
+        quota = f"{int(limits.cpus * 100_000)} 100000"
         try:
-            if "pids" in (cls.V2 / "cgroup.controllers").read_text().split():
-                folder = cls.V2 / name
-                folder.mkdir()
-                (folder / "pids.max").write_text(str(limits.processes))
-                (folder / "memory.max").write_text(str(limits.memory_bytes))
-                (folder / "memory.swap.max").write_text("0")
-                return cls([folder], 2)
+            controllers = (cls.V2 / "cgroup.controllers").read_text().split()
         except OSError:
-            pass
+            controllers = []
+        if "pids" in controllers:
+            group = cls([cls.V2 / name], 2)
+            try:
+                group.folders[0].mkdir()
+                group._write("pids.max", limits.processes)
+                group._write("memory.max", limits.memory_bytes)
+                group._write("memory.swap.max", 0, required=False)
+                group._write("cpu.max", quota, required=False)
+                return group
+            except OSError:
+                group.remove()
+        group = cls([], 1)
         try:
-            folders = [cls.V1["pids"] / name, cls.V1["memory"] / name]
-            for folder in folders:
-                folder.mkdir()
-            (folders[0] / "pids.max").write_text(str(limits.processes))
-            (folders[1] / "memory.limit_in_bytes").write_text(str(limits.memory_bytes))
-            return cls(folders, 1)
+            for controller in ("pids", "memory", "cpu"):
+                if cls.V1[controller].is_dir():
+                    group.folders.append(cls.V1[controller] / name)
+                    group.folders[-1].mkdir()
+            group._write("pids.max", limits.processes)
+            group._write("memory.limit_in_bytes", limits.memory_bytes)
+            group._write("cpu.cfs_period_us", 100_000, required=False)
+            group._write("cpu.cfs_quota_us", int(limits.cpus * 100_000), required=False)
+            return group
         except OSError:
+            group.remove()
             return cls([], 0)
+
+    def _write(self, setting, value, required=True):
+        """Write a setting into whichever of this group's folders has it."""
+        for folder in self.folders:
+            if (folder / setting).exists():
+                (folder / setting).write_text(str(value))
+                return
+        if required:
+            raise OSError(f"no cgroup file {setting}")
+
+    @classmethod
+    @functools.cache
+    def sweep(cls):
+        """Once per process: remove the empty cgroups that runs killed before they could tidy up left behind."""
+        for parent in [cls.V2, *cls.V1.values()]:
+            try:
+                for folder in parent.glob("nudge-*"):
+                    if time.time() - folder.stat().st_mtime > cls.STALE_SECONDS:
+                        with contextlib.suppress(OSError):
+                            folder.rmdir()  # fails, harmlessly, on one that still holds a process
+            except OSError:
+                continue
 
     def join(self):
         for folder in self.folders:
@@ -390,21 +449,22 @@ class Cgroup:
             if self.version == 2:
                 events = (self.folders[0] / "memory.events").read_text()
                 return any(line.split()[0] == "oom_kill" and int(line.split()[1]) > 0 for line in events.splitlines())
-            if self.version == 1:
-                return int((self.folders[1] / "memory.failcnt").read_text()) > 0
+            memory = [folder for folder in self.folders if (folder / "memory.failcnt").exists()]
+            return bool(memory) and int((memory[0] / "memory.failcnt").read_text()) > 0
         except (OSError, ValueError, IndexError):
             pass
         return False
 
     def remove(self):
         for folder in self.folders:
-            for _attempt in range(50):
+            for _attempt in range(250):  # up to 5 s for the last processes to be reaped
                 try:
                     for pid in (folder / "cgroup.procs").read_text().split():
-                        os.kill(int(pid), signal.SIGKILL)
+                        with contextlib.suppress(ProcessLookupError):
+                            os.kill(int(pid), signal.SIGKILL)
                     folder.rmdir()
                     break
-                except ProcessLookupError:
-                    continue
+                except FileNotFoundError:
+                    break
                 except OSError:
                     time.sleep(0.02)

@@ -137,12 +137,30 @@ while True:
 
     result = sandbox.run(cells, [], limits=QUICK)
 
-    assert result.incidents[("cell", 0)].startswith("timed out")
-    assert time.monotonic() - started < 3 * QUICK.cell_seconds  # one limit and a restart, never extended
+    assert result.incidents[("cell", 0)] == sandbox.TAMPERED  # stopped at the first forged report
+    assert time.monotonic() - started < 2 * QUICK.cell_seconds
     assert printed(result, 1) == "after\n"
 
 
-def test_a_forged_end_and_a_giant_line_cost_only_the_learners_own_results():
+def test_a_forged_end_starts_the_next_cells_clock_and_the_real_end_is_caught():
+    # The learner's code ends its own cell early, then goes on running: the time counts against the next
+    # cell, and when the runner's own report of the end comes, it is out of sequence: tampering.
+    cells = ["import json, os, time\n" + FIND_CHANNEL + """
+os.write(channel, (json.dumps({"event": "cell", "index": 0, "state": "end", "output": ""}) + "\\n").encode())
+os.write(channel, (json.dumps({"event": "cell", "index": 1, "state": "start"}) + "\\n").encode())
+time.sleep(2 * 3)
+""", "print('never reported')", "print('after')"]
+    started = time.monotonic()
+
+    result = sandbox.run(cells, [], limits=QUICK)
+
+    assert time.monotonic() - started < 3 * QUICK.cell_seconds
+    assert result.incidents[("cell", 1)].startswith("timed out")  # cell 0's code ran on in cell 1's time
+    assert result.incidents[("cell", 0)] == sandbox.TAMPERED  # and was caught forging on the restart
+    assert printed(result, 2) == "after\n"
+
+
+def test_a_forged_line_stops_the_forgers_cell_and_costs_only_its_own_results():
     cells = ["import json, os\n" + FIND_CHANNEL + """
 os.write(channel, b'[' * 100_000 + b'\\n')
 os.write(channel, b'{"event": "call", "index": 0, "state": "end", "bytes": -5}\\n')
@@ -154,5 +172,46 @@ def double(a):
 
     result = sandbox.run(cells, calls, limits=QUICK)
 
-    assert result.incidents == {}
-    assert printed(result, 1) == "still running\n" and result.calls[0] == b'[{"value": {"number": 2.0}}]'
+    assert result.incidents == {("cell", 0): sandbox.TAMPERED}  # the forger's cell is skipped, the rest runs
+    assert printed(result, 1) == "still running\n"
+    assert b"double is not defined" in result.calls[0]
+
+
+def test_a_process_that_leaves_the_runners_session_is_ended_too():
+    cells = ["import os, time\nif os.fork() == 0:\n    os.setsid()\n    while True:\n        time.sleep(0.01)",
+             "time.sleep(0.2)\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))"]
+
+    result = sandbox.run(cells, [], limits=QUICK)
+
+    assert printed(result, 1) == "[1]\n", "a process that called setsid() outlived its cell"
+
+
+def cgroup_available():
+    group = sandbox.Cgroup.create(QUICK)
+    group.remove()
+    return bool(group.folders)
+
+
+@pytest.mark.skipif(not cgroup_available(), reason="this machine gives the grader no cgroup to cap CPU with")
+def test_a_submissions_processes_share_one_core():
+    # Two spinners for one second of wall time would use two seconds of CPU on two free cores.
+    cells = ["""
+import os, time
+children = []
+for _ in range(2):
+    pid = os.fork()
+    if pid == 0:
+        end = time.monotonic() + 1.0
+        while time.monotonic() < end:
+            pass
+        os._exit(0)
+    children.append(pid)
+for pid in children:
+    os.waitpid(pid, 0)
+times = os.times()
+print(round(times.children_user + times.children_system, 2))
+"""]
+
+    result = sandbox.run(cells, [], limits=QUICK)
+
+    assert float(printed(result, 0)) <= 1.3 * QUICK.cpus
