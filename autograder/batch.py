@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from autograder import sandbox
-from autograder.clean import clean_text
+from autograder.clean import clean_name, clean_text
 from autograder.course_dir import CourseError, assignments
 from autograder.grade import PartResult, SubmissionResult, grade_submission, write_graded_notebook
 from autograder.gradebook import GradebookWriter
@@ -57,7 +57,14 @@ def grade_all(root, submissions, url, workers=None, limits=sandbox.DEFAULT_LIMIT
     with GradebookWriter(root, url) as writer:
         for assignment in sorted({assignment for assignment, _ in submissions}):
             writer.ensure_assignment(assignment)
-        pending, broken = list(submissions), collections.Counter()
+        # A folder name with control characters would be recorded under a cleaned id that another
+        # student's folder may share: such a submission is not graded (and not recorded), with the reason.
+        for assignment, student in submissions:
+            if clean_name(student) != student:
+                results[assignment, student] = failed(root, assignment, student, f"the student folder's name "
+                                                      f"{clean_name(student)} holds control characters: rename it")
+                bar.advance()
+        pending, broken = [key for key in submissions if key not in results], collections.Counter()
         while pending:  # a pool whose worker died is replaced, and what it had not finished is graded again
             alone = [key for key in pending if broken[key] >= 2]  # twice in a broken pool: now one by one
             pending = _grade_in_pool(root, [key for key in pending if broken[key] < 2], workers, limits, broken,
@@ -205,9 +212,9 @@ def summary(results, seconds, backup):
     failures = [r for r in results if r.failure]
     if failures:
         lines += ["", "Submissions that could not be graded:"]
-        lines += [f"  {clean_text(r.student)} / {r.assignment}: {clean_text(r.failure)}" for r in failures]
+        lines += [f"  {clean_name(r.student)} / {r.assignment}: {clean_name(r.failure)}" for r in failures]
     notes = [(r, note) for r in results for note in r.notes]
     if notes:
         lines += ["", "Notes:"]
-        lines += [f"  {clean_text(r.student)} / {r.assignment}: {clean_text(note)}" for r, note in notes]
+        lines += [f"  {clean_name(r.student)} / {r.assignment}: {clean_name(note)}" for r, note in notes]
     return "\n".join(lines)

@@ -10,6 +10,7 @@ are shown as visible escapes. Newlines and tabs are kept: they are how output re
 import re
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_NAME_CONTROL = re.compile(r"[\t\n]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
@@ -23,9 +24,24 @@ def clean_text(text: object, limit: int | None = None) -> str:
     return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 
 
+def clean_name(text: object) -> str:
+    """A name (a file, a student id) for one line of a summary: every control character escaped, newlines too."""
+    return _NAME_CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), clean_text(text))
+
+
 def clean_code(text: str) -> str:
-    """Learner code with lone surrogates replaced, so it can be written out again; it is run, not shown raw."""
+    """Learner code with lone surrogates replaced, so it can be written out again; this is the code that runs."""
     return _SURROGATE.sub("\ufffd", text)
+
+
+def shown_code(text: str) -> str:
+    """Learner code as a graded notebook shows it: control and text-direction characters made visible."""
+    return clean_text(text)
+
+
+def has_hidden_characters(text: str) -> bool:
+    """Whether code holds characters that display differently from what runs (Trojan Source)."""
+    return bool(_CONTROL.search(text.replace("\r\n", "\n")))
 
 
 def csv_cell(text: object) -> str:

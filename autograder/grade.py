@@ -20,11 +20,13 @@ from pathlib import Path
 import nbformat
 
 from autograder import judging, sandbox
-from autograder.clean import clean_code, clean_text
+from autograder.clean import clean_code, clean_name, clean_text, has_hidden_characters, shown_code
 from autograder.plan import plan_for
 
 OUTPUT_LIMIT = sandbox.CELL_OUTPUT_LIMIT
 NOTEBOOK_LIMIT = 64 << 20  # bytes of a submitted notebook read
+MOST_CELLS = 2_000  # a course notebook has under a hundred; thousands only make grading slow for everyone
+MOST_CODE = 2 << 20  # characters of code in all cells together
 
 
 @dataclass
@@ -142,18 +144,18 @@ def choose_notebook(root, student, assignment):
     expected = folder / f"{assignment}.ipynb"
     notebooks = sorted(folder.glob("*.ipynb"))
     if expected.exists() or expected.is_symlink():
-        others = sorted(clean_text(p.name) for p in notebooks if p != expected)
+        others = sorted(clean_name(p.name) for p in notebooks if p != expected)
         return expected, (f"only {expected.name} was graded; also submitted: {', '.join(others)}" if others else None)
     if len(notebooks) == 1:
-        return notebooks[0], f"{expected.name} was missing, so {clean_text(notebooks[0].name)} was graded in its place"
+        return notebooks[0], f"{expected.name} was missing, so {clean_name(notebooks[0].name)} was graded in its place"
     if not notebooks:
         return None, f"no notebook was submitted (expected {expected.name})"
-    names = ", ".join(clean_text(p.name) for p in notebooks)
+    names = ", ".join(clean_name(p.name) for p in notebooks)
     return None, f"{expected.name} is missing and several notebooks were submitted ({names}): rename the one to grade"
 
 
 def _shown(path, root):
-    return clean_text(os.path.relpath(path, root))
+    return clean_name(os.path.relpath(path, root))
 
 
 def read_notebook(path):
@@ -162,12 +164,12 @@ def read_notebook(path):
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as error:
         if path.is_symlink():
-            return None, f"{clean_text(path.name)} is a symbolic link, not a notebook: submit the notebook itself"
-        return None, f"{clean_text(path.name)} cannot be read ({error.strerror})"
+            return None, f"{clean_name(path.name)} is a symbolic link, not a notebook: submit the notebook itself"
+        return None, f"{clean_name(path.name)} cannot be read ({error.strerror})"
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
-            return None, f"{clean_text(path.name)} is not a regular file"
+            return None, f"{clean_name(path.name)} is not a regular file"
         if info.st_size > NOTEBOOK_LIMIT:
             return None, f"the notebook is {info.st_size >> 20} MiB, more than the {NOTEBOOK_LIMIT >> 20} MiB accepted"
         return handle.read(NOTEBOOK_LIMIT + 1), None
@@ -196,6 +198,9 @@ def read_cells(data):
                      "submit again"
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         return None, "the file is JSON but not a notebook (it has no list of cells)"
+    if len(notebook["cells"]) > MOST_CELLS:
+        return None, f"the notebook has {len(notebook['cells'])} cells, more than the {MOST_CELLS} accepted; " \
+                     "delete the ones you do not need and submit again"
     cells = []
     for number, cell in enumerate(notebook["cells"], start=1):
         if not isinstance(cell, dict):
@@ -211,6 +216,9 @@ def read_cells(data):
         nbgrader = metadata.get("nbgrader") if isinstance(metadata.get("nbgrader"), dict) else {}
         cells.append({"number": number, "type": clean_text(cell.get("cell_type", "")), "source": clean_code(source),
                       "grade_id": clean_text(nbgrader.get("grade_id", "")), "grade": nbgrader.get("grade") is True})
+    if sum(len(cell["source"]) for cell in cells) > MOST_CODE:
+        return None, f"the notebook holds more than {MOST_CODE >> 20} MB of text in its cells; delete what you do " \
+                     "not need and submit again"
     return cells, None
 
 
@@ -237,7 +245,11 @@ def student_seed(student, assignment, grade_id, index, seed):
 
 
 def graded_notebook(plan, cells, learner, run, result):
-    """The source notebook with the learner's answers and code in place and each grade cell's verdict."""
+    """The source notebook with the learner's answers and code in place and each grade cell's verdict.
+
+    The learner's code is shown with control and text-direction characters made visible (what ran
+    is in their own notebook); cells are built as plain data, checked once when the notebook is written.
+    """
     notebook = nbformat.from_dict(json.loads(json.dumps(plan.source)))
     answers = {}  # grade id -> the learner's first cell with it (a duplicate is kept as an added cell)
     for cell in learner:
@@ -250,23 +262,31 @@ def graded_notebook(plan, cells, learner, run, result):
         info = cell.metadata.get("nbgrader", {})
         if info.get("solution") and info.get("grade_id") in answers:
             answer = answers[info["grade_id"]]
-            cell.source = answer["source"]
+            cell.source = shown_code(answer["source"])
             cell.outputs = _outputs(outputs.get(answer["number"])) if cell.cell_type == "code" else []
         elif info.get("solution") and cell.cell_type == "code":
             cell.source = "# (this answer cell was missing from the submission)\nraise NotImplementedError()"
         part = verdicts.get(info.get("grade_id")) if info.get("grade") else None
         if part is not None:  # (a release's hidden-check cells have no checks, so no verdict)
-            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=part.message + "\n")]
+            cell.outputs = [_output("stream", name="stdout", text=part.message + "\n")]
             if part.score < part.points:
-                cell.outputs = [nbformat.v4.new_output("error", ename="CheckFailed", evalue=part.message,
-                                                       traceback=[part.message])]
+                cell.outputs = [_output("error", ename="CheckFailed", evalue=part.message, traceback=[part.message])]
         graded.append(cell)
     for cell in (cell for cell in learner if answers.get(cell["grade_id"]) is not cell):
-        added = nbformat.v4.new_code_cell(cell["source"], outputs=_outputs(outputs.get(cell["number"])))
-        added.metadata["nudge"] = {"added_by_learner": True, "position": cell["number"]}
-        graded.append(added)
+        graded.append(nbformat.from_dict({
+            "cell_type": "code", "execution_count": None, "source": shown_code(cell["source"]),
+            "outputs": _outputs(outputs.get(cell["number"])),
+            "metadata": {"nudge": {"added_by_learner": True, "position": cell["number"]}}}))
+    hidden = [cell["number"] for cell in learner if has_hidden_characters(cell["source"])]
+    if hidden:
+        result.notes.append(f"cells {', '.join(map(str, hidden))} hold control or text-direction characters, which "
+                            "can make code look other than it runs: the graded copy shows them escaped")
     notebook.cells = graded
     return notebook
+
+
+def _output(output_type, **fields):
+    return nbformat.from_dict({"output_type": output_type, **fields})
 
 
 def _outputs(ran):
@@ -274,9 +294,9 @@ def _outputs(ran):
         return []
     outputs = []
     if ran.get("output"):
-        outputs.append(nbformat.v4.new_output("stream", name="stdout", text=ran["output"][:OUTPUT_LIMIT]))
+        outputs.append(_output("stream", name="stdout", text=ran["output"][:OUTPUT_LIMIT]))
     if ran.get("error"):
-        outputs.append(nbformat.v4.new_output("error", ename="Error", evalue=ran["error"], traceback=[ran["error"]]))
+        outputs.append(_output("error", ename="Error", evalue=ran["error"], traceback=[ran["error"]]))
     return outputs
 
 

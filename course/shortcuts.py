@@ -34,9 +34,11 @@ NUMERICAL_HELPERS = (
     "course.checks.Numerical",
     "course.checks.gradient_check",
     "numpy.gradient",
+    "numpy.polyder",
+    "numpy.polynomial.deriv",  # the .deriv() of a NumPy polynomial: the derivative done by machine
 )
 _COURSE_HOMES = {name.rpartition(".")[2]: name for name in NUMERICAL_HELPERS if name.startswith("course.")}
-SYMPY_DIFFERENTIATION = ("sympy.diff", "sympy.Derivative", "sympy.idiff")
+SYMPY_DIFFERENTIATION = ("sympy.diff", "sympy.Derivative", "sympy.idiff", "sympy.series")
 STEP_CONSTANT = "course.derivatives.DEFAULT_STEP"
 LARGEST_STEP = 1e-2  # a difference divided by a number this small is a difference quotient
 _MOST_FUNCTIONS = 200  # learner functions read per search: enough for any notebook, finite for any input
@@ -112,22 +114,28 @@ def _search(name, start, by_hand, forbid):
         return None if what is None else Shortcut(name, 0, what)
     if start is None or start[0] != "function":
         return None
-    queue, seen = [start[1]], {id(start[1].node)}
+    # A function is read once for each set of its parameters that its callers pass a step in: the
+    # learner's own difference_quotient(f, x, h) is honest until a by-hand answer calls it with h = 1e-3.
+    queue, seen = [(start[1], frozenset())], {(id(start[1].node), frozenset())}
     while queue and len(seen) <= _MOST_FUNCTIONS:
-        function = queue.pop(0)
-        shortcut, uses = _read(function, by_hand, forbidden)
+        function, steps = queue.pop(0)
+        shortcut, uses = _read(function, by_hand, forbidden, steps)
         if shortcut is not None:
             return shortcut
-        for used in uses:
-            if id(used.node) not in seen:
-                seen.add(id(used.node))
-                queue.append(used)
+        for used, used_steps in uses:
+            if (id(used.node), used_steps) not in seen:
+                seen.add((id(used.node), used_steps))
+                queue.append((used, used_steps))
     return None
 
 
-def _read(function, by_hand, forbidden):
-    """The first shortcut in one function's own code, and the learner functions it uses."""
+def _read(function, by_hand, forbidden, steps=frozenset()):
+    """The first shortcut in one function's own code, and the learner functions it uses.
+
+    `steps` are parameters its caller passes a small step in; the uses come with theirs.
+    """
     scope = _Scope(function.names, function)
+    scope.steps |= steps
     found, uses = [], []
     # `course` and `course.derivatives` in course.derivatives.central_difference are parts of one name
     parts = {id(node.value) for node in ast.walk(function.node) if isinstance(node, ast.Attribute)}
@@ -136,11 +144,17 @@ def _read(function, by_hand, forbidden):
         if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
             meaning = scope.meaning(node)
             if meaning is not None and meaning[0] == "function":
-                uses.append(meaning[1])
+                uses.append((meaning[1], frozenset()))
             elif meaning is not None and meaning[0] == "name" and id(node) not in parts:
                 what = _judge_name(_canonical(meaning[1]), by_hand, forbidden)
-        elif isinstance(node, ast.Call) and _is_diff_method(node, scope):
-            what = _judge_name("sympy.diff", by_hand, forbidden, method=True)
+        if isinstance(node, ast.Call) and by_hand:
+            called = scope.meaning(node.func) if isinstance(node.func, (ast.Name, ast.Attribute)) else None
+            if called is not None and called[0] == "function":
+                stepped = _stepped_parameters(called[1], node, scope)
+                if stepped:
+                    uses.append((called[1], stepped))
+        if isinstance(node, ast.Call) and _method_name(node, scope) in _METHODS:
+            what = _judge_name(_METHODS[_method_name(node, scope)], by_hand, forbidden, method=True)
         elif by_hand and isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             if _is_difference(node.left, scope) and scope.is_step(node.right):
                 what = f"a difference quotient (a difference divided by the step {_shown(node.right)})"
@@ -152,12 +166,25 @@ def _read(function, by_hand, forbidden):
     return Shortcut(function.name, function.offset + line if line else 0, what), uses
 
 
+def _stepped_parameters(function, call, scope):
+    """The parameters of a learner function to which this call passes a small step (h = 1e-3, 1e-5 * x, ...)."""
+    arguments = function.node.args
+    names = [argument.arg for argument in (*arguments.posonlyargs, *arguments.args)]
+    stepped = {names[index] for index, value in enumerate(call.args[:len(names)]) if scope.is_step(value)}
+    stepped |= {keyword.arg for keyword in call.keywords if keyword.arg and scope.is_step(keyword.value)}
+    return frozenset(stepped)
+
+
 def _judge_name(name, by_hand, forbidden, method=False):
     """How a learner would call using `name` here, if it is a shortcut for this exercise; else None."""
     module, _, base = name.rpartition(".")
+    if by_hand and name in ("numpy.polyder", "numpy.polynomial.deriv"):
+        return f"a polynomial's derivative taken by NumPy ({'the .deriv method' if method else name})"
     if by_hand and name in NUMERICAL_HELPERS:
         return f"a numerical derivative ({base} from {module})"
     if by_hand and name in SYMPY_DIFFERENTIATION:
+        if name == "sympy.series":
+            return "a series expansion by SymPy (series), which takes the derivative for you"
         return "SymPy differentiation (the .diff method)" if method else f"SymPy differentiation ({name})"
     if name != STEP_CONSTANT and any(name == entry or name.startswith(entry + ".") for entry in forbidden):
         return f"{name} (as the .diff method)" if method else name
@@ -220,7 +247,7 @@ class _Scope:
                 self.steps.add(argument.arg)
 
     def _assigned(self, bound, value):
-        if _is_small(value):
+        if self.is_step(value):  # h = 1e-5, and a step relative to x too: h = 1e-5 * x
             self.steps.add(bound)
         elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Sub):
             self.differences.add(bound)
@@ -289,9 +316,16 @@ def _is_difference(node, scope, depth=0):
     return isinstance(node, ast.Name) and node.id in scope.differences
 
 
-def _is_diff_method(call, scope):
-    """Whether a call is `something.diff(...)` on a value (a SymPy expression), not a module's diff (np.diff)."""
-    return isinstance(call.func, ast.Attribute) and call.func.attr == "diff" and scope.meaning(call.func) is None
+# Methods of values that differentiate: `expression.diff(x)`, `expression.series(h)`, `polynomial.deriv()`.
+_METHODS = {"diff": "sympy.diff", "series": "sympy.series", "taylor_term": "sympy.series",
+            "deriv": "numpy.polynomial.deriv"}
+
+
+def _method_name(call, scope):
+    """The method a call such as `something.diff(...)` makes on a value, not on a module (np.diff); else None."""
+    if isinstance(call.func, ast.Attribute) and scope.meaning(call.func) is None:
+        return call.func.attr
+    return None
 
 
 def _is_small(node):

@@ -654,6 +654,20 @@ def attacks(course):
     renamed_file, dying = control_sequences()
     table["a34-escape-file-name"] = Attack(renamed_file, FULL, ["\\x1b]0;owned\\x07"])
     table["a34-escape-dying"] = Attack(dying, FULL, ["\\x1b[31mdying"])
+    fake_line = "x\n\nSubmissions that could not be graded:\n  alice / 01-slope: the notebook file is empty.ipynb"
+    table["a34-newline-file-name"] = Attack(as_files(solved(), {fake_line: b"{}"}), FULL, ["also submitted: x\\n"])
+    table["a34-trojan-source"] = Attack(as_files(solved({"slope": '''
+def slope(x1, y1, x2, y2):
+    """Right, with text-direction characters in a comment: # \u202e \u2066 \x9b."""
+    if x1 == x2:
+        raise ValueError("vertical")
+    return (y2 - y1) / (x2 - x1)
+'''})), FULL, ["hold control or text-direction characters", "\\u202e"])
+    table["a34-escape-student\x1b[2J"] = Attack(as_files(solved()), NOTHING, ["holds control characters: rename it"])
+    many = solved()
+    for index in range(2_100):
+        add_cell(many, f"# scratch {index}")
+    table["a36-many-cells"] = Attack(as_files(many), NOTHING, ["more than the 2000 accepted"])
     for formula in ("=2+5", "@SUM(1)", "+cmd"):  # row 35: see the export test
         table[formula] = Attack(as_files(solved()), FULL, [])
     deep_json, numbers, odd = malformed_notebooks()

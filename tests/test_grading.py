@@ -21,6 +21,8 @@ from conftest import ASSIGNMENTS, copy_course, nudge
 from nbgrader.api import Gradebook
 from submissions import load_cases, solution_sources, submission, write_submission
 
+from autograder.clean import clean_name
+
 CASES = load_cases()
 CELL_TIMEOUT = 8  # seconds: short, so that the endless loop costs little test time
 
@@ -116,6 +118,12 @@ def attack_ids():
 def test_each_attack_gets_its_right_outcome(graded, student):
     course = graded["course"]
     attack = graded["attacks"][student]
+    if clean_name(student) != student:  # a folder name that cleaning changes is refused and never recorded
+        assert not (course / "autograded" / clean_name(student)).exists()
+        for text in attack.texts:
+            assert f"{clean_name(student)} / {attack.assignment}: the student folder's name" in graded["run"].stdout
+            assert text in graded["run"].stdout
+        return
     found = result(course, student, attack.assignment)
     assert {p["grade_id"]: p["score"] for p in found["parts"]} == attack.scores
     assert sum(p["points"] for p in found["parts"]) == sum(full_marks(attack.assignment).values())
@@ -137,12 +145,14 @@ def test_nothing_a_submission_sent_ran_in_the_grader_or_reached_the_terminal(gra
     for stream in (run.stdout, run.stderr):
         assert "\x1b" not in stream and "\x07" not in stream and "hunter2" not in stream
     assert "\\x1b]0;owned\\x07" in run.stdout  # the file name, shown escaped
+    assert "\n  alice / 01-slope" not in run.stdout  # a file name can't add lines to the summary
     assert "a32-link-student / 01-slope: the student folder submitted/a32-link-student is a symbolic link" in run.stdout
 
 
 def test_every_submission_is_recorded_within_its_limits(graded):
     course = graded["course"]
-    expected = {(a.assignment, student) for student, a in graded["attacks"].items()}
+    unsafe_name = "a34-escape-student\x1b[2J"  # not recorded: its cleaned id could be another student's
+    expected = {(a.assignment, student) for student, a in graded["attacks"].items() if student != unsafe_name}
     expected |= {(assignment, student) for assignment, student, _ in CASES}
     recorded = {(data["assignment"], data["student"]) for data in
                 (json.loads(path.read_text(encoding="utf-8"))

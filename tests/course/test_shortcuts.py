@@ -13,7 +13,7 @@ from autograder.reference import solution_cells, without_markers
 from course.checks import CheckFailed, check
 from course.shortcuts import Shortcut, find_shortcut, find_shortcut_in_function, shortcut_message
 
-NUMERIC = ("course.derivatives", "course.graphs.nudge_gradients", "course.checks.Numerical")
+NUMERIC = ("course.derivatives", "course.graphs.nudge_gradients", "course.checks.Numerical", "numpy.gradient")
 
 
 @functools.cache
@@ -59,7 +59,8 @@ BY_HAND = {
 }
 FORBID = {
     "02-derivative": {"difference_quotient": ("course.derivatives.forward_difference",),
-                      "numerical_derivative": NUMERIC, "derivative_by_limit": ("sympy.diff", "sympy.Derivative")},
+                      "numerical_derivative": NUMERIC,
+                      "derivative_by_limit": ("sympy.diff", "sympy.Derivative", "sympy.series")},
     "03-partial-derivatives": {"numerical_partial": NUMERIC, "gradient": NUMERIC},
 }
 
@@ -386,3 +387,73 @@ def test_check_forbid_names_the_helper():
                        "def numerical_derivative(f, x, h=1e-5):\n    return central_difference(f, x, h)\n")
     with pytest.raises(CheckFailed, match="calls course.derivatives.central_difference, which does exactly what"):
         check(namespace["numerical_derivative"], points=[(abs, 1.0)], expected=[1.0], forbid=NUMERIC)
+
+
+# Ways round the rule that an ordinary student might try (found by attacking the first version).
+ROUNDABOUT = {
+    "own quotient with a step passed in": ("""
+def difference_quotient(f, x, h):
+    return (f(x + h) - f(x)) / h
+
+
+def d_square(x):
+    h = 1e-3
+    return (difference_quotient(np.square, x, h) + difference_quotient(np.square, x, -h)) / 2
+""", "d_square", "difference quotient"),
+    "own nudge with the step as an argument": ("""
+def nudge(f, x, h):
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def dJ_db(a, b, c):
+    return nudge(lambda b: 3 * (a + b * c), b, 1e-4)
+""", "dJ_db", "difference quotient"),
+    "a step relative to x": ("""
+def d_log(x):
+    h = 1e-5 * x
+    return (np.log(x + h) - np.log(x - h)) / (2 * h)
+""", "d_log", "difference quotient"),
+    "a polynomial's deriv": ("""
+def d_cube(x):
+    return Polynomial([0, 0, 0, 1]).deriv()(x)
+""", "d_cube", "NumPy"),
+    "np.polyder": ("""
+def d_cube(x):
+    return np.polyval(np.polyder([1, 0, 0, 0]), x)
+""", "d_cube", "NumPy"),
+    "a series expansion": ("""
+def d_square(x):
+    s = sympy.Symbol("s")
+    return float(sympy.series((s + x) ** 2, s, 0, 2).removeO().coeff(s, 1))
+""", "d_square", "series"),
+}
+
+
+@pytest.mark.parametrize("case", ROUNDABOUT, ids=list(ROUNDABOUT))
+def test_roundabout_shortcuts_are_named_too(case):
+    code, name, said = ROUNDABOUT[case]
+    imports = "import numpy as np\nimport sympy\nfrom numpy.polynomial import Polynomial\n"
+    shortcut = find_shortcut([imports, code], name, by_hand=True)
+    assert shortcut is not None and said in shortcut.what, shortcut
+
+
+def test_a_learner_quotient_called_with_an_ordinary_number_is_not_a_shortcut():
+    code = """
+def slope_between(f, x1, x2):
+    return (f(x2) - f(x1)) / (x2 - x1)
+
+
+def d_square(x):
+    return 2 * x + 0 * slope_between(np.square, x, x + 1)
+"""
+    assert find_shortcut(["import numpy as np", code], "d_square", by_hand=True) is None
+
+
+def test_the_numerical_exercises_refuse_numpy_gradient_and_the_limit_refuses_series():
+    gradient = "def numerical_derivative(f, x, h=1e-5):\n    return np.gradient([f(x - h), f(x), f(x + h)], h)[1]\n"
+    series = ("def derivative_by_limit(expression, x):\n    h = sympy.Symbol('h')\n"
+              "    return sympy.series(expression.subs(x, x + h), h, 0, 2).removeO().coeff(h, 1)\n")
+    assert find_shortcut(["import numpy as np", gradient], "numerical_derivative", False, NUMERIC).what == \
+        "numpy.gradient"
+    assert find_shortcut(["import sympy", series], "derivative_by_limit", False,
+                         ("sympy.diff", "sympy.Derivative", "sympy.series")).what == "sympy.series"
