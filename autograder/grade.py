@@ -85,8 +85,8 @@ def grade_notebook(plan, path, student, limits=sandbox.DEFAULT_LIMITS, isolate=T
         for index, (function, check) in enumerate(part.checks):
             points = check.draw(seed=student_seed(student, assignment, part.grade_id, index, check.seed))
             planned.append((part, function, check, points))
-    calls = [{"function": function, "points": points, "stable": check.stable}
-             for _part, function, check, points in planned]
+    calls = [{"function": function, "points": points, "stable": check.stable,
+              "watch": bool(check.by_hand or check.forbid)} for _part, function, check, points in planned]
 
     # The sandbox's folder holds only the notebook: the bytes read here, never a path it could follow.
     run = sandbox.run([plan.imports, *[cell["source"] for cell in learner]], calls, {f"{assignment}.ipynb": data},
@@ -100,8 +100,11 @@ def grade_notebook(plan, path, student, limits=sandbox.DEFAULT_LIMITS, isolate=T
             why = (run.incidents.get(("call", index)) or run.incidents.get(("sandbox", 0))
                    or "it was never reached (an earlier problem)")
             verdicts[index] = judging.Verdict(False, f"✗ {function}: could not be checked: {why}.")
-    to_judge = [(function, check, points, plan.parameters.get(function, []), run.calls[index])
-                for index, (_part, function, check, points) in ((i, planned[i]) for i in answered)]
+    to_judge = []
+    for index in answered:
+        _part, function, check, points = planned[index]
+        to_judge.append((function, check, points, plan.parameters.get(function, []), run.calls[index],
+                         run.used.get(index, [])))
     sources = [plan.imports, *[cell["source"] for cell in learner]]
     verdicts.update(zip(answered, judging.judge_calls(to_judge, budget or judging.Budget(), sources), strict=True))
     for part in plan.parts:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from autograder.clean import clean_text
 from autograder.outcomes import decode_outcomes
 from course.checks import judge
-from course.shortcuts import find_shortcut, shortcut_message
+from course.shortcuts import find_shortcut, shortcut_in_calls, shortcut_message
 
 MESSAGE_LIMIT = 4_000  # characters of one verdict's message
 
@@ -52,7 +52,8 @@ class _OutOfTime(BaseException):
 
 
 def judge_calls(calls, budget=Budget(), sources=()):
-    """Verdicts for `calls`: [(function name, Check, points, parameters, raw outcome bytes)], in a child process.
+    """Verdicts for `calls`, in a child process: [(function name, Check, points, parameters, raw outcome bytes,
+    the ready-made derivatives the sandbox saw the learner's code call)].
 
     `sources` are the code cells the learner's functions came from (the imports cell first), read
     for shortcuts by the checks that ask for a derivative by hand.
@@ -70,7 +71,7 @@ def judge_calls(calls, budget=Budget(), sources=()):
     os.close(writing)
     verdicts = {}
     try:
-        _collect(reading, len(calls), time.monotonic() + budget.seconds, verdicts)
+        ended = _collect(reading, len(calls), time.monotonic() + budget.seconds, verdicts)
     finally:
         os.close(reading)
         try:
@@ -78,7 +79,9 @@ def judge_calls(calls, budget=Budget(), sources=()):
         except ProcessLookupError:
             pass
         os.waitpid(pid, 0)
-    late = Verdict(False, "could not be checked in time: judging this answer took longer than the grader allows")
+    late = Verdict(False, "could not be checked: the grader's judging process ended before it came to this "
+                          "answer" if ended else
+                          "could not be checked in time: judging this answer took longer than the grader allows")
     return [verdicts.get(index) or _named(calls[index][0], late) for index in range(len(calls))]
 
 
@@ -87,19 +90,21 @@ def _named(function, verdict):
 
 
 def _collect(fd, count, deadline, verdicts):
+    """Read the child's verdicts until all are in or the deadline; True if the child ended early on its own."""
     buffer = b""
     while len(verdicts) < count:
         ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
         if not ready:
-            return
+            return False
         chunk = os.read(fd, 1 << 16)
         if not chunk:
-            return
+            return True
         buffer += chunk
         *lines, buffer = buffer.split(b"\n")
         for line in lines:
             index, passed, message, mistake = json.loads(line)
             verdicts[index] = Verdict(passed, message, mistake)
+    return False
 
 
 def _judge_in_child(calls, budget, channel, sources):
@@ -112,10 +117,10 @@ def _judge_in_child(calls, budget, channel, sources):
 
     signal.signal(signal.SIGALRM, out_of_time)
     shortcuts = {}
-    for index, (function, check, points, parameters, payload) in enumerate(calls):
+    for index, (function, check, points, parameters, payload, called) in enumerate(calls):
         try:
             signal.setitimer(signal.ITIMER_REAL, budget.call_seconds)
-            shortcut = _shortcut(sources, function, check, shortcuts)
+            shortcut = _shortcut(sources, function, check, shortcuts) or _called(function, check, called)
             if shortcut is not None:
                 verdict = (False, shortcut_message(function, shortcut, check.by_hand), None)
             else:
@@ -137,6 +142,13 @@ def _judge_in_child(calls, budget, channel, sources):
         data = (line + "\n").encode("ascii")
         while data:
             data = data[os.write(channel, data):]
+
+
+def _called(function, check, called):
+    """A shortcut the sandbox saw the learner's code call, when the reading of the code missed it."""
+    if not (check.by_hand or check.forbid) or not called:
+        return None
+    return shortcut_in_calls(function, called, check.by_hand, tuple(check.forbid))
 
 
 def _shortcut(sources, function, check, found):

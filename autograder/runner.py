@@ -84,9 +84,7 @@ def end_stray_processes():
     # session (setsid() would take one out of ours); elsewhere, only our own process group is ours.
     everyone = me == 1
     for _sweep in range(100):
-        with contextlib.suppress(ChildProcessError):
-            while os.waitpid(-1, os.WNOHANG)[0]:  # reap the runner's own children that have ended
-                pass
+        reap_children()
         strays = []
         for entry in os.listdir("/proc"):
             if not entry.isdigit() or int(entry) == me:
@@ -99,10 +97,18 @@ def end_stray_processes():
             if (everyone or int(process_group) == group) and state != "Z":
                 strays.append(int(entry))
         if not strays:
+            reap_children()  # the ones just killed, now zombies: as pid 1, the runner is their parent
             return
         for pid in strays:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def reap_children():
+    """Collect every child of the runner that has ended (as pid 1, orphans of the learner's become ours)."""
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
 
 
 def run_cells(cells, skipped, namespace):
@@ -137,15 +143,70 @@ def run_calls(calls, skipped, namespace, call):
         report(event="call", index=index, state="start")
         sys.stdin = io.StringIO("")
         function = namespace.get(job["function"])
+        watch = HelperWatch(active=bool(job.get("watch")))
         if not callable(function):
             missing = {"error": ["NameError"], "message": f"{job['function']} is not defined: did its cell run?"}
             outcomes = [missing] * len(job["points"])
         else:
-            with contextlib.redirect_stdout(CappedText()), contextlib.redirect_stderr(CappedText()):
+            with contextlib.redirect_stdout(CappedText()), contextlib.redirect_stderr(CappedText()), watch:
                 outcomes = [encode_outcome(call(function, args, job["stable"])) for args in job["points"]]
             back_in_the_runner()
         payload = json.dumps(outcomes, allow_nan=True, ensure_ascii=True).encode("ascii")
-        report(payload, event="call", index=index, state="end", bytes=len(payload))
+        used = sorted(watch.used)[:20]
+        report(payload, event="call", index=index, state="end", bytes=len(payload), used=used)
+
+
+class HelperWatch:
+    """Notes which ready-made derivatives the learner's code calls itself, while a by-hand check calls it.
+
+    A second look beside the grader's reading of the code (`course.shortcuts`): it sees the calls that
+    reading can't follow (a factory, functools.partial, a callable class, exec). Only calls made from
+    the learner's own code count: SymPy's limit differentiates inside, and that is not the learner's doing.
+    """
+
+    def __init__(self, active):
+        self.active, self.used, self.previous = active, set(), None
+
+    def __enter__(self):
+        if self.active:
+            self.previous = sys.getprofile()
+            sys.setprofile(self.notice)
+        return self
+
+    def __exit__(self, *exc):
+        if self.active:
+            sys.setprofile(self.previous)
+
+    def notice(self, frame, event, arg):
+        # The learner's code is whatever runs in the notebook's namespace: its cells, and what they exec.
+        if event != "call" or frame.f_back is None or frame.f_back.f_globals.get("__name__") != "__main__":
+            return
+        name = watched_name(frame)
+        if name:
+            self.used.add(name)
+
+
+COURSE_HELPERS = {"forward_difference", "central_difference", "partial_derivative", "numerical_gradient",
+                  "nudge_gradients", "gradient_check"}
+
+
+def watched_name(frame):
+    """The dotted name of a ready-made derivative that this new frame runs, or None."""
+    module, name = str(frame.f_globals.get("__name__", "")), frame.f_code.co_name
+    owner = type(frame.f_locals.get("self", None)).__name__
+    if module.startswith("course.") and name in COURSE_HELPERS:
+        return f"{module}.{name}"
+    if module == "course.checks" and name == "__call__" and owner == "Numerical":
+        return "course.checks.Numerical"
+    if module.startswith("numpy") and name in ("gradient", "polyder"):
+        return f"numpy.{name}"
+    if module.startswith("numpy.polynomial") and name == "deriv":
+        return "numpy.polynomial.deriv"
+    if module.startswith("sympy") and name in ("diff", "series", "taylor_term"):
+        return "sympy.diff" if name == "diff" else "sympy.series"
+    if module.startswith("sympy") and name == "doit" and owner == "Derivative":
+        return "sympy.Derivative"
+    return None
 
 
 def encode_outcome(outcome):

@@ -81,6 +81,7 @@ class RunResult:
 
     cells: dict = field(default_factory=dict)  # index -> {"error": cleaned text or None, "output": cleaned text}
     calls: dict = field(default_factory=dict)  # index -> the call's outcomes as raw bytes, decoded when judged
+    used: dict = field(default_factory=dict)  # index -> ready-made derivatives the learner's code called (by-hand)
     incidents: dict = field(default_factory=dict)  # ("cell" or "call", index) -> reason
     seconds: float = 0.0
 
@@ -120,6 +121,9 @@ def run(cells, calls, files=None, limits=DEFAULT_LIMITS, isolate=True):
         if unfinished is None:  # died before running anything: nothing to skip, so no point in trying again
             result.incidents[("sandbox", 0)] = reason
             break
+        if reason != TAMPERED and unfinished[0] == "call" and unfinished[1] in result.calls:
+            skip_calls |= set(result.calls)  # it died just after a call whose answers are in: go on from the next
+            continue
         result.incidents[unfinished] = reason
         (skip_cells if unfinished[0] == "cell" else skip_calls).add(unfinished[1])
         skip_calls |= set(result.calls)  # answers already received need not be asked again
@@ -217,8 +221,8 @@ def _follow(process, units, limits, budget, result):
         if message == "timeout":
             limit = "the notebook's time cap" if notebook_deadline <= deadline else f"{limits.cell_seconds:g} s"
             return False, current, f"timed out: it ran past {limit} and was stopped"
-        if message == "eof":
-            return False, current, None
+        if message == "eof":  # between units, the likeliest culprit is the one that ran last (a thread it left)
+            return False, current or last_ended, None
         if message == "too much":
             return False, current, "too much output"
         event, state, index = message.get("event"), message.get("state"), message.get("index")
@@ -235,6 +239,9 @@ def _follow(process, units, limits, budget, result):
                     "output": clean_text(message.get("output"), CELL_OUTPUT_LIMIT)}
             else:
                 result.calls[index] = message.get("payload", b"")
+                used = message.get("used")
+                result.used[index] = [clean_text(name, 100) for name in used[:20] if isinstance(name, str)] \
+                    if isinstance(used, list) else []
             current, last_ended = None, unit
             deadline = time.monotonic() + limits.cell_seconds  # the next unit's clock starts now
         else:  # the forger is the unit running, or, between units, the one whose "end" may have been forged

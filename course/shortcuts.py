@@ -75,6 +75,16 @@ def find_shortcut_in_function(function: object, by_hand: bool, forbid: tuple[str
     return _search(name, _meaning_of(function), by_hand, forbid)  # dJ_db = Numerical(J, wrt=1), say
 
 
+def shortcut_in_calls(name: str, called: list[str], by_hand: bool, forbid: tuple[str, ...] = ()) -> Shortcut | None:
+    """The first of these dotted names (the helpers a run saw the function call) that is a shortcut here."""
+    forbidden = tuple(_canonical(entry) for entry in forbid)
+    for called_name in called:
+        what = _judge_name(_canonical(str(called_name)), by_hand, forbidden)
+        if what is not None:
+            return Shortcut(name, 0, what)
+    return None
+
+
 def shortcut_message(name: str, shortcut: Shortcut, by_hand: bool) -> str:
     """What a learner reads: what the exercise asks, what their code does instead, and where."""
     via = "" if shortcut.function == name else f" through your function {shortcut.function}"

@@ -357,7 +357,11 @@ def forge(outcomes, index=0):
 
 
 def forging_slope(outcomes_code):
-    """A slope that, on its first call, sends `outcomes_code` (a Python expression) as its call's answers."""
+    """A slope that, on its first call, sends `outcomes_code` (a Python expression) as its call's answers.
+
+    It ends its process at once, before the runner can report that call itself: a report out of
+    sequence is tampering, and then nothing forged is even read.
+    """
     return FIND_CHANNEL + f'''
 
 FORGED = []
@@ -367,6 +371,7 @@ def slope(x1, y1, x2, y2):
     if not FORGED:
         FORGED.append(1)
         forge({outcomes_code})
+        os._exit(0)
     return 0.0
 '''
 
@@ -390,9 +395,8 @@ def patches_the_grader():
 
 
 def malformed_encodings():
-    """Row 28: a protocol line nested 100,000 deep and duplicated keys; a forged array shape."""
+    """Row 28: duplicated keys; a forged array shape; a protocol line nested 100,000 deep."""
     deep_and_duplicated = FIND_CHANNEL + '''
-os.write(CHANNEL, b"[" * 100_000 + b"\\n")
 CALLS = []
 
 
@@ -402,11 +406,14 @@ def slope(x1, y1, x2, y2):
         payload = b\'[{"value": {"number": 1, "number": 2}}]\'
         header = {"event": "call", "index": 0, "state": "end", "bytes": len(payload)}
         os.write(CHANNEL, (json.dumps(header) + "\\n").encode() + payload)
+        os._exit(0)
     return 0.0
 '''
     forged_shape = forging_slope(repr([{"value": {"array": [1.0, 2.0], "shape": [-1]}}] * 4))
     own = {"average_rate_of_change": OWN_AVERAGE_RATE}
-    return as_files(solved({"slope": deep_and_duplicated, **own})), as_files(solved({"slope": forged_shape, **own}))
+    deep_line = add_cell(solved(), FIND_CHANNEL + '\nos.write(CHANNEL, b"[" * 100_000 + b"\\n")')
+    return (as_files(solved({"slope": deep_and_duplicated, **own})), as_files(solved({"slope": forged_shape, **own})),
+            as_files(deep_line))
 
 
 def reads_proc():
@@ -568,6 +575,37 @@ def dz_dx(x, y):
     return Numerical(lambda x, y: x**2 + y**2, wrt=0)(x, y)
 '''}, PARTIALS), assignment=PARTIALS), without(PARTIALS, "dz_dx"), ["worked out by hand", "Numerical"],
                                 PARTIALS),
+        # Past the reading of the code: the sandbox sees these calls as they happen.
+        "a38-factory": Attack(as_files(solved({"dz_dx": '''
+def along(i):
+    return lambda x, y: partial_derivative(lambda x, y: x**2 + y**2, (x, y), i)
+
+
+dz_dx = along(0)
+'''}, PARTIALS), assignment=PARTIALS), without(PARTIALS, "dz_dx"), ["partial_derivative"], PARTIALS),
+        "a38-partial": Attack(as_files(solved({"dz_dx": '''
+import functools
+
+from course.derivatives import partial_derivative as nudged
+
+dz_dx = functools.partial(lambda f, x, y: nudged(f, (x, y), 0), lambda x, y: x**2 + y**2)
+'''}, PARTIALS), assignment=PARTIALS), without(PARTIALS, "dz_dx"), ["partial_derivative"], PARTIALS),
+        "a38-dead-branch": Attack(as_files(solved({"dz_dy": '''
+from course.derivatives import partial_derivative
+
+
+def dz_dy(x, y):
+    return partial_derivative(lambda x, y: x**2 + y**2, (x, y), 1)
+
+
+if False:
+    def dz_dy(x, y):
+        return 2 * y
+'''}, PARTIALS), assignment=PARTIALS), without(PARTIALS, "dz_dy"), ["partial_derivative"], PARTIALS),
+        "a38-exec": Attack(as_files(solved({"dJ_db": '''
+exec("from course.derivatives import central_difference as cd\\n"
+     "def dJ_db(a, b, c):\\n    return cd(lambda v: 3 * (a + v * c), b)")
+'''}, CHAIN), assignment=CHAIN), without(CHAIN, "dJ_db"), ["central_difference"], CHAIN),
         "a39-sympy-diff": Attack(as_files(solved({"derivative_by_limit": '''
 def derivative_by_limit(expression, x):
     """SymPy's derivative instead of the limit."""
@@ -635,12 +673,14 @@ def attacks(course):
     files, _mark = text_to_code(course)
     table["a25-text-to-code"] = Attack(files, SLOPE_ZERO, ["not a SymPy expression this grader rebuilds"])
     table["a26-patches-grader"] = Attack(patches_the_grader(), SLOPE_ZERO, ["not a number"])
-    deep_and_duplicated, forged_shape = malformed_encodings()
+    deep_and_duplicated, forged_shape, deep_line = malformed_encodings()
+    table["a28-deep-line"] = Attack(deep_line, FULL, ["it wrote on the grader's own channel"])
     table["a28-deep-and-duplicated"] = Attack(deep_and_duplicated, SLOPE_ZERO, ["you returned 2"])
     table["a28-forged-shape"] = Attack(forged_shape, SLOPE_ZERO, ["shape is not a list of sizes"])
     table["a29-reads-proc"] = Attack(reads_proc(), FULL, ["readable: nothing"])
     table["a30-fills-scratch"] = Attack(fills_the_scratch_folder(), FULL, ["No space left on device"])
-    table["a31-stretches-time"] = Attack(stretches_the_time_limit(), SLOPE_ZERO, ["timed out"])
+    table["a31-stretches-time"] = Attack(stretches_the_time_limit(), SLOPE_ZERO,
+                                         ["it wrote on the grader's own channel"])
     source = course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     table["a32-link-to-source"] = Attack({}, NOTHING, ["is a symbolic link"],
                                          links={f"a32-link-to-source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb": source})
@@ -654,7 +694,7 @@ def attacks(course):
     renamed_file, dying = control_sequences()
     table["a34-escape-file-name"] = Attack(renamed_file, FULL, ["\\x1b]0;owned\\x07"])
     table["a34-escape-dying"] = Attack(dying, FULL, ["\\x1b[31mdying"])
-    fake_line = "x\n\nSubmissions that could not be graded:\n  alice / 01-slope: the notebook file is empty.ipynb"
+    fake_line = "x\n\nSubmissions that could not be graded:\n  alice \u2215 01-slope: the notebook file is empty.ipynb"
     table["a34-newline-file-name"] = Attack(as_files(solved(), {fake_line: b"{}"}), FULL, ["also submitted: x\\n"])
     table["a34-trojan-source"] = Attack(as_files(solved({"slope": '''
 def slope(x1, y1, x2, y2):

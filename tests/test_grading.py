@@ -145,7 +145,7 @@ def test_nothing_a_submission_sent_ran_in_the_grader_or_reached_the_terminal(gra
     for stream in (run.stdout, run.stderr):
         assert "\x1b" not in stream and "\x07" not in stream and "hunter2" not in stream
     assert "\\x1b]0;owned\\x07" in run.stdout  # the file name, shown escaped
-    assert "\n  alice / 01-slope" not in run.stdout  # a file name can't add lines to the summary
+    assert "\n  alice \u2215 01-slope" not in run.stdout  # a file name can't add lines to the summary
     assert "a32-link-student / 01-slope: the student folder submitted/a32-link-student is a symbolic link" in run.stdout
 
 

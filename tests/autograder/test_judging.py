@@ -16,8 +16,8 @@ def payload(*values):
     return json.dumps([{"value": value} for value in values]).encode()
 
 
-def one_call(check, points, data, name="f"):
-    return (name, check, points, ["x"], data)
+def one_call(check, points, data, name="f", called=()):
+    return (name, check, points, ["x"], data, list(called))
 
 
 def test_right_and_wrong_answers_are_judged_in_the_child():
@@ -87,3 +87,18 @@ def test_nothing_judging_changes_reaches_the_grader_or_the_next_submission():
     honest = checks.Check([(1.0,)], [2.0])
     (verdict,) = judging.judge_calls([one_call(honest, [(1.0,)], payload({"number": -2.0}))], QUICK)
     assert not verdict.passed and verdict.mistake.startswith("the sign is flipped")
+
+
+def test_a_helper_the_sandbox_saw_called_fails_a_by_hand_check():
+    by_hand = checks.Check([(1.0,)], [2.0], by_hand=True)
+    seen = one_call(by_hand, [(1.0,)], payload({"number": 2.0}), name="d_square",
+                    called=["course.derivatives.central_difference"])
+    unseen = one_call(by_hand, [(1.0,)], payload({"number": 2.0}), name="d_square")
+    caught, honest = judging.judge_calls([seen, unseen], QUICK, sources=["def d_square(x):\n    return 2 * x\n"])
+    assert not caught.passed and "central_difference from course.derivatives" in caught.message
+    assert honest.passed
+
+
+def test_a_judging_process_that_dies_says_so():
+    (verdict,) = judging.judge_calls([("f", "not a check", [(1.0,)], [], b"[]")], QUICK)  # malformed: no 6th item
+    assert not verdict.passed and "ended before it came to this answer" in verdict.message
