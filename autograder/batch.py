@@ -13,8 +13,9 @@ import json
 import os
 import resource
 import sys
-import time
 from pathlib import Path
+
+import tqdm
 
 from autograder import sandbox
 from autograder.clean import clean_name, clean_text
@@ -53,7 +54,7 @@ def grade_all(root, submissions, url, workers=None, limits=sandbox.DEFAULT_LIMIT
                 raise
             raise CourseError(f"the grade cells of source/{assignment} cannot be read: {error}") from error
     results = {}
-    bar = ProgressBar(len(submissions), progress)
+    bar = progress_bar(len(submissions), progress)
     with GradebookWriter(root, url) as writer:
         for assignment in sorted({assignment for assignment, _ in submissions}):
             writer.ensure_assignment(assignment)
@@ -63,7 +64,7 @@ def grade_all(root, submissions, url, workers=None, limits=sandbox.DEFAULT_LIMIT
             if clean_name(student) != student:
                 results[assignment, student] = failed(root, assignment, student, f"the student folder's name "
                                                       f"{clean_name(student)} holds control characters: rename it")
-                bar.advance()
+                bar.update()
         pending, broken = [key for key in submissions if key not in results], collections.Counter()
         while pending:  # a pool whose worker died is replaced, and what it had not finished is graded again
             alone = [key for key in pending if broken[key] >= 2]  # twice in a broken pool: now one by one
@@ -104,7 +105,7 @@ def _grade_in_pool(root, submissions, workers, limits, broken, writer, results, 
             except Exception as error:  # the grader's own failure on one submission must not stop the rest
                 result = failed(root, assignment, student, f"the grader failed on it: {error!r}")
             results[assignment, student] = record_or_fail(root, writer, result)
-            bar.advance()
+            bar.update()
     return [key for key in submissions if key in again]
 
 
@@ -121,8 +122,8 @@ def _limit_worker_memory():
 def failed(root, assignment, student, why):
     """A result that gives every part 0 with the reason: recorded, it replaces any earlier automatic grades."""
     why = clean_text(why, 2_000)
-    parts = [PartResult(part.grade_id, part.points, 0.0, f"not graded: {why}")
-             for part in plan_for(root, assignment).parts]
+    parts = [PartResult(part.grade_id, part.points, 0.0, f"not graded: {why}", hidden="BEGIN HIDDEN TESTS" in
+                        part.source, description=part.description) for part in plan_for(root, assignment).parts]
     return SubmissionResult(clean_text(student), assignment, parts=parts, failure=why)
 
 
@@ -164,28 +165,11 @@ def load_results(root, wanted_assignments=(), wanted_students=()):
     return found
 
 
-class ProgressBar:
-    """A one-line progress bar on a terminal; a line per tenth of the way elsewhere (CI logs stay short)."""
-
-    def __init__(self, total, stream):
-        self.total, self.done, self.stream, self.started = total, 0, stream, time.monotonic()
-        self.tty = hasattr(stream, "isatty") and stream.isatty()
-        self.step = max(1, total // 10)
-
-    def advance(self):
-        self.done += 1
-        elapsed = time.monotonic() - self.started
-        filled = int(30 * self.done / max(self.total, 1))
-        line = f"grading [{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} ({elapsed:.0f} s)"
-        if self.tty:
-            self.stream.write("\r" + line)
-        elif self.done % self.step == 0 or self.done == self.total:
-            self.stream.write(line + "\n")
-        self.stream.flush()
-
-    def close(self):
-        if self.tty:
-            self.stream.write("\n")
+def progress_bar(total, stream):
+    """tqdm's bar on a terminal; elsewhere (a CI log) a line at every tenth of the way, so logs stay short."""
+    tty = hasattr(stream, "isatty") and stream.isatty()
+    return tqdm.tqdm(total=total, file=stream, desc="grading", unit=" notebooks", ascii=not tty, dynamic_ncols=tty,
+                     mininterval=0.2 if tty else 0, miniters=1 if tty else max(1, total // 10))
 
 
 def summary(results, seconds, backup):

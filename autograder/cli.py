@@ -93,6 +93,9 @@ def build_parser():
     report.add_argument("--out", default="report.html", metavar="FILE", help="where to write (default: report.html)")
     report.add_argument("--db", metavar="URL", help="the gradebook (default: gradebook.db)")
     report.set_defaults(run=run_report)
+    for command in commands.choices.values():  # `nudge grade 04-chain-rule --course DIR`, as people type it
+        command.add_argument("--course", metavar="DIR", default=argparse.SUPPRESS,
+                             help="the course folder (default: the one around the current folder)")
     return parser
 
 

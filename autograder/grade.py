@@ -31,12 +31,15 @@ MOST_CODE = 2 << 20  # characters of code in all cells together
 
 @dataclass
 class PartResult:
+    """The verdict on one grade cell, recorded with what it checks so that reports need not read source/."""
+
     grade_id: str
     points: float
     score: float
     message: str
     mistake: str | None = None
     hidden: bool = False
+    description: str = ""
 
 
 @dataclass
@@ -76,7 +79,8 @@ def grade_notebook(plan, path, student, limits=sandbox.DEFAULT_LIMITS, isolate=T
     cells, failure = (None, failure) if data is None else read_cells(data)
     if cells is None:
         result.failure = failure
-        result.parts = [PartResult(p.grade_id, p.points, 0.0, f"not graded: {failure}") for p in plan.parts]
+        result.parts = [PartResult(p.grade_id, p.points, 0.0, f"not graded: {failure}", hidden=_hidden(p),
+                                   description=p.description) for p in plan.parts]
         return _finish(result, started)
 
     learner = learner_cells(cells, plan)
@@ -113,7 +117,7 @@ def grade_notebook(plan, path, student, limits=sandbox.DEFAULT_LIMITS, isolate=T
         message = "\n".join(verdict.message for verdict in (failing or found))
         mistake = next((verdict.mistake for verdict in failing if verdict.mistake), None)
         result.parts.append(PartResult(part.grade_id, part.points, 0.0 if failing else part.points, message, mistake,
-                                       "BEGIN HIDDEN TESTS" in part.source))
+                                       _hidden(part), part.description))
     for (kind, index), why in run.incidents.items():
         if kind == "cell":
             where = f"your code cell {learner[index - 1]['number']}" if index else "the notebook's imports cell"
@@ -122,6 +126,10 @@ def grade_notebook(plan, path, student, limits=sandbox.DEFAULT_LIMITS, isolate=T
             result.notes.append(f"your code could not run: {why}")
     result.notebook = graded_notebook(plan, cells, learner, run, result)
     return _finish(result, started)
+
+
+def _hidden(part):
+    return "BEGIN HIDDEN TESTS" in part.source
 
 
 def _finish(result, started):

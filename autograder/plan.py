@@ -28,6 +28,12 @@ class Part:
     source: str
     checks: list = field(default_factory=list)  # [(function name, Check)]
 
+    @property
+    def description(self):
+        """What the part checks: the first line of the grade cell's docstring, as the release shows it too."""
+        first = self.source.strip().splitlines()[0] if self.source.strip() else ""
+        return first.strip().strip('"').strip("'") or "(no description)"
+
 
 @dataclass
 class Plan:

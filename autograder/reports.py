@@ -8,22 +8,19 @@ the expected values of hidden checks: only what each part checked, its points, a
 import base64
 import collections
 import csv
-import html
 import io
 from pathlib import Path
 
+import jinja2
 from nbgrader import api
 
 from autograder.batch import load_results
 from autograder.clean import csv_cell
 from autograder.plan import plan_for
 
-STYLE = """<style>
-body { font-family: system-ui, sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em; }
-table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #ccc; padding: .4em; vertical-align: top; }
-pre { white-space: pre-wrap; margin: 0; } .full { color: #176a2e; } .lost { color: #a4231b; }
-@media (prefers-color-scheme: dark) { body { background: #1e1e1e; color: #ddd; } td, th { border-color: #555; } }
-</style>"""
+# Pages come from templates beside this file; autoescaping makes every value safe to show as text.
+PAGES = jinja2.Environment(loader=jinja2.PackageLoader("autograder", "templates"),
+                           autoescape=jinja2.select_autoescape(["html"]), undefined=jinja2.StrictUndefined)
 
 
 def gradebook_scores(url):
@@ -39,41 +36,27 @@ def gradebook_scores(url):
     return scores
 
 
-def what_it_checks(part_source):
-    """The first line of a grade cell's docstring: it is shown to learners in the release too."""
-    first = part_source.strip().splitlines()[0] if part_source.strip() else ""
-    return first.strip().strip('"').strip("'") or "(no description)"
-
-
 def write_feedback(root, url, wanted_assignments=(), wanted_students=()):
-    """feedback/<student>/<assignment>/<assignment>.html for each graded submission; returns the paths."""
+    """feedback/<student>/<assignment>/<assignment>.html for each graded submission; returns the paths.
+
+    Each part of the result file is joined with the gradebook by its grade id (manual grades count);
+    what a part checks comes from the result file, so no source notebook is read here.
+    """
     scores = gradebook_scores(url)
     written = []
     for result in load_results(root, wanted_assignments, wanted_students):
         assignment, student = result["assignment"], result["student"]
-        plan = plan_for(Path(root), assignment)
         recorded = scores.get((assignment, student), {})
         rows = []
-        for part, verdict in zip(plan.parts, result["parts"], strict=False):
-            score, maximum, manual = recorded.get(part.grade_id, (verdict["score"], verdict["points"], False))
-            mark = "full" if score == maximum else "lost"
-            adjusted = " (set by your instructor)" if manual else ""
-            mistake = verdict.get("mistake")
-            mistake = f"<p><b>Known mistake:</b> {html.escape(mistake)}</p>" if mistake else ""
-            rows.append(f"<tr><td>{html.escape(what_it_checks(part.source))}"
-                        f"{' <i>(hidden check)</i>' if verdict.get('hidden') else ''}</td>"
-                        f"<td class='{mark}'>{score:g} / {maximum:g}{adjusted}</td>"
-                        f"<td><pre>{html.escape(verdict['message'])}</pre>{mistake}</td></tr>")
-        total = sum(s for s, _, _ in recorded.values()) if recorded else sum(p["score"] for p in result["parts"])
-        notes = "".join(f"<li>{html.escape(note)}</li>" for note in result.get("notes", []))
-        failure = result.get("failure")
-        failure = f"<p class='lost'><b>Not graded:</b> {html.escape(failure)}</p>" if failure else ""
-        page = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{assignment} — feedback for "
-                f"{html.escape(student)}</title>{STYLE}</head><body><h1>{assignment}: feedback</h1>"
-                f"<p>Student: <b>{html.escape(student)}</b>. Score: <b>{total:g} / {plan.max_score:g}</b>.</p>"
-                f"{failure}{f'<ul>{notes}</ul>' if notes else ''}"
-                f"<table><tr><th>what was checked</th><th>points</th><th>what the check found</th></tr>"
-                f"{''.join(rows)}</table></body></html>")
+        for verdict in result["parts"]:
+            score, maximum, manual = recorded.get(verdict["grade_id"], (verdict["score"], verdict["points"], False))
+            rows.append({"description": verdict.get("description") or verdict["grade_id"], "hidden": verdict["hidden"],
+                         "score": score, "maximum": maximum, "manual": manual, "message": verdict["message"],
+                         "mistake": verdict.get("mistake")})
+        page = PAGES.get_template("feedback.html").render(
+            assignment=assignment, student=student, rows=rows, notes=result.get("notes", []),
+            failure=result.get("failure"), total=sum(row["score"] for row in rows),
+            maximum=sum(row["maximum"] for row in rows))
         path = Path(root) / "feedback" / student / assignment / f"{assignment}.html"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page, encoding="utf-8")
@@ -125,23 +108,14 @@ def write_report(root, url, out):
         right.set(title="pass rate per part", xlabel="share of students with full points", xlim=(0, 1))
         right.invert_yaxis()
         right.tick_params(axis="y", labelsize=7)
-        mean = sum(totals) / len(totals) if totals else 0.0
-        sections.append(f"<h2>{assignment}</h2><p>{len(totals)} students, mean {mean:.1f} of {plan.max_score:g}.</p>"
-                        f"<img alt='score distribution and pass rates of {assignment}' src='{_png(figure)}'>")
+        sections.append({"assignment": assignment, "students": len(totals), "maximum": plan.max_score,
+                         "mean": sum(totals) / len(totals) if totals else 0.0, "image": _png(figure)})
     mistakes = collections.Counter((r["assignment"], p["grade_id"], p["mistake"])
                                    for r in results for p in r["parts"] if p.get("mistake"))
-    mistake_rows = "".join(f"<tr><td>{a}</td><td>{g}</td><td>{html.escape(m)}</td><td>{n}</td></tr>"
-                           for (a, g, m), n in mistakes.most_common())
     failures = [(r["student"], r["assignment"], r["failure"]) for r in results if r.get("failure")]
     failures += [(r["student"], r["assignment"], note) for r in results for note in r.get("notes", [])]
-    failure_rows = "".join(f"<tr><td>{html.escape(s)}</td><td>{a}</td><td>{html.escape(why)}</td></tr>"
-                           for s, a, why in failures)
-    page = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Nudge class report</title>{STYLE}"
-            f"</head><body><h1>Class report</h1>{''.join(sections)}"
-            f"<h2>Most frequent diagnosed mistakes</h2><table><tr><th>assignment</th><th>part</th><th>mistake</th>"
-            f"<th>submissions</th></tr>{mistake_rows or '<tr><td colspan=4>none</td></tr>'}</table>"
-            f"<h2>Submissions that failed, and why</h2><table><tr><th>student</th><th>assignment</th><th>what happened"
-            f"</th></tr>{failure_rows or '<tr><td colspan=3>none</td></tr>'}</table></body></html>")
+    page = PAGES.get_template("report.html").render(
+        sections=sections, mistakes=[(*key, count) for key, count in mistakes.most_common()], failures=failures)
     Path(out).write_text(page, encoding="utf-8")
     return Path(out)
 

@@ -86,7 +86,7 @@ def test_the_run_completes_and_summarises(graded):
     assert run.returncode == 0, run.stderr[-3000:]
     assert "Graded " in run.stdout and "Submissions that could not be graded:" in run.stdout
     assert "a19-bad-json / 01-slope: the notebook is not valid JSON" in run.stdout
-    assert "grading [" in run.stderr  # the progress bar
+    assert "grading:" in run.stderr and "notebooks" in run.stderr  # the progress bar
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -226,6 +226,9 @@ def test_regrading_is_idempotent_and_keeps_manual_grades(graded):
 
 def test_feedback_export_and_report(graded):
     course = graded["course"]
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:  # the instructor's manual grade
+        gradebook.find_grade("test_slope_values", ASSIGNMENT, ASSIGNMENT, "flipper").manual_score = 0.5
+        gradebook.db.commit()
     assert nudge_in(course, "feedback", ASSIGNMENT).returncode == 0
     page = (course / "feedback" / "hardcoder" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text(encoding="utf-8")
     assert "slope: pairs of points you never see" in page and "(hidden check)" in page
@@ -264,6 +267,8 @@ def test_commands_explain_what_is_wrong(tmp_path):
     assert bad_workers.returncode == 2 and "at least 1" in bad_workers.stderr
     for command in ("grade", "feedback", "export", "report"):
         assert nudge_in(course, command, "--help").returncode == 0
+    after = nudge("grade", "--course", str(course), cwd=tmp_path)  # --course after the sub-command, as typed
+    assert after.returncode == 2 and "nothing to grade" in after.stderr
 
 
 def slow_course(folder, students):
@@ -419,3 +424,29 @@ def test_a_worker_that_dies_costs_only_the_submission_it_was_grading(tmp_path, m
     assert ana.score == 7 and cy.score == 7
     assert bo.failure.startswith("the grader's worker process died while grading it") and bo.score == 0
     assert result(course, "bo", ASSIGNMENT)["failure"] == bo.failure
+
+
+def test_feedback_joins_parts_by_grade_id_and_escapes_what_it_shows(tmp_path, monkeypatch):
+    from autograder.course_dir import tool_environment
+    from autograder.gradebook import default_url
+    from autograder.reports import write_feedback
+
+    course = make_course(tmp_path)
+    monkeypatch.setenv("PATH", tool_environment()["PATH"])
+    with Gradebook(default_url(course)):
+        pass  # an empty gradebook: the result file alone says what happened
+    parts = [{"grade_id": "test_slope_hidden", "points": 2, "score": 0, "message": "<script>alert(1)</script>",
+              "mistake": None, "hidden": True, "description": "slope: pairs of points you never see"},
+             {"grade_id": "test_slope_values", "points": 1, "score": 1, "message": "✓ fine", "mistake": None,
+              "hidden": False, "description": "slope: pairs of points you can check by hand"}]
+    folder = course / "autograded" / "ana" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    (folder / "nudge-result.json").write_text(json.dumps({"student": "ana", "assignment": ASSIGNMENT, "parts": parts,
+                                                          "failure": None, "notes": []}), encoding="utf-8")
+
+    (page,) = write_feedback(course, default_url(course))
+
+    rows = page.read_text(encoding="utf-8").split("<tr>")[2:]
+    assert "never see" in rows[0] and "(hidden check)" in rows[0] and "0 / 2" in rows[0]
+    assert "check by hand" in rows[1] and "1 / 1" in rows[1] and len(rows) == 2
+    assert "<script>" not in page.read_text(encoding="utf-8") and "&lt;script&gt;" in rows[0]
