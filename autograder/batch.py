@@ -20,8 +20,9 @@ import tqdm
 from autograder import sandbox
 from autograder.clean import clean_name, clean_text
 from autograder.course_dir import CourseError, assignments
-from autograder.grade import PartResult, SubmissionResult, grade_submission, write_graded_notebook
+from autograder.grade import SubmissionResult, grade_submission, ungraded_parts, write_graded_notebook
 from autograder.gradebook import GradebookWriter
+from autograder.judging import address_space_in_use
 from autograder.plan import plan_for
 
 RESULT_FILE = "nudge-result.json"  # beside each graded notebook: what feedback and reports read
@@ -114,17 +115,15 @@ WORKER_MEMORY = 3 << 30  # bytes a grading worker may add: reading one hostile n
 
 def _limit_worker_memory():
     """In each worker: a soft limit on its address space, so that a blow-up is a MemoryError, not the OOM killer."""
-    used = int(open("/proc/self/statm").read().split()[0]) * resource.getpagesize()
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    resource.setrlimit(resource.RLIMIT_AS, (used + WORKER_MEMORY, hard))
+    resource.setrlimit(resource.RLIMIT_AS, (address_space_in_use() + WORKER_MEMORY, hard))
 
 
 def failed(root, assignment, student, why):
     """A result that gives every part 0 with the reason: recorded, it replaces any earlier automatic grades."""
     why = clean_text(why, 2_000)
-    parts = [PartResult(part.grade_id, part.points, 0.0, f"not graded: {why}", hidden="BEGIN HIDDEN TESTS" in
-                        part.source, description=part.description) for part in plan_for(root, assignment).parts]
-    return SubmissionResult(clean_text(student), assignment, parts=parts, failure=why)
+    return SubmissionResult(clean_text(student), assignment, parts=ungraded_parts(plan_for(root, assignment), why),
+                            failure=why)
 
 
 def record_or_fail(root, writer, result):

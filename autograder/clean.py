@@ -21,12 +21,17 @@ def clean_text(text: object, limit: int | None = None) -> str:
     if limit is not None and len(text) > limit:
         text = text[:limit] + "…"
     text = _SURROGATE.sub("\ufffd", text)
-    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+    return _CONTROL.sub(_escaped, text)
+
+
+def _escaped(match: re.Match) -> str:
+    """A control character as the escape that names it: \\x1b, \\u202e, \\n."""
+    return match.group().encode("unicode_escape").decode("ascii")
 
 
 def clean_name(text: object) -> str:
     """A name (a file, a student id) for one line of a summary: every control character escaped, newlines too."""
-    return _NAME_CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), clean_text(text))
+    return _NAME_CONTROL.sub(_escaped, clean_text(text))
 
 
 def clean_code(text: str) -> str:

@@ -70,7 +70,7 @@ def grade_submission(root, assignment, student, limits=sandbox.DEFAULT_LIMITS):
 
 
 def grade_notebook(plan, path, student, limits=sandbox.DEFAULT_LIMITS, isolate=True, notes=(),
-                   budget=None):
+                   budget=judging.DEFAULT_BUDGET):
     """Grade the notebook at `path` (None: nothing to grade) by `plan`, seeded for `student`."""
     started = time.monotonic()
     assignment = plan.assignment
@@ -79,8 +79,7 @@ def grade_notebook(plan, path, student, limits=sandbox.DEFAULT_LIMITS, isolate=T
     cells, failure = (None, failure) if data is None else read_cells(data)
     if cells is None:
         result.failure = failure
-        result.parts = [PartResult(p.grade_id, p.points, 0.0, f"not graded: {failure}", hidden=_hidden(p),
-                                   description=p.description) for p in plan.parts]
+        result.parts = ungraded_parts(plan, failure)
         return _finish(result, started)
 
     learner = learner_cells(cells, plan)
@@ -93,8 +92,8 @@ def grade_notebook(plan, path, student, limits=sandbox.DEFAULT_LIMITS, isolate=T
               "watch": bool(check.by_hand or check.forbid)} for _part, function, check, points in planned]
 
     # The sandbox's folder holds only the notebook: the bytes read here, never a path it could follow.
-    run = sandbox.run([plan.imports, *[cell["source"] for cell in learner]], calls, {f"{assignment}.ipynb": data},
-                      limits, isolate)
+    sources = [plan.imports, *[cell["source"] for cell in learner]]
+    run = sandbox.run(sources, calls, {f"{assignment}.ipynb": data}, limits, isolate)
 
     verdicts, answered = {}, []
     for index, (_part, function, _check, _points) in enumerate(planned):
@@ -109,15 +108,14 @@ def grade_notebook(plan, path, student, limits=sandbox.DEFAULT_LIMITS, isolate=T
         _part, function, check, points = planned[index]
         to_judge.append((function, check, points, plan.parameters.get(function, []), run.calls[index],
                          run.used.get(index, [])))
-    sources = [plan.imports, *[cell["source"] for cell in learner]]
-    verdicts.update(zip(answered, judging.judge_calls(to_judge, budget or judging.Budget(), sources), strict=True))
+    verdicts.update(zip(answered, judging.judge_calls(to_judge, budget, sources), strict=True))
     for part in plan.parts:
         found = [verdicts[index] for index, planned_call in enumerate(planned) if planned_call[0] is part]
         failing = [verdict for verdict in found if not verdict.passed]
         message = "\n".join(verdict.message for verdict in (failing or found))
         mistake = next((verdict.mistake for verdict in failing if verdict.mistake), None)
         result.parts.append(PartResult(part.grade_id, part.points, 0.0 if failing else part.points, message, mistake,
-                                       _hidden(part), part.description))
+                                       part.hidden, part.description))
     for (kind, index), why in run.incidents.items():
         if kind == "cell":
             where = f"your code cell {learner[index - 1]['number']}" if index else "the notebook's imports cell"
@@ -128,8 +126,10 @@ def grade_notebook(plan, path, student, limits=sandbox.DEFAULT_LIMITS, isolate=T
     return _finish(result, started)
 
 
-def _hidden(part):
-    return "BEGIN HIDDEN TESTS" in part.source
+def ungraded_parts(plan, why):
+    """Every part at 0 with the reason: recorded, they replace any earlier automatic grades."""
+    return [PartResult(part.grade_id, part.points, 0.0, f"not graded: {why}", hidden=part.hidden,
+                       description=part.description) for part in plan.parts]
 
 
 def _finish(result, started):

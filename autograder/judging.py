@@ -47,11 +47,20 @@ class Budget:
     memory_bytes: int = 1 << 30
 
 
+DEFAULT_BUDGET = Budget()
+
+
+def address_space_in_use():
+    """Bytes of address space this process has mapped now: the base a memory limit is added to."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()
+
+
 class _OutOfTime(BaseException):
     """Raised by the timer; a BaseException, so that no `except Exception` inside SymPy swallows it."""
 
 
-def judge_calls(calls, budget=Budget(), sources=()):
+def judge_calls(calls, budget=DEFAULT_BUDGET, sources=()):
     """Verdicts for `calls`, in a child process: [(function name, Check, points, parameters, raw outcome bytes,
     the ready-made derivatives the sandbox saw the learner's code call)].
 
@@ -108,7 +117,7 @@ def _collect(fd, count, deadline, verdicts):
 
 
 def _judge_in_child(calls, budget, channel, sources):
-    used = int(open("/proc/self/statm").read().split()[0]) * resource.getpagesize()
+    used = address_space_in_use()
     resource.setrlimit(resource.RLIMIT_AS, (used + budget.memory_bytes, used + budget.memory_bytes))
     resource.setrlimit(resource.RLIMIT_CPU, (int(budget.seconds) + 5, int(budget.seconds) + 5))
 

@@ -29,6 +29,11 @@ class Part:
     checks: list = field(default_factory=list)  # [(function name, Check)]
 
     @property
+    def hidden(self):
+        """Whether this is a hidden check: its messages never show expected values."""
+        return "BEGIN HIDDEN TESTS" in self.source
+
+    @property
     def description(self):
         """What the part checks: the first line of the grade cell's docstring, as the release shows it too."""
         first = self.source.strip().splitlines()[0] if self.source.strip() else ""
