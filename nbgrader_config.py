@@ -4,7 +4,9 @@ c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
 c.CourseDirectory.course_id = "nudge"
 # Assignments are the folders of source/, numbered in course order.
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
+# exercises.py and hidden-checks.json are the instructor's: what the checks are, and the hidden checks' values.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*", "exercises.py",
+                            "hidden-checks.json"]
 
 # Per cell: long enough for a correct but slow Python loop, short enough to stop an endless one.
 c.Execute.timeout = 60

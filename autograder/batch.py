@@ -153,14 +153,14 @@ def record(root, writer, result):
     writer.record(result, collected_at=datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None))
 
 
-def load_results(root, wanted_assignments=(), wanted_students=()):
-    """The result files of graded submissions, as dicts."""
+def load_results(root, wanted_assignments=(), wanted_students=()) -> list[SubmissionResult]:
+    """The results of graded submissions, read back from their result files."""
     found = []
     for path in sorted((Path(root) / "autograded").glob(f"*/*/{RESULT_FILE}")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if (not wanted_assignments or data["assignment"] in wanted_assignments) and (
-                not wanted_students or data["student"] in wanted_students):
-            found.append(data)
+        result = SubmissionResult.from_record(json.loads(path.read_text(encoding="utf-8")))
+        if (not wanted_assignments or result.assignment in wanted_assignments) and (
+                not wanted_students or result.student in wanted_students):
+            found.append(result)
     return found
 
 

@@ -1,23 +1,20 @@
-"""The `nudge` command (also `python -m autograder`): one entry point for learners and instructors."""
+"""The instructor's commands: `python -m autograder release|grade|feedback|export|report` (`nudge` hands them here).
+
+The learner's commands (start, progress, solution) are `course.learner`'s: a student's copy has no autograder.
+"""
 
 import argparse
 import os
 import sys
-from pathlib import Path
 
 from autograder.course_dir import CourseError, check_course_root, find_course_root, tool_environment
-
-DEFAULT_WORKSPACE = "work"
 
 
 def main(argv=None):
     for stream in (sys.stdout, sys.stderr):  # a terminal that can't show a character gets a ?, not a crash
         stream.reconfigure(errors="replace")
     parser = build_parser()
-    options, extra = parser.parse_known_args(argv)
-    if extra and options.command != "start":
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    options.lab_arguments = extra  # `nudge start --no-browser --port 8899` passes these to JupyterLab
+    options = parser.parse_args(argv)
     os.environ["PATH"] = tool_environment()["PATH"]  # nbgrader's gradebook runs `alembic` by name
     try:
         root = check_course_root(options.course) if options.course else find_course_root()
@@ -33,26 +30,6 @@ def build_parser():
         "--course", metavar="DIR", help="the course folder (default: the one around the current folder)",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    start = commands.add_parser("start", help="copy the course into your working folder and open it in JupyterLab",
-                                description="Copy release/ into your working folder (never overwriting your own "
-                                            "changes) and open it in JupyterLab. Extra arguments go to JupyterLab.")
-    start.add_argument("--workspace", default=DEFAULT_WORKSPACE, help="your working folder (default: work/)")
-    start.add_argument("--prepare-only", action="store_true", help="update the working folder, do not start JupyterLab")
-    start.set_defaults(run=run_start)
-
-    progress = commands.add_parser("progress", help="which exercises of your working copy pass, and what next",
-                                   description="Run the visible checks of every module in your working folder "
-                                               "and show which exercises pass, and what to do next.")
-    progress.add_argument("--workspace", default=DEFAULT_WORKSPACE, help="your working folder (default: work/)")
-    progress.set_defaults(run=run_progress)
-
-    solution = commands.add_parser("solution", help="show the worked solution of one exercise (self-study)",
-                                   description="Print the worked solution of an exercise function from the course's "
-                                               "source notebooks. Try the three hints under the exercise first.")
-    solution.add_argument("assignment", metavar="ASSIGNMENT", help="the module, e.g. 01-slope")
-    solution.add_argument("function", metavar="FUNCTION", help="the exercise's function, e.g. slope")
-    solution.set_defaults(run=run_solution)
 
     release = commands.add_parser("release", help="regenerate release/ (the student version) from source/",
                                   description="Regenerate release/ from source/ with nbgrader generate_assignment.")
@@ -109,27 +86,6 @@ def positive_int(text):
     return value
 
 
-def run_start(root, options):
-    from autograder.workspace import update_workspace
-
-    if not any((root / "release").glob("*/*.ipynb")):
-        raise CourseError(f"{root}/release holds no notebooks: run `nudge release` first (instructors), or clone the "
-                          "course again (learners)")
-    workspace = (root / options.workspace).resolve()
-    copied = update_workspace(root, workspace)
-    print(f"Your working folder is {workspace} ({len(copied)} new files copied from release/).")
-    if options.prepare_only:
-        return 0
-    lab_arguments = [f"--ServerApp.root_dir={workspace}", *options.lab_arguments]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        lab_arguments.append("--allow-root")  # containers, Binder and CI often run as root
-    print("Starting JupyterLab; open 00-start-here/00-start-here.ipynb first. Stop it with Ctrl-C.", flush=True)
-    jupyter = Path(sys.executable).with_name("jupyter")
-    # From inside the workspace, nbgrader's server extensions see the learner's folder, not the course's.
-    os.chdir(workspace)
-    os.execv(jupyter, [str(jupyter), "lab", *lab_arguments])
-
-
 def run_grade(root, options):
     import time
 
@@ -182,31 +138,6 @@ def run_report(root, options):
     from autograder.reports import write_report
 
     print(f"Wrote {write_report(root, gradebook_url(root, options), options.out)}.")
-    return 0
-
-
-def run_progress(root, options):
-    from autograder.progress import progress, render
-
-    workspace = (root / options.workspace).resolve()
-    if not workspace.is_dir():
-        raise CourseError(f"there is no working folder at {workspace}: run `make start` (or `nudge start`) first")
-    print(render(progress(root, workspace)))
-    return 0
-
-
-def run_solution(root, options):
-    from autograder.course_dir import assignments, notebook_path
-    from autograder.reference import worked_solution
-
-    assignments(root, [options.assignment])
-    if not notebook_path(root, "source", options.assignment).is_file():
-        raise CourseError(f"this copy of the course has no source notebook for {options.assignment}: worked "
-                          "solutions come with the full course repository, not with a class's release")
-    try:
-        print(worked_solution(root, options.assignment, options.function))
-    except KeyError as error:
-        raise CourseError(error.args[0]) from error
     return 0
 
 

@@ -48,19 +48,29 @@ class SubmissionResult:
 
     student: str
     assignment: str
-    parts: list = field(default_factory=list)
+    parts: list[PartResult] = field(default_factory=list)
     failure: str | None = None
-    notes: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     notebook: dict | None = None  # the graded notebook, as nbformat JSON
     seconds: float = 0.0
 
     @property
-    def score(self):
+    def score(self) -> float:
         return sum(part.score for part in self.parts)
 
     @property
-    def max_score(self):
+    def max_score(self) -> float:
         return sum(part.points for part in self.parts)
+
+    @classmethod
+    def from_record(cls, data: dict) -> "SubmissionResult":
+        """The result a result file holds (what `dataclasses.asdict` made of it), typed again."""
+        fields = {name: data[name] for name in ("student", "assignment", "failure", "notes", "seconds") if name in data}
+        parts = [PartResult(**{name: part[name] for name in PART_FIELDS if name in part}) for part in data["parts"]]
+        return cls(**fields, parts=parts)
+
+
+PART_FIELDS = tuple(PartResult.__dataclass_fields__)
 
 
 def grade_submission(root, assignment, student, limits=sandbox.DEFAULT_LIMITS):

@@ -1,19 +1,60 @@
-"""Generate the student version (release/) from the source notebooks with nbgrader."""
+"""Generate the student version (release/) from the source notebooks with nbgrader, and the check files.
+
+For each assignment: the grade cells' points are set from exercises.py (the one place they are
+written), nbgrader makes release/<id>/, and the checks are written as values: the visible ones to
+release/<id>/checks.json, the hidden ones to source/<id>/hidden-checks.json (kept out of release/).
+"""
 
 import subprocess
 import sys
+from pathlib import Path
 
-from autograder.course_dir import CourseError, assignments, tool_environment
+import nbformat
+
+from autograder import spec
+from autograder.course_dir import CourseError, assignments, notebook_path, tool_environment
+from autograder.plan import plan_for
+from course import checkfile
 
 
 def release(root, wanted=(), use_database=True):
     """Regenerate release/<id>/ for each assignment; returns the ids released."""
     ids = assignments(root, wanted)
     for assignment in ids:
+        set_points(Path(root), assignment)
+        plan = plan_for(Path(root), assignment)  # refuses grade cells and declarations that do not match
         command = [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force", "--log-level=WARN"]
         if not use_database:
             command.append("--no-db")
         finished = subprocess.run(command, cwd=root, env=tool_environment(), capture_output=True, text=True)
         if finished.returncode != 0:
             raise CourseError(f"nbgrader could not generate {assignment}:\n{finished.stderr.strip()}")
+        write_check_files(Path(root), plan)
     return ids
+
+
+def set_points(root, assignment):
+    """Give each grade cell of the source notebook the points exercises.py declares for it."""
+    path = notebook_path(root, "source", assignment)
+    notebook = nbformat.read(path, as_version=4)
+    marks = {grade.grade_id: grade.marks for exercise in spec.load(root, assignment) for grade in exercise.grades}
+    changed = False
+    for cell in notebook.cells:
+        nbgrader = cell.metadata.get("nbgrader", {})
+        if nbgrader.get("grade") and nbgrader.get("grade_id") in marks:
+            if nbgrader.get("points") != marks[nbgrader["grade_id"]]:
+                nbgrader["points"] = marks[nbgrader["grade_id"]]
+                changed = True
+    if changed:
+        nbformat.write(notebook, path)
+        plan_for.cache_clear()
+
+
+def write_check_files(root, plan):
+    """release/<id>/checks.json with the visible checks, source/<id>/hidden-checks.json with the hidden ones."""
+    visible, hidden = {}, {}
+    for part in plan.parts:
+        (function, check), = part.checks
+        (hidden if part.hidden else visible)[part.grade_id] = check.record(function)
+    checkfile.write(root / "release" / plan.assignment / checkfile.VISIBLE, plan.assignment, visible)
+    checkfile.write(root / "source" / plan.assignment / checkfile.HIDDEN, plan.assignment, hidden)

@@ -16,7 +16,6 @@ from nbgrader import api
 
 from autograder.batch import load_results
 from autograder.clean import csv_cell
-from autograder.plan import plan_for
 
 # Pages come from templates beside this file; autoescaping makes every value safe to show as text.
 PAGES = jinja2.Environment(loader=jinja2.PackageLoader("autograder", "templates"),
@@ -45,17 +44,17 @@ def write_feedback(root, url, wanted_assignments=(), wanted_students=()):
     scores = gradebook_scores(url)
     written = []
     for result in load_results(root, wanted_assignments, wanted_students):
-        assignment, student = result["assignment"], result["student"]
+        assignment, student = result.assignment, result.student
         recorded = scores.get((assignment, student), {})
         rows = []
-        for verdict in result["parts"]:
-            score, maximum, manual = recorded.get(verdict["grade_id"], (verdict["score"], verdict["points"], False))
-            rows.append({"description": verdict.get("description") or verdict["grade_id"], "hidden": verdict["hidden"],
-                         "score": score, "maximum": maximum, "manual": manual, "message": verdict["message"],
-                         "mistake": verdict.get("mistake")})
+        for part in result.parts:
+            score, maximum, manual = recorded.get(part.grade_id, (part.score, part.points, False))
+            rows.append({"description": part.description or part.grade_id, "hidden": part.hidden,
+                         "score": score, "maximum": maximum, "manual": manual, "message": part.message,
+                         "mistake": part.mistake})
         page = PAGES.get_template("feedback.html").render(
-            assignment=assignment, student=student, rows=rows, notes=result.get("notes", []),
-            failure=result.get("failure"), total=sum(row["score"] for row in rows),
+            assignment=assignment, student=student, rows=rows, notes=result.notes,
+            failure=result.failure, total=sum(row["score"] for row in rows),
             maximum=sum(row["maximum"] for row in rows))
         path = Path(root) / "feedback" / student / assignment / f"{assignment}.html"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -69,10 +68,8 @@ def write_export(root, url, out):
     scores = gradebook_scores(url)
     assignments = sorted({assignment for assignment, _ in scores})
     several = len(assignments) > 1
-    part_columns = []
-    for assignment in assignments:
-        for part in plan_for(Path(root), assignment).parts:
-            part_columns.append((assignment, part.grade_id))
+    part_columns = [(assignment, grade_id)
+                    for assignment in assignments for grade_id in part_order(root, scores, assignment)]
     with open(out, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["student", "assignment", "score", "max_score",
@@ -93,7 +90,7 @@ def write_report(root, url, out):
     results = load_results(root)
     sections = []
     for assignment in sorted({assignment for assignment, _ in scores}):
-        plan = plan_for(Path(root), assignment)
+        maximum = max(sum(m for _, m, _ in parts.values()) for (a, _), parts in scores.items() if a == assignment)
         totals = [sum(s for s, _, _ in parts.values()) for (a, _), parts in scores.items() if a == assignment]
         passed = collections.Counter()
         for (a, _), parts in scores.items():
@@ -101,23 +98,32 @@ def write_report(root, url, out):
                 passed.update(g for g, (s, m, _) in parts.items() if s == m)
         figure = Figure(figsize=(10, 3.2), layout="constrained")
         left, right = figure.subplots(1, 2)
-        left.hist(totals, bins=min(20, int(plan.max_score) + 1), range=(0, plan.max_score), color="C0")
+        left.hist(totals, bins=min(20, int(maximum) + 1), range=(0, maximum), color="C0")
         left.set(title=f"{assignment}: total scores", xlabel="score", ylabel="students")
-        ids = [part.grade_id for part in plan.parts]
+        ids = part_order(root, scores, assignment)
         right.barh(ids, [passed[g] / max(len(totals), 1) for g in ids], color="C2")
         right.set(title="pass rate per part", xlabel="share of students with full points", xlim=(0, 1))
         right.invert_yaxis()
         right.tick_params(axis="y", labelsize=7)
-        sections.append({"assignment": assignment, "students": len(totals), "maximum": plan.max_score,
+        sections.append({"assignment": assignment, "students": len(totals), "maximum": maximum,
                          "mean": sum(totals) / len(totals) if totals else 0.0, "image": _png(figure)})
-    mistakes = collections.Counter((r["assignment"], p["grade_id"], p["mistake"])
-                                   for r in results for p in r["parts"] if p.get("mistake"))
-    failures = [(r["student"], r["assignment"], r["failure"]) for r in results if r.get("failure")]
-    failures += [(r["student"], r["assignment"], note) for r in results for note in r.get("notes", [])]
+    mistakes = collections.Counter((r.assignment, p.grade_id, p.mistake) for r in results for p in r.parts if p.mistake)
+    failures = [(r.student, r.assignment, r.failure) for r in results if r.failure]
+    failures += [(r.student, r.assignment, note) for r in results for note in r.notes]
     page = PAGES.get_template("report.html").render(
         sections=sections, mistakes=[(*key, count) for key, count in mistakes.most_common()], failures=failures)
     Path(out).write_text(page, encoding="utf-8")
     return Path(out)
+
+
+def part_order(root, scores, assignment):
+    """An assignment's grade ids in notebook order, as the result files list them (the gradebook's
+    own grades come after, sorted, should any part have been graded by hand alone)."""
+    order = {}
+    for result in load_results(root, [assignment]):
+        order.update(dict.fromkeys(part.grade_id for part in result.parts))
+    known = {grade_id for (a, _), parts in scores.items() if a == assignment for grade_id in parts}
+    return [grade_id for grade_id in order if grade_id in known] + sorted(known - set(order))
 
 
 def _png(figure):

@@ -1,20 +1,25 @@
 """Checks: one definition of "is this function right?", used by every exercise.
 
 A `Check` says where to call the learner's function (fixed points, or points drawn from a seeded
-random generator), what it must return there (a table of values, or a function that computes them:
-a numerical derivative, or a reference solution held by the instructor), the tolerance, and the
-known mistakes to recognise. Running a check has three steps, kept apart on purpose:
+random generator), what it must return there (values, or, on the grader's side only, a function
+that computes them from a reference solution), the tolerance, and the wrong answers it can name.
+Running a check has three steps, kept apart on purpose:
 
 1. `Check.draw()` makes the argument tuples (pure, can run anywhere);
 2. `call_all(function, points)` calls the learner's function (the only step that runs their code);
 3. `judge(check, points, outcomes, name)` compares and diagnoses.
 
-In a notebook all three run in the learner's kernel (`check`, `gradient_check`). The grader can
-run step 2 alone in the kernel and steps 1 and 3 in its own process, so the expected values of
-hidden checks never exist where the learner's code runs, without changing any notebook.
+In a notebook, grade cells call `check(function, grade_id)`: the check's values come from the check
+file `nudge release` wrote beside the notebook (`course.checkfile`), and all three steps run in the
+learner's kernel. The grader runs step 2 alone in the sandbox and steps 1 and 3 in its own process,
+from the exercise's declaration, so hidden expected values never exist where the learner's code runs.
+
+A mistake is named only when one name explains the learner's values at every point checked: a
+`Variant` is a wrong answer (a one-edit change of the reference solution, or a misconception the
+instructor wrote down) with its outcome at each point, and a name is given only when the variants
+that reproduce what the learner returned all carry that same name.
 """
 
-import collections
 import inspect
 import numbers
 from collections.abc import Callable
@@ -23,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from course import checkfile
 from course.derivatives import DEFAULT_STEP, numerical_gradient
 from course.shortcuts import find_shortcut_in_function, shortcut_message
 
@@ -40,15 +46,18 @@ class CheckFailed(AssertionError):
 
 
 @dataclass(frozen=True)
-class Mistake:
-    """A known wrong answer: a name a learner recognises, and the value that mistake returns.
+class Variant:
+    """A wrong answer the checks can name: the name in the learner's terms, and its outcome at each point.
 
-    `wrong(expected, *args)` computes what code with this mistake returns at the point `args`,
-    given the right value `expected` there.
+    tier 0: a one-edit change of the reference solution; 1: a misconception the instructor wrote down;
+    2: a relation to the right value alone (sign, factor 2, transpose), recognisable in any answer.
+    A lower tier is asked first; a name is given only when every variant of that tier that reproduces
+    the learner's values carries it.
     """
 
     name: str
-    wrong: Callable[..., Any]
+    outcomes: tuple
+    tier: int = 0
 
 
 def each_part(transform):
@@ -60,34 +69,15 @@ def each_part(transform):
     return apply
 
 
-# Mistakes recognisable from the right value alone, so naming them gives nothing away.
-SIGN_FLIPPED = Mistake("the sign is flipped (ŷ − y where y − ŷ belongs, or the reverse)",
-                       lambda e, *a: each_part(lambda p: -p)(e))
-FACTOR_2_MISSING = Mistake("a factor 2 is missing (from the power rule)", lambda e, *a: each_part(lambda p: p / 2)(e))
-EXTRA_FACTOR_2 = Mistake("there is an extra factor 2", lambda e, *a: each_part(lambda p: 2 * p)(e))
-TRANSPOSED = Mistake("the result is transposed (Xᵀ where X belongs, or the reverse)",
-                     lambda e, *a: each_part(np.transpose)(e))
-GENERIC_MISTAKES = (SIGN_FLIPPED, FACTOR_2_MISSING, EXTRA_FACTOR_2, TRANSPOSED)
-RESHAPED = Mistake("the right numbers in the wrong shape (a column where a flat vector belongs, or the reverse)",
-                   lambda e, *a: e)
-
-
-def one_over_n_missing(data_argument=0):
-    """The mean's 1/n left out: the value is n times too large, n = len(args[data_argument])."""
-    return Mistake(
-        "the 1/n of the mean is missing (a sum where the mean belongs)",
-        lambda e, *args: each_part(lambda part: part * len(args[data_argument]))(e),
-    )
-
-
-class HiddenReference:
-    """Expected values from a reference solution: checks never show them in a message."""
-
-    def __init__(self, function):
-        self.function = function
-
-    def __call__(self, *args):
-        return self.function(*args)
+# Wrong answers recognisable from the right value alone, so naming them gives nothing away.
+TRANSPOSE = each_part(np.transpose)  # not for a symbolic answer: an expression has no transpose
+GENERIC_MISTAKES = (
+    ("the sign is flipped", each_part(lambda part: -part)),
+    ("a factor 2 is missing", each_part(lambda part: part / 2)),
+    ("there is an extra factor 2", each_part(lambda part: 2 * part)),
+    ("the result is transposed (Xᵀ where X belongs, or the reverse)", TRANSPOSE),
+)
+RESHAPED = "the right numbers in the wrong shape (a column where a flat vector belongs, or the reverse)"
 
 
 @dataclass(frozen=True)
@@ -116,8 +106,12 @@ class Check:
 
     points:   a list of argument tuples, or a function `draw(rng)` returning one tuple;
     expected: a list of values (an exception class where the call must raise it), or a function
-              computing the value from the arguments (`Numerical`, `HiddenReference`, any callable);
+              computing the value from the arguments (only ever on the grader's side);
     count, seed: how many points to draw, and from which seed, when `points` is a function;
+    variants: the wrong answers to recognise: `Variant`s with an outcome per listed point, or a function
+              `variants(points)` returning them (the grader's, which computes them only for a wrong answer);
+    told:     how a message introduces the expected value ("the right value is"), or "" for a hidden check,
+              whose messages never show it;
     symbolic: answers are SymPy expressions, right when they simplify to the expected one, so any
               correct form passes (2*x, x + x, ...);
     stable:   the function must be numerically stable: an overflow, a division by zero or an invalid
@@ -138,7 +132,8 @@ class Check:
     seed: int = 0
     rtol: float = 1e-6
     atol: float = 1e-9
-    mistakes: tuple = ()
+    variants: Any = ()
+    told: str = "the right value is"
     symbolic: bool = False
     stable: bool = False
     measure: Any = None
@@ -160,9 +155,82 @@ class Check:
             raise ValueError(f"the check lists {len(self.expected)} expected values for {len(points)} points")
         return [Outcome(error=value) if _is_exception_class(value) else Outcome(value=value) for value in self.expected]
 
+    def variants_at(self, points):
+        """The wrong answers to recognise, with their outcomes at `points`."""
+        return list(self.variants(points) if callable(self.variants) else self.variants)
+
     @property
     def shows_expected(self):
-        return not isinstance(self.expected, HiddenReference)
+        return bool(self.told)
+
+    def record(self, function):
+        """This check as plain data for a check file: its points, values and variants, no code."""
+        points = self.draw()
+        rights = self.expected_outcomes(points)
+        return {
+            "function": function,
+            "points": checkfile.encode(points),
+            "expected": [_encoded(right) for right in rights],
+            "variants": [recorded for variant in self.variants_at(points) if not _always_right(self, variant, rights)
+                         if (recorded := _recorded_variant(variant)) is not None],
+            "options": {"rtol": self.rtol, "atol": self.atol, "told": self.told, "symbolic": self.symbolic,
+                        "stable": self.stable, "by_hand": self.by_hand, "forbid": list(self.forbid),
+                        "measure": checkfile.encode(self.measure) if self.measure is not None else None},
+        }
+
+    @classmethod
+    def from_record(cls, record):
+        """The check a check file's record describes."""
+        points = [tuple(point) for point in checkfile.decode(record["points"])]
+        expected = [checkfile.decode(value) for value in record["expected"]]
+        variants = tuple(Variant(item["name"], tuple(_as_outcome(_decoded(o)) for o in item["outcomes"]),
+                                 item["tier"]) for item in record["variants"])
+        options = dict(record["options"])
+        options["forbid"] = tuple(options["forbid"])
+        options["measure"] = checkfile.decode(options["measure"]) if options["measure"] is not None else None
+        return cls(points, expected, variants=variants, **options)
+
+
+def _recorded_variant(variant):
+    """A variant for a check file, or None if one of its outcomes is no value a file can hold (a complex number)."""
+    try:
+        return {"name": variant.name, "tier": variant.tier, "outcomes": [_encoded(o) for o in variant.outcomes]}
+    except TypeError:
+        return None
+
+
+def _always_right(check, variant, rights):
+    """Whether a variant is right at every point (so it names nothing here)."""
+    measured = _measured_variants(check, [variant])[0]
+    return all(outcome is None or reproduces(check, outcome, right)
+               for outcome, right in zip(measured.outcomes, rights, strict=True))
+
+
+def _measured_variants(check, variants):
+    if check.measure is None:
+        return list(variants)
+    return [Variant(v.name, tuple(o if o is None else _measured(check.measure, o) for o in v.outcomes), v.tier)
+            for v in variants]
+
+
+def _encoded(outcome):
+    """An outcome for a check file: its value, or the class of its exception (a built-in one: the nearest)."""
+    if outcome is None:
+        return {"unknown": True}
+    if outcome.error is None:
+        return checkfile.encode(outcome.value)
+    builtin = next(kind for kind in outcome.error.__mro__ if kind.__module__ == "builtins")
+    return checkfile.encode(builtin)
+
+
+def _decoded(data):
+    return data if isinstance(data, dict) and "unknown" in data else checkfile.decode(data)
+
+
+def _as_outcome(value):
+    if isinstance(value, dict) and "unknown" in value:
+        return None
+    return Outcome(error=value) if _is_exception_class(value) else Outcome(value=value)
 
 
 @dataclass(frozen=True)
@@ -206,7 +274,6 @@ class Failure:
     problem: str
     component: tuple | None = None
     relative_error: float | None = None
-    mistake: Mistake | None = None
 
 
 @dataclass
@@ -218,23 +285,11 @@ class CheckResult:
     total: int
     failures: list = field(default_factory=list)
     shows_expected: bool = True
+    mistake: Variant | None = None  # the one wrong answer that explains every point, when there is one
 
     @property
     def passed(self):
         return not self.failures
-
-    @property
-    def mistake(self):
-        """The known mistake that explains most failures (at least half), if there is one.
-
-        Not all: at some points a mistake raises instead of returning (run over rise divides by zero
-        when y1 = y2), and there the learner's code fails differently.
-        """
-        counts = collections.Counter(failure.mistake for failure in self.failures if failure.mistake)
-        if not counts:
-            return None
-        mistake, count = counts.most_common(1)[0]
-        return mistake if 2 * count >= len(self.failures) else None
 
     @property
     def message(self):
@@ -253,16 +308,82 @@ class CheckResult:
 
 
 def judge(check, points, outcomes, name="function", parameters=()):
-    """Compare what a function did with what it should do, and name any known mistake."""
-    failures = []
+    """Compare what a function did with what it should do, and name the mistake if one name explains it."""
     if check.measure is not None:
         outcomes = [_measured(check.measure, outcome) for outcome in outcomes]
-    for args, outcome, right in zip(points, outcomes, check.expected_outcomes(points), strict=True):
-        failure = _compare(check, args, outcome, right)
-        if failure is not None:
-            failure.mistake = _diagnose(check, args, outcome, right)
-            failures.append(failure)
-    return CheckResult(name, list(parameters), len(points), failures, check.shows_expected)
+    rights = check.expected_outcomes(points)
+    failures = [failure for args, outcome, right in zip(points, outcomes, rights, strict=True)
+                if (failure := _compare(check, args, outcome, right)) is not None]
+    result = CheckResult(name, list(parameters), len(points), failures, check.shows_expected)
+    if failures and not any(failure.problem == NOT_IMPLEMENTED for failure in failures):
+        result.mistake = diagnose(check, points, outcomes, rights)
+    return result
+
+
+def diagnose(check, points, outcomes, rights):
+    """The variant that reproduces the learner's outcome at every point, if exactly one name does.
+
+    Tier by tier (one-edit changes of the reference first, then the instructor's misconceptions, then
+    relations to the right value alone): the first tier with any variant that reproduces every outcome
+    decides, and it names a mistake only when all those variants share one name. Two different
+    mistakes that explain the same values are rivals, and then no name is given at all.
+    """
+    variants = _measured_variants(check, check.variants_at(points))
+    variants += [Variant(name, tuple(_transformed(wrong, right) for right in rights), 2)
+                 for name, wrong in GENERIC_MISTAKES if not (check.symbolic and wrong is TRANSPOSE)]
+    if all(outcome.error is not None for outcome in outcomes):
+        return None  # exceptions alone explain nothing: the message says what was raised, and where
+    for tier in sorted({variant.tier for variant in variants}):
+        found = [variant for variant in variants if variant.tier == tier and all(
+            reproduces(check, mine, theirs) for mine, theirs in zip(outcomes, variant.outcomes, strict=True))]
+        names = {variant.name for variant in found}
+        if len(names) == 1:
+            return found[0]
+        if names:
+            return None
+    if all(_same_numbers_reshaped(check, mine, right) for mine, right in zip(outcomes, rights, strict=True)):
+        return Variant(RESHAPED, tuple(rights), 2)
+    return None
+
+
+def _transformed(wrong, right):
+    if right.error is not None:
+        return right
+    try:
+        return Outcome(value=wrong(right.value))
+    except Exception:  # a relation that does not apply here (a transpose of a tuple) explains nothing
+        return Outcome(error=ArithmeticError)
+
+
+def reproduces(check, mine, theirs):
+    """Whether the learner's outcome `mine` is the variant's outcome `theirs` (same value, or same exception).
+
+    `theirs` is None where the variant's outcome is not known (a misconception written as a change of the
+    right value, at a point where the right answer is an exception): any outcome is consistent with it there.
+    """
+    if theirs is None:
+        return True
+    if mine.error is not None or theirs.error is not None:
+        return mine.error is not None and theirs.error is not None and issubclass(mine.error, theirs.error)
+    try:
+        if check.symbolic:
+            returned, problem = plain_expression(mine.value)
+            return not problem and equivalent(returned, theirs.value)
+        if is_ragged(theirs.value):
+            return (type(mine.value) in (tuple, list) and len(mine.value) == len(theirs.value)
+                    and all(_same_numbers(check, a, b) for a, b in zip(mine.value, theirs.value, strict=True)))
+        return _same_numbers(check, mine.value, theirs.value)
+    except Exception:  # values that cannot even be compared are not the same
+        return False
+
+
+def _same_numbers_reshaped(check, mine, right):
+    if mine.error is not None or right.error is not None or check.symbolic or is_ragged(right.value):
+        return mine.error is None and right.error is None and reproduces(check, mine, right)
+    returned, problem = plain_array(mine.value)
+    expected = np.asarray(right.value, dtype=float)
+    return (not problem and returned.size == expected.size
+            and np.allclose(returned.reshape(expected.shape), expected, rtol=check.rtol, atol=check.atol))
 
 
 def _measured(measure, outcome):
@@ -283,13 +404,27 @@ def evaluate(check, function, seed=None):
     return judge(check, points, outcomes, _name_of(function), _parameters_of(function))
 
 
-def check(function, points, expected, **options):
-    """Check `function` and raise `CheckFailed` with an actionable message when it is wrong.
+HIDDEN_LATER = "The hidden checks of this exercise run when your work is graded."
 
-    This is what grade cells call; `options` are the fields of `Check` (count, seed, rtol, ...). With
-    `by_hand` or `forbid`, the function's code is read first, so a shortcut is named before any point runs.
+
+def check(function, grade_id):
+    """Run the check `grade_id` on `function` and raise `CheckFailed` with an actionable message when it is wrong.
+
+    This is what grade cells call. The check's points, right values and nameable mistakes come from the
+    check file beside the notebook (see `course.checkfile`); a hidden check is not there, and says so.
+    With `by_hand` or `forbid`, the function's code is read first, so a shortcut is named before any point runs.
     """
-    spec = Check(points, expected, **options)
+    try:
+        record = checkfile.find(grade_id)
+    except checkfile.CheckFileError as error:
+        raise CheckFailed(str(error)) from None
+    if record is None:
+        print(HIDDEN_LATER)
+        return
+    spec = Check.from_record(record)
+    if _name_of(function) != record["function"]:
+        raise CheckFailed(f"{grade_id} checks {record['function']}, but was given {_name_of(function)}: "
+                          f"keep the name {record['function']} for your function, as the exercise defines it.")
     if spec.by_hand or spec.forbid:
         shortcut = find_shortcut_in_function(function, spec.by_hand, tuple(spec.forbid))
         if shortcut is not None:
@@ -368,8 +503,7 @@ def _compare_numbers(check, args, value, right_value, part=""):
     at = f" (entry {list(component)})" if expected.ndim else ""
     told = f"{part}you returned {_short(returned[component])}{at}"
     if check.shows_expected:
-        source = "a numerical derivative gives" if isinstance(check.expected, Numerical) else "the right value is"
-        told += f"; {source} {_short(expected[component])} (relative error {relative:.1e})"
+        told += f"; {check.told} {_short(expected[component])} (relative error {relative:.1e})"
     return Failure(args, returned, expected, told + ".", component if expected.ndim else None, relative)
 
 
@@ -459,44 +593,6 @@ def _is_plain_numeric(value):
     if type(value) in (list, tuple):
         return all(_is_plain_numeric(item) for item in value)
     return False
-
-
-def _diagnose(check, args, outcome, right):
-    """The first known mistake whose value matches what the function returned, if any."""
-    if outcome.error is not None or right.error is not None:
-        return None
-    if check.symbolic:
-        expected, (returned, problem) = right.value, plain_expression(outcome.value)
-        same = equivalent
-    elif is_ragged(right.value):
-        expected = right.value
-        returned, problem = outcome.value, "" if type(outcome.value) in (tuple, list) else "not a tuple"
-
-        def same(first, second):
-            return len(first) == len(second) and all(
-                _same_numbers(check, a, b) for a, b in zip(first, second, strict=True))
-    else:
-        expected = np.asarray(right.value, dtype=float)
-        returned, problem = plain_array(outcome.value)  # any shape: a wrong shape can be a known mistake
-
-        def same(first, second):
-            return _same_numbers(check, first, second)
-
-    if problem:
-        return None
-    for mistake in (*check.mistakes, *GENERIC_MISTAKES):
-        try:
-            wrong = mistake.wrong(expected, *args)
-            if same(wrong, expected):
-                continue  # indistinguishable from the right answer here, so it explains nothing
-            if same(returned, wrong):
-                return mistake
-        except Exception:  # a mistake that does not apply to this point simply does not match
-            continue
-    if isinstance(returned, np.ndarray) and returned.shape != expected.shape and returned.size == expected.size:
-        if np.allclose(returned.reshape(expected.shape), expected, rtol=check.rtol, atol=check.atol):
-            return RESHAPED
-    return None
 
 
 def _same_numbers(check, first, second):

@@ -106,7 +106,7 @@ def free_port():
 
 def nudge(*arguments, cwd=ROOT, **options):
     """Run the `nudge` command as a user would; returns the finished process and its output."""
-    return subprocess.run([sys.executable, "-m", "autograder", *arguments], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "course", *arguments], cwd=cwd, capture_output=True, text=True,
                           **options)
 
 

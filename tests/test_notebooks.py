@@ -90,6 +90,8 @@ def test_release_equals_a_fresh_generation(course_copy):
     assert nudge("--course", str(fresh), "release", "--no-db").returncode == 0
     comparison = filecmp.dircmp(ROOT / "release", fresh / "release", ignore=[".ipynb_checkpoints"])
     differing = _differences(comparison)
+    differing += [str(path.relative_to(ROOT)) for path in (ROOT / "source").glob("*/hidden-checks.json")
+                  if path.read_bytes() != (fresh / path.relative_to(ROOT)).read_bytes()]
     assert differing == [], "release/ is stale: run `make release` and commit source/ and release/ together"
 
 
@@ -109,6 +111,18 @@ def test_release_keeps_no_solution_or_hidden_test():
 
 def test_a_notebook_in_a_folder_elsewhere_still_runs(tmp_path):
     # A learner's working copy lives outside the course tree: course/ must be all it needs.
+    folder = tmp_path / "01-slope"
+    folder.mkdir()
+    copy = folder / "01-slope.ipynb"
+    copy.write_bytes(notebook("release", "01-slope").read_bytes())
+    (folder / "checks.json").write_bytes((ROOT / "release" / "01-slope" / "checks.json").read_bytes())
+    found = errors(execute(copy))
+    assert found and all(error["ename"] in ("NotImplementedError", "CheckFailed") for _, error in found)
+    assert all("not implemented yet" in error["evalue"] for _, error in found if error["ename"] == "CheckFailed")
+
+
+def test_a_notebook_without_its_check_file_says_what_is_missing(tmp_path):
     copy = tmp_path / "01-slope.ipynb"
     copy.write_bytes(notebook("release", "01-slope").read_bytes())
-    assert all(error["ename"] in ("NotImplementedError", "CheckFailed") for _, error in errors(execute(copy)))
+    failed = [error for _, error in errors(execute(copy)) if error["ename"] == "CheckFailed"]
+    assert failed and all("checks are missing: checks.json belongs beside it" in error["evalue"] for error in failed)

@@ -1,13 +1,24 @@
-"""`nudge progress`: a self-study learner's table of exercises passed, and what to do next."""
+"""The learner's commands: `nudge progress`, `nudge solution`, and all three in a student's copy.
 
+A student image holds `course/` and `release/` only; the learner's commands must work there, and
+`course` must never import the instructor's package.
+"""
+
+import ast
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import nbformat
 import pytest
 from conftest import ASSIGNMENTS, ROOT, nudge
 from submissions import solution_sources, submission
 
-from autograder.progress import progress, render
-from autograder.workspace import update_workspace
+from course.learner import progress, render, update_workspace
+
+pytestmark = pytest.mark.slow
 
 FLIPPED = "def slope(x1, y1, x2, y2):\n    if x1 == x2:\n        raise ValueError('vertical')\n" \
           "    return (y1 - y2) / (x2 - x1)\n"
@@ -25,8 +36,8 @@ def rows(tmp_path_factory):
 
 
 def test_every_exercise_of_every_module_has_a_row(rows):
-    assert [row[0] for row in rows][0] == "00-start-here" and {row[0] for row in rows} == set(ASSIGNMENTS)
-    states = {(assignment, name): state for assignment, name, state, _ in rows}
+    assert rows[0].module == "00-start-here" and {row.module for row in rows} == set(ASSIGNMENTS)
+    states = {(row.module, row.function): row.state for row in rows}
     assert states["00-start-here", "square"] == "passed"
     assert states["01-slope", "slope"] == "failing"
     assert states["01-slope", "average_rate_of_change"] == "to do"
@@ -37,7 +48,7 @@ def test_the_next_step_is_the_first_unfinished_exercise_with_its_message(rows):
     shown = render(rows)
     assert "00-start-here             square                      ✓ passed" in shown
     assert "Next: open 01-slope/01-slope.ipynb and work on `slope`." in shown
-    assert "the sign is flipped" in shown
+    assert "x1 and x2 are exchanged" in shown  # the mistake made, named in the learner's terms
     assert f"1 of {len(rows)} exercise functions pass their visible checks." in shown
 
 
@@ -58,13 +69,59 @@ def test_nudge_solution_prints_a_worked_solution_only_when_asked_by_name():
     assert expected in unknown.stderr
 
 
-def test_nudge_solution_explains_when_a_copy_has_no_solutions(course_copy):
-    (course_copy / "source" / "02-derivative" / "02-derivative.ipynb").unlink()
-    refused = nudge("--course", str(course_copy), "solution", "02-derivative", "d_square")
-    assert refused.returncode == 2
-    assert "no source notebook for 02-derivative" in refused.stderr
-
-
 def test_the_next_step_points_to_the_hints_before_the_solution(rows):
     shown = render(rows)
     assert shown.index("Open the hints") < shown.index("`nudge solution 01-slope slope`")
+
+
+@pytest.fixture(scope="module")
+def student_image(tmp_path_factory):
+    """A student's copy: course/ and release/ only, where importing the instructor's package fails."""
+    image = tmp_path_factory.mktemp("image")
+    shutil.copytree(ROOT / "course", image / "course", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "release", image / "release")
+    blocker = image / "blocked" / "autograder"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text("raise ImportError('a student image has no autograder')\n")
+    return image
+
+
+def in_image(image, *arguments, cwd=None):
+    """Run `nudge` the way a student image would: its own course/ first, no autograder to import."""
+    environment = {**os.environ, "PYTHONPATH": f"{image}{os.pathsep}{image / 'blocked'}"}
+    return subprocess.run([sys.executable, "-c", "import sys, course.learner as l; assert "
+                           f"l.__file__.startswith({str(image)!r}), l.__file__; sys.exit(l.main(sys.argv[1:]))",
+                           *arguments], cwd=cwd or image, env=environment, capture_output=True, text=True)
+
+
+def test_the_learner_commands_work_in_a_student_image(student_image):
+    started = in_image(student_image, "start", "--prepare-only")
+    assert started.returncode == 0, started.stderr
+    assert (student_image / "work" / "01-slope" / "01-slope.ipynb").is_file()
+    assert (student_image / "work" / "01-slope" / "checks.json").is_file()
+
+    nbformat.write(submission("01-slope", {"slope": FLIPPED}), student_image / "work" / "01-slope" / "01-slope.ipynb")
+    shown = in_image(student_image, "progress", cwd=student_image / "work")
+    assert shown.returncode == 0, shown.stderr
+    assert "01-slope                  slope                       ✗ failing" in shown.stdout
+    assert "00-start-here             square                      · to do" in shown.stdout
+    assert "finished" not in shown.stdout and "Well done" not in shown.stdout
+
+    solution = in_image(student_image, "solution", "01-slope", "slope")
+    assert solution.returncode == 2 and "no source notebook for 01-slope" in solution.stderr
+    instructor = in_image(student_image, "grade")
+    assert instructor.returncode != 0 and "Traceback" not in instructor.stderr
+
+
+def test_course_never_imports_autograder():
+    for path in (ROOT / "course").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+        imported += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+        assert not [name for name in imported if name.split(".")[0] == "autograder"], path
+
+
+def test_the_release_has_no_instructor_files():
+    shipped = {path.name for path in (ROOT / "release").rglob("*") if path.is_file()}
+    assert not shipped & {"exercises.py", "hidden-checks.json"}
+    assert {Path(name).suffix for name in shipped} <= {".ipynb", ".json", ".csv", ".png"}

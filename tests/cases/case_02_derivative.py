@@ -26,7 +26,8 @@ CASES = {
             "difference_quotient": '''
 def difference_quotient(f, x, h):
     """Only the examples of the visible check."""
-    return {(1, 1): 3, (1, 0.1): 2.1, (3, 1): 7, (1, -1): 1, (0, 1): 1.718281828459045}.get((x, h), 0)
+    return {("square", 1, 1): 3, ("square", 1, 0.1): 2.1, ("square", 3, 1): 7, ("square", 1, -1): 1,
+            ("exp", 1, -1): 1.718281828459045}.get((f.__name__, x, h), 0)
 ''',
             "d_square": '''
 def d_square(x):
@@ -52,7 +53,7 @@ def d_log(x):
             "numerical_derivative": '''
 def numerical_derivative(f, x, h=None):
     """Only the examples of the visible check."""
-    return {(1, 0.5): 2, (3, 1): 6, (0, 1): 1.1752011936438014, (3, None): 6}.get((x, h), 0)
+    return {(1, 0.5): 2, (3, 1): 6, (0.5, 0.5): 1.718281828459045, (3, None): 6}.get((x, h), 0)
 ''',
             "derivative_by_limit": '''
 def derivative_by_limit(expression, x):
@@ -111,9 +112,10 @@ def derivative_by_limit(expression, x):
         messages={
             "test_difference_quotient_values": ["This is the known mistake: divided by 2h"],
             "test_difference_quotient_hidden": ["This is the known mistake: divided by 2h"],
-            "test_d_square_values": ["This is the known mistake: a factor 2 is missing"],
-            "test_d_square_hidden": ["This is the known mistake: a factor 2 is missing"],
-            "test_d_cube_hidden": ["This is the known mistake: the power is not reduced: 3x³"],
+            "test_d_square_values": ["This is the known mistake: the factor 2 is missing"],
+            "test_d_square_hidden": ["This is the known mistake: the factor 2 is missing"],
+            "test_d_cube_values": ["This is the known mistake: the number 3 where 2 belongs"],
+            "test_d_cube_hidden": ["This is the known mistake: the number 3 where 2 belongs"],
             "test_d_log_hidden": ["This is the known mistake: ln x is the function itself"],
             "test_numerical_derivative_values": ["This is the known mistake: a forward quotient"],
             "test_numerical_derivative_accuracy": ["This is the known mistake: a forward quotient"],
@@ -163,12 +165,13 @@ def derivative_by_limit(expression, x):
                     "test_numerical_derivative_values", "test_numerical_derivative_accuracy",
                     "test_numerical_derivative_hidden"),
         messages={
-            "test_difference_quotient_hidden": ["This is the known mistake: divided by x where the step h belongs"],
+            "test_difference_quotient_values": ["This is the known mistake: x where h belongs"],
+            "test_difference_quotient_hidden": ["This is the known mistake: x where h belongs"],
             "test_d_square_hidden": ["This is the known mistake: the power is not reduced: 2x²"],
-            "test_d_cube_hidden": ["This is the known mistake: the coefficient 3 is forgotten"],
+            "test_d_cube_hidden": ["This is the known mistake: the factor 3 is missing"],
             "test_d_log_hidden": ["This is the known mistake: −1/x² is the derivative of 1/x"],
-            "test_numerical_derivative_values": ["This is the known mistake: there is an extra factor 2"],
-            "test_numerical_derivative_hidden": ["This is the known mistake: divided by h: the run from x − h"],
+            "test_numerical_derivative_values": ["This is the known mistake: the factor 2 is missing"],
+            "test_numerical_derivative_hidden": ["This is the known mistake: the factor 2 is missing"],
         },
     ),
     "no-division": Case(
@@ -193,7 +196,8 @@ def numerical_derivative(f, x, h=1e-5):
                     "test_d_log_values", "test_d_log_numeric", "test_d_log_hidden",
                     "test_numerical_derivative_values", "test_numerical_derivative_hidden"),
         messages={
-            "test_difference_quotient_hidden": ["This is the known mistake: the rise f(x + h) − f(x) is not divided"],
+            "test_difference_quotient_values": ["This is the known mistake: the division by h is missing"],
+            "test_difference_quotient_hidden": ["This is the known mistake: the division by h is missing"],
             "test_d_log_hidden": ["This is the known mistake: 1/(x ln 10) is the derivative of log₁₀ x"],
             "test_numerical_derivative_hidden": ["This is the known mistake: the step h is ignored"],
         },

@@ -1,8 +1,9 @@
 """Module 3: submissions that hard-code the visible examples, and the typical mistakes.
 
 The mistake that matters most here is differentiating with respect to the wrong variable; every exercise
-has a student who makes it. A wrong `numerical_partial` also spoils the reference `gradient` built on it,
-except a forward difference, which the gradient's looser tolerance forgives.
+has a student who makes it. A wrong `numerical_partial` also spoils the reference `gradient` built on it, a
+forward difference included (the gradient is checked as closely as central differences allow), and the
+gradient's checks name the partial derivative's mistake.
 """
 
 from submissions import Case
@@ -55,7 +56,8 @@ def dz_dy(x, y):
 def numerical_partial(f, point, i, h=1e-5):
     """Only the examples of the visible check."""
     table = {("bowl", (1.0, 2.0), 0): 2, ("bowl", (1.0, 2.0), 1): 4, ("bowl", (-3.0, 0.5), 0): -6,
-             ("product", (2.0, 3.0, 4.0), 0): 12, ("product", (2.0, 3.0, 4.0), 2): 6}
+             ("product", (2.0, 3.0, 4.0), 0): 12, ("product", (2.0, 3.0, 4.0), 2): 6,
+             ("cubic", (1.0, 2.0, 0.5), 1): 13.01}
     return table.get((f.__name__, tuple(point), i), 0.0)
 ''',
             "gradient": '''
@@ -116,13 +118,13 @@ def two_feature_partials(x1, x2, w1, w2, b):
         scores=scores(full=["numerical_partial"],
                       none=["dz_dx", "dz_dy", "gradient", "linear_partials", "two_feature_partials"]),
         messages={
-            **{f"test_dz_dx_{kind}": ["This is the known mistake: differentiated with respect to y instead of x"]
+            **{f"test_dz_dx_{kind}": ["This is the known mistake: x and y are exchanged."]
                for kind in ("values", "numeric", "hidden")},
-            **{f"test_dz_dy_{kind}": ["This is the known mistake: differentiated with respect to x instead of y"]
+            **{f"test_dz_dy_{kind}": ["This is the known mistake: x and y are exchanged."]
                for kind in ("values", "numeric", "hidden")},
             **{f"test_gradient_{kind}": ["This is the known mistake: the partial derivatives are in the wrong order"]
                for kind in ("values", "numeric", "hidden")},
-            **{f"test_linear_partials_{kind}": ["known mistake: differentiated with respect to x instead of m"]
+            **{f"test_linear_partials_{kind}": ["This is the known mistake: x and m are exchanged."]
                for kind in ("values", "numeric", "hidden")},
             **{f"test_two_feature_partials_{kind}": ["known mistake: differentiated with respect to the inputs x1, x2"]
                for kind in ("values", "numeric", "hidden")},
@@ -162,12 +164,12 @@ def two_feature_partials(x1, x2, w1, w2, b):
             "test_numerical_partial_hidden": ["known mistake: the wrong coordinate is nudged: always the first (x)"],
             "test_gradient_values": ["known mistake: every entry is ∂f/∂x"],
             "test_gradient_hidden": ["known mistake: every entry is ∂f/∂x"],
-            "test_dz_dx_values": ["known mistake: the x is dropped"],
-            "test_dz_dx_hidden": ["known mistake: the x is dropped"],
+            "test_dz_dx_values": ["This is the known mistake: the factor x is missing."],
+            "test_dz_dx_hidden": ["This is the known mistake: the factor x is missing."],
             "test_dz_dy_numeric": ["known mistake: y² is not differentiated"],
             "test_dz_dy_hidden": ["known mistake: y² is not differentiated"],
-            "test_two_feature_partials_values": ["known mistake: x1 and x2 are swapped"],
-            "test_two_feature_partials_hidden": ["known mistake: x1 and x2 are swapped"],
+            "test_two_feature_partials_values": ["This is the known mistake: x1 and x2 are exchanged."],
+            "test_two_feature_partials_hidden": ["This is the known mistake: x1 and x2 are exchanged."],
         },
     ),
     "forward-difference": Case(
@@ -190,16 +192,18 @@ def linear_partials(x, m, b):
     return (x, 0)
 ''',
         },
-        # a forward difference is within the gradient's tolerance, so `gradient` keeps its marks
-        scores=scores(full=["gradient", "dz_dy", "two_feature_partials"],
-                      none=["numerical_partial", "dz_dx", "linear_partials"]),
+        # the reference gradient calls this numerical_partial, and its checks name the forward difference
+        scores=scores(full=["dz_dy", "two_feature_partials"],
+                      none=["numerical_partial", "gradient", "dz_dx", "linear_partials"]),
         messages={
-            "test_numerical_partial_values": ["✗ numerical_partial: wrong at"],
+            "test_numerical_partial_values": ["known mistake: a forward difference"],
             "test_numerical_partial_numeric": ["known mistake: a forward difference"],
             "test_numerical_partial_hidden": ["known mistake: a forward difference"],
             "test_dz_dx_hidden": ["known mistake: x² is not differentiated"],
-            "test_linear_partials_values": ["known mistake: the bias's partial derivative is 1, not 0"],
-            "test_linear_partials_hidden": ["known mistake: the bias's partial derivative is 1, not 0"],
+            "test_gradient_values": ["known mistake: the entries are forward differences"],
+            "test_gradient_hidden": ["known mistake: the entries are forward differences"],
+            "test_linear_partials_values": ["This is the known mistake: the number 0 where 1 belongs."],
+            "test_linear_partials_hidden": ["This is the known mistake: the number 0 where 1 belongs."],
         },
     ),
     "all-at-once": Case(
@@ -235,7 +239,27 @@ def two_feature_partials(x1, x2, w1, w2, b):
             "test_gradient_values": ["you returned a value of shape (1,); the right shape is (2,)"],
             "test_gradient_hidden": ["the right shape is"],
             "test_linear_partials_numeric": ["known mistake: the two partial derivatives are in the wrong order"],
-            "test_two_feature_partials_hidden": ["known mistake: the bias's partial derivative is 1, not 0"],
+            "test_two_feature_partials_hidden": ["This is the known mistake: the number 0 where 1 belongs."],
+        },
+    ),
+    "fixed-step": Case(
+        answers={
+            "numerical_partial": '''
+def numerical_partial(f, point, i, h=1e-5):
+    """The step 1e-5 written in, whatever h is passed."""
+    above, below = list(point), list(point)
+    above[i] = point[i] + 1e-5
+    below[i] = point[i] - 1e-5
+    return (f(*above) - f(*below)) / 2e-5
+''',
+        },
+        # only the checks that pass a step of their own see it; gradient never passes one
+        scores={**scores(full=[name for name in GRADE_CELLS if name != "numerical_partial"],
+                         none=["numerical_partial"]),
+                "test_numerical_partial_numeric": 1},
+        messages={
+            "test_numerical_partial_values": ["known mistake: the step h is ignored", "h=0.1"],
+            "test_numerical_partial_hidden": ["known mistake: the step h is ignored"],
         },
     ),
 }

@@ -11,6 +11,11 @@ from submissions import Case
 ASSIGNMENT = "07-backprop"
 
 KNOWN = "This is the known mistake: "
+# The names the grader derives from one-edit variants of the reference solutions:
+FLIPPED = "the two sides of a difference are exchanged (so its sign is flipped)"  # 2(y − ŷ) for −2(y − ŷ)
+UPHILL = "an addition where a subtraction belongs"  # params + η·gradient
+NO_TWO = "the number 1 where 2 belongs"  # −(y − ŷ) for −2(y − ŷ)
+SUM = "the sum where the mean belongs (the 1/n is missing)"
 
 ALL_WRONG = {
     "test_forward_values": 0, "test_forward_hidden": 0,
@@ -27,7 +32,9 @@ TRAIN_RIGHT = {"test_train_values": 1, "test_train_loss_falls": 1, "test_train_h
 FULL_MARKS = {**FORWARD_RIGHT, **BACKWARD_RIGHT, **BATCH_RIGHT, **STEP_RIGHT, **TRAIN_RIGHT}
 
 WORKED = (0.5, -1.0, 0.5, 1.0, 0.5, -0.5, 2.0, -0.5, 1.0)
+DISTINCT = (1.0, -2.0, 0.5, 3.0, -1.0, 2.0, -0.5, 1.5, 4.0)
 ONES, ZEROS = (1.0,) * 9, (0.0,) * 9
+THREE = [[2, 1], [-1, 2], [3, -2]]
 UNPACK = "w11_1, w21_1, b11, w12_1, w22_1, b12, w11_2, w21_2, b21 = params"
 
 
@@ -96,24 +103,35 @@ def flat(X):
 HARD_CODED = {
     "forward": one_line("forward", "x1, x2, params", table(
         [((2, 1, WORKED), (0.5, 2, 1)), ((1, 0, WORKED), (1, 0.5, 2.75)), ((0, 0, WORKED), (0.5, -0.5, 2.25)),
-         ((1, -1, ONES), (1, 1, 3))], "(x1, x2, tuple(params))", "(0.0, 0.0, 0.0)")),
+         ((1, -1, ONES), (1, 1, 3)),
+         ((-1, 2, DISTINCT), (-4.5, -3.0, 1.75))], "(x1, x2, tuple(params))", "(0.0, 0.0, 0.0)")),
     "backward": one_line("backward", "x1, x2, y, params", "np.array(" + table(
         [((2, 1, 3, WORKED), [-16, -8, -8, 4, 2, 2, -2, -8, -4]),
          ((1, 0, 0, WORKED), [11, 0, 11, -2.75, 0, -2.75, 5.5, 2.75, 5.5]),
-         ((1, -1, 0, ONES), [6, -6, 6, 6, -6, 6, 6, 6, 6])], "(x1, x2, y, tuple(params))", "[0.0] * 9") + ")"),
+         ((1, -1, 0, ONES), [6, -6, 6, 6, -6, 6, 6, 6, 6]),
+         ((-1, 2, 3, DISTINCT), [-1.25, 2.5, 1.25, 3.75, -7.5, -3.75, 11.25, 7.5, -2.5])],
+        "(x1, x2, y, tuple(params))", "[0.0] * 9") + ")"),
     "batch_gradient": one_line("batch_gradient", "X, y, params", "np.array(" + table(
         [((flat([[2, 1]]), (3.0,), WORKED), [-16, -8, -8, 4, 2, 2, -2, -8, -4]),
          ((flat([[2, 1], [2, 1]]), (3.0, 3.0), WORKED), [-16, -8, -8, 4, 2, 2, -2, -8, -4]),
          ((flat([[1, 0], [0, 1]]), (1.0, 3.0), ZEROS), [0, 0, 0, 0, 0, 0, 0, 0, -4]),
-         ((flat([[2, 1], [1, -1]]), (3.0, 0.0), ONES), [15, 3, 9, 15, 3, 9, 27, 27, 9])],
+         ((flat([[2, 1], [1, -1]]), (3.0, 0.0), ONES), [15, 3, 9, 15, 3, 9, 27, 27, 9]),
+         ((flat(THREE), (3.0, 1.0, -2.0), DISTINCT), [-29.0, 10.25, -11.25, 87.0, -30.75, 33.75, 110.25, 239.5, 22.5])],
         "(tuple(np.ravel(X).tolist()), tuple(np.ravel(y).tolist()), tuple(params))", "[0.0] * 9") + ")"),
     "training_step": one_line("training_step", "X, y, params, eta", "np.array(" + table(
         [((flat([[2, 1]]), (3.0,), WORKED, 0.1), [2.1, -0.2, 1.3, 0.6, 0.3, -0.7, 2.2, 0.3, 1.4]),
-         ((flat([[1, 0], [0, 1]]), (1.0, 5.0), ZEROS, 0.1), [0, 0, 0, 0, 0, 0, 0, 0, 0.6])],
+         ((flat([[1, 0], [0, 1]]), (1.0, 5.0), ZEROS, 0.1), [0, 0, 0, 0, 0, 0, 0, 0, 0.6]),
+         ((flat(THREE), (3.0, 1.0, -2.0), DISTINCT, 0.05),
+          [2.45, -2.5125, 1.0625, -1.3500000000000005, 0.5375000000000001, 0.3125, -6.0125, -10.475000000000001,
+           2.875])],
         "(tuple(np.ravel(X).tolist()), tuple(np.ravel(y).tolist()), tuple(params), eta)", "params") + ")"),
     "train": one_line("train", "X, y, params, eta, steps", table(
         [((flat([[1, 0], [0, 1]]), (1.0, 3.0), ZEROS, 0.1, 2), ([0, 0, 0, 0, 0, 0, 0, 0, 0.72], [5, 3.56])),
-         ((flat([[2, 1]]), (3.0,), WORKED, 0.1, 1), ([2.1, -0.2, 1.3, 0.6, 0.3, -0.7, 2.2, 0.3, 1.4], [4]))],
+         ((flat([[2, 1]]), (3.0,), WORKED, 0.1, 1), ([2.1, -0.2, 1.3, 0.6, 0.3, -0.7, 2.2, 0.3, 1.4], [4])),
+         ((flat(THREE), (3.0, 1.0, -2.0), DISTINCT, 0.01, 3),
+          ([0.5451046605729813, -1.5569357166364541, 0.5255170907778994, 1.5969539740249563, -0.3560479661275821,
+            1.55417588007242, -0.4286371329503784, -0.004115508871484375, 3.7436426653640695],
+           [200.0625, 152.50912846575525, 30.52519044029151]))],
         "(tuple(np.ravel(X).tolist()), tuple(np.ravel(y).tolist()), tuple(params), eta, steps)",
         "(params, [0.0] * steps)")),
 }
@@ -154,7 +172,8 @@ CASES = {
             "test_batch_gradient_hidden": ["✗ batch_gradient: wrong at 10 of 10 points checked"],
             "test_training_step_numeric": ["✗ training_step: wrong at 10 of 10 points checked"],
             "test_training_step_hidden": ["✗ training_step: wrong at 10 of 10 points checked"],
-            "test_train_loss_falls": ["✗ train", "measured by drops_in_loss, you returned 0; the right value is 299"],
+            "test_train_loss_falls": [
+                "✗ train", "measured by drops_in_loss, you returned 0; a loss falling at every step drops 99"],
             "test_train_hidden": ["✗ train: wrong at 10 of 10 points checked"],
         },
     ),
@@ -167,12 +186,12 @@ CASES = {
         },
         scores={**ALL_WRONG, **FORWARD_RIGHT, **BATCH_RIGHT},
         messages={
-            "test_backward_values": [KNOWN + "the sign is flipped"],
-            "test_backward_numeric": [KNOWN + "the sign is flipped"],
-            "test_backward_hidden": [KNOWN + "the sign is flipped"],
-            "test_training_step_values": [KNOWN + "the step goes uphill"],
-            "test_training_step_numeric": [KNOWN + "the step goes uphill"],
-            "test_training_step_hidden": [KNOWN + "the step goes uphill"],
+            "test_backward_values": [KNOWN + FLIPPED],
+            "test_backward_numeric": [KNOWN + FLIPPED],
+            "test_backward_hidden": [KNOWN + FLIPPED],
+            "test_training_step_values": [KNOWN + UPHILL],
+            "test_training_step_numeric": [KNOWN + UPHILL],
+            "test_training_step_hidden": [KNOWN + UPHILL],
             "test_train_loss_falls": ["✗ train", "measured by drops_in_loss, you returned 0"],
             "test_train_hidden": [KNOWN + "the steps go uphill"],
         },
@@ -184,13 +203,13 @@ CASES = {
         },
         scores={**ALL_WRONG, **FORWARD_RIGHT},
         messages={
-            "test_backward_values": [KNOWN + "a factor 2 is missing"],
-            "test_backward_numeric": [KNOWN + "a factor 2 is missing"],
-            "test_backward_hidden": [KNOWN + "a factor 2 is missing"],
-            "test_batch_gradient_values": [KNOWN + "the 1/n of the mean is missing"],
-            "test_batch_gradient_numeric": [KNOWN + "the 1/n of the mean is missing"],
-            "test_batch_gradient_hidden": [KNOWN + "the 1/n of the mean is missing"],
-            "test_training_step_values": ["✗ training_step: wrong at 1 of 2 points checked",
+            "test_backward_values": [KNOWN + NO_TWO],
+            "test_backward_numeric": [KNOWN + NO_TWO],
+            "test_backward_hidden": [KNOWN + NO_TWO],
+            "test_batch_gradient_values": [KNOWN + SUM],
+            "test_batch_gradient_numeric": [KNOWN + SUM],
+            "test_batch_gradient_hidden": [KNOWN + SUM],
+            "test_training_step_values": ["✗ training_step: wrong at 2 of 3 points checked",
                                           KNOWN + "the step is n times too large"],
             "test_training_step_numeric": [KNOWN + "the step is n times too large"],
             "test_training_step_hidden": [KNOWN + "the step is n times too large"],
@@ -208,7 +227,24 @@ CASES = {
             "test_backward_values": [KNOWN + "the hidden-layer gradients go through the wrong output weight"],
             "test_backward_numeric": [KNOWN + "the hidden-layer gradients go through the wrong output weight"],
             "test_backward_hidden": [KNOWN + "the hidden-layer gradients go through the wrong output weight"],
-            "test_train_values": ["✗ train: wrong at 1 of 2 points checked", "in part 1 of the tuple"],
+            "test_train_values": ["✗ train: wrong at 2 of 3 points checked", "in part 1 of the tuple"],
+        },
+    ),
+    "late-recorder": Case(
+        answers={"train": '''
+def train(X, y, params, eta, steps):
+    """Gradient descent, recording the mean loss after each step instead of before it."""
+    history = []
+    for _ in range(steps):
+        params = training_step(X, y, params, eta)
+        history.append(np.mean((y - forward(X[:, 0], X[:, 1], params)[2]) ** 2))
+    return params, history
+'''},
+        # Its losses still fall at every step, so only the checks of the values themselves catch it.
+        scores={**FULL_MARKS, "test_train_values": 0, "test_train_hidden": 0},
+        messages={
+            "test_train_values": [KNOWN + "the loss is recorded after each step, where the loss before it belongs"],
+            "test_train_hidden": [KNOWN + "the loss is recorded after each step, where the loss before it belongs"],
         },
     ),
     "forgetter": Case(

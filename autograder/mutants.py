@@ -1,0 +1,260 @@
+"""One-edit variants of a reference solution: the mistakes the grader can name without being told them.
+
+Each `Mutant` is the reference function with one edit, and a name for that edit in the learner's
+terms: the variables of the signature and the mathematics ("x1 and x2 are exchanged", "a term of the
+sum is missing", "the sum where the mean belongs"), never the solution's code. The edits:
+
+- an operator swapped (+ −, · /, @ ·, ** ·), or the two sides of a −, / or @ exchanged;
+- a term of a sum, a factor of a product, a division or a power dropped, or a minus sign;
+- a number changed (±1, ×2, ÷2);
+- two variables exchanged everywhere, or one variable used where another belongs;
+- two arguments of a call exchanged;
+- the sum where the mean belongs, and the reverse;
+- a transpose dropped, or added where a matrix product is formed;
+- a loop that runs once too few or too many times;
+- a boundary comparison (> for ≥, < for ≤ and the reverse), a test reversed, a special case dropped.
+
+Several edits can make the same function (exchanging x1 and x2 in (y2 − y1) / (x2 − x1) is the
+run upside down): `Mutant.rank` orders the names so the one a learner would recognise comes first.
+"""
+
+import ast
+import copy
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+OPERATOR_WORDS = {ast.Add: "an addition", ast.Sub: "a subtraction", ast.Mult: "a multiplication",
+                  ast.Div: "a division", ast.Pow: "a power", ast.MatMult: "a matrix product"}
+SWAPS = {ast.Add: [ast.Sub], ast.Sub: [ast.Add], ast.Mult: [ast.Div], ast.Div: [ast.Mult],
+         ast.Pow: [ast.Mult], ast.MatMult: [ast.Mult]}
+SIDES_EXCHANGED = {ast.Sub: "the two sides of a difference are exchanged (so its sign is flipped)",
+                   ast.Div: "a quotient is upside down (numerator and denominator exchanged)",
+                   ast.MatMult: "the two factors of a matrix product are exchanged",
+                   ast.Pow: "base and exponent of a power are exchanged"}
+# (the comparison the learner wrote instead, its name): what the learner wrote first, then what belongs.
+BOUNDARIES = {ast.Gt: (ast.GtE, "≥ where > belongs"), ast.GtE: (ast.Gt, "> where ≥ belongs"),
+              ast.Lt: (ast.LtE, "≤ where < belongs"), ast.LtE: (ast.Lt, "< where ≤ belongs")}
+REVERSED = {ast.Eq: (ast.NotEq, "≠ where = belongs"), ast.NotEq: (ast.Eq, "= where ≠ belongs")}
+MEAN_SUM = {"mean": ("sum", "the sum where the mean belongs (the 1/n is missing)"),
+            "sum": ("mean", "the mean where the sum belongs (an extra 1/n)")}
+
+# Kinds of edit, the most recognisable first: when two edits make the same function, the first names it.
+RANKS = ["exchanged", "arguments", "mean/sum", "transpose", "dropped", "boundary", "loop", "sides", "sign",
+         "operator", "constant", "substituted", "special case"]
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """The reference with one edit: what kind of edit, its name for the learner, and the function."""
+
+    kind: str
+    name: str
+    function: Callable
+
+    @property
+    def rank(self) -> int:
+        return RANKS.index(self.kind)
+
+
+def mutants(source: str, name: str, namespace: dict) -> list[Mutant]:
+    """Every one-edit variant of the function `name` defined in `source`, compiled beside `namespace`."""
+    tree = ast.parse(source)
+    definition = next(node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name)
+    best = {}  # the same code reached by two edits keeps the more recognisable name
+    for kind, label, edited in _edits(definition):
+        code = ast.unparse(edited)
+        if code not in best or RANKS.index(kind) < RANKS.index(best[code][0]):
+            best[code] = (kind, label, edited)
+    found = []
+    for kind, label, edited in best.values():
+        scope = dict(namespace)
+        try:
+            exec(compile(ast.fix_missing_locations(ast.Module([edited], [])), f"<mutant of {name}>", "exec"), scope)
+        except (SyntaxError, TypeError, ValueError):
+            continue  # an edit that does not make a valid function is no mistake a learner can make
+        found.append(Mutant(kind, label, scope[name]))
+    return found
+
+
+def _edits(definition: ast.FunctionDef) -> Iterator[tuple[str, str, ast.FunctionDef]]:
+    """(kind, name, edited copy of `definition`) for every edit site of the function's body."""
+    body = definition.body[1:] if _has_docstring(definition) else definition.body
+    nodes = [node for statement in body for node in ast.walk(statement)]
+    for index, node in enumerate(nodes):
+        for kind, label, replacement in _edits_of(node, definition):
+            yield kind, label, _replaced(definition, body, index, replacement)
+    yield from _exchanges(definition, body)
+
+
+def _edits_of(node: ast.AST, definition: ast.FunctionDef) -> Iterator[tuple[str, str, Callable]]:
+    """(kind, name, make the replacement from a copy of the node) for the edits of one node."""
+    if isinstance(node, ast.BinOp):
+        op = type(node.op)
+        for other in SWAPS.get(op, []):
+            label = f"{OPERATOR_WORDS[other]} where {OPERATOR_WORDS[op]} belongs"
+            if op is ast.MatMult:
+                label = "an element-by-element product where the matrix product belongs"
+            yield "operator", label, lambda n, other=other: ast.BinOp(n.left, other(), n.right)
+        if op in SIDES_EXCHANGED:
+            yield "sides", SIDES_EXCHANGED[op], lambda n: ast.BinOp(n.right, n.op, n.left)
+        yield from _dropped(node, _parameters(definition))
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        yield "sign", "a minus sign is missing", lambda n: n.operand
+    elif isinstance(node, ast.Constant) and type(node.value) in (int, float) and not isinstance(node.value, bool):
+        for changed in _nearby(node.value):
+            yield "constant", f"the number {changed:g} where {node.value:g} belongs", \
+                lambda n, changed=changed: ast.Constant(changed)
+    elif isinstance(node, ast.Compare) and len(node.ops) == 1:
+        op = type(node.ops[0])
+        if op in BOUNDARIES:
+            other, label = BOUNDARIES[op]
+            yield "boundary", f"{label}: the case on the boundary falls on the wrong side", \
+                lambda n, other=other: ast.Compare(n.left, [other()], n.comparators)
+        if op in REVERSED:
+            other, label = REVERSED[op]
+            yield "operator", f"a test is reversed ({label})", \
+                lambda n, other=other: ast.Compare(n.left, [other()], n.comparators)
+    elif isinstance(node, ast.Call):
+        yield from _call_edits(node, _parameters(definition))
+    elif isinstance(node, ast.Attribute) and node.attr == "T":
+        what = _describe(node.value, _parameters(definition))
+        label = f"{what} where {what}ᵀ belongs (a transpose is missing)" if what else "a transpose is missing"
+        yield "transpose", label, lambda n: n.value
+    elif isinstance(node, ast.If) and not node.orelse:
+        yield "special case", "a special case is not handled (a test the exercise asks for is missing)", \
+            lambda n: ast.Pass()
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+        for side in ("left", "right"):
+            operand = getattr(node, side)
+            if isinstance(operand, ast.Name) and _is_parameter(operand.id, definition):
+                yield "transpose", f"{operand.id}ᵀ where {operand.id} belongs", \
+                    lambda n, side=side: _with_side(n, side, ast.Attribute(getattr(n, side), "T", ast.Load()))
+
+
+def _dropped(node: ast.BinOp, parameters: set) -> Iterator[tuple[str, str, Callable]]:
+    op = type(node.op)
+    if op in (ast.Add, ast.Sub):
+        sum_or_difference = "sum" if op is ast.Add else "difference"
+        yield "dropped", f"a term of the {sum_or_difference} is missing", lambda n: n.left
+        yield "dropped", f"a term of the {sum_or_difference} is missing", \
+            lambda n: n.right if op is ast.Add else ast.UnaryOp(ast.USub(), n.right)
+    elif op in (ast.Mult, ast.MatMult):
+        for kept, dropped in (("left", node.right), ("right", node.left)):
+            what = _describe(dropped, parameters)
+            label = f"the factor {what} is missing" if what else "a factor of a product is missing"
+            yield "dropped", label, lambda n, kept=kept: getattr(n, kept)
+    elif op is ast.Div:
+        what = _describe(node.right, parameters)
+        yield "dropped", f"the division by {what} is missing" if what else "a division is missing", lambda n: n.left
+    elif op is ast.Pow:
+        what = _describe(node.right, parameters)
+        yield "dropped", f"the power {what} is missing" if what else "a power is missing", lambda n: n.left
+
+
+def _call_edits(node: ast.Call, parameters: set) -> Iterator[tuple[str, str, Callable]]:
+    called = _describe(node.func, parameters) or "a function call"
+    positional = [argument for argument in node.args if not isinstance(argument, ast.Starred)]
+    if len(positional) == len(node.args):
+        for i, j in itertools.combinations(range(len(node.args)), 2):
+            def swapped(n, i=i, j=j):
+                arguments = list(n.args)
+                arguments[i], arguments[j] = arguments[j], arguments[i]
+                return ast.Call(n.func, arguments, n.keywords)
+            yield "arguments", f"the arguments of {called} are in the wrong order", swapped
+    attribute = node.func.attr if isinstance(node.func, ast.Attribute) else None
+    if attribute in MEAN_SUM:
+        other, label = MEAN_SUM[attribute]
+        yield "mean/sum", label, lambda n, other=other: ast.Call(ast.Attribute(n.func.value, other, ast.Load()),
+                                                                n.args, n.keywords)
+    if isinstance(node.func, ast.Name) and node.func.id == "range" and len(node.args) == 1:
+        for step, label in ((-1, "once too few times"), (1, "once too many times")):
+            yield "loop", f"the loop runs {label}", lambda n, step=step: ast.Call(
+                n.func, [ast.BinOp(n.args[0], ast.Add(), ast.Constant(step))], n.keywords)
+
+
+def _exchanges(definition: ast.FunctionDef, body: list) -> Iterator[tuple[str, str, ast.FunctionDef]]:
+    """Two variables exchanged everywhere, and one variable used once where another belongs."""
+    # Only the signature's variables: the learner chose their own names for everything else.
+    names = [argument.arg for argument in definition.args.args]
+    for first, second in itertools.combinations(names, 2):
+        edited = copy.deepcopy(definition)
+        for node in ast.walk(edited):
+            if isinstance(node, ast.Name) and node.id in (first, second):
+                node.id = second if node.id == first else first
+        edited.args = copy.deepcopy(definition.args)  # the signature stays: only the body mixes them up
+        yield "exchanged", f"{first} and {second} are exchanged", edited
+    loads = [node for statement in body for node in ast.walk(statement)
+             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names]
+    for index, used in enumerate(loads):
+        for other in names:
+            if other != used.id:
+                edited = copy.deepcopy(definition)
+                edited_body = edited.body[1:] if _has_docstring(edited) else edited.body
+                target = [node for statement in edited_body for node in ast.walk(statement)
+                          if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names][index]
+                target.id = other
+                yield "substituted", f"{other} where {used.id} belongs", edited
+
+
+def _replaced(definition: ast.FunctionDef, body: list, index: int, make: Callable) -> ast.FunctionDef:
+    """A copy of `definition` whose index-th body node is replaced by `make(copy of that node)`."""
+    edited = copy.deepcopy(definition)
+    edited_body = edited.body[1:] if _has_docstring(edited) else edited.body
+    target = [node for statement in edited_body for node in ast.walk(statement)][index]
+    replacement = make(copy.deepcopy(target))
+    for parent in ast.walk(edited):
+        for field, value in ast.iter_fields(parent):
+            if value is target:
+                setattr(parent, field, replacement)
+                return edited
+            if isinstance(value, list) and any(item is target for item in value):
+                setattr(parent, field, [replacement if item is target else item for item in value])
+                return edited
+    raise AssertionError("the edited node has no parent")
+
+
+def _nearby(value: int | float) -> list:
+    changed = [value + 1, value - 1, value * 2, value / 2] if value else [1]
+    if isinstance(value, int):
+        changed = [c for c in changed if float(c).is_integer()]
+        changed = [int(c) for c in changed]
+    return [c for c in dict.fromkeys(changed) if c != value]
+
+
+def _describe(node: ast.AST, parameters: set) -> str:
+    """A name of an expression a learner shares: a variable of the signature, a number, n for len(...), a
+    library function; "" for anything else (the reference's own variable names mean nothing to the learner)."""
+    if isinstance(node, ast.Name):
+        return node.id if node.id in parameters else ""
+    if isinstance(node, ast.Constant):
+        return f"{node.value:g}" if isinstance(node.value, (int, float)) else ""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("np", "numpy"):
+        return f"np.{node.attr}"
+    if isinstance(node, ast.Attribute):
+        return f".{node.attr}()" if not isinstance(node.ctx, ast.Store) else ""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len":
+        return "n (the number of examples)"
+    return ""
+
+
+def _with_side(node: ast.BinOp, side: str, value: ast.AST) -> ast.BinOp:
+    setattr(node, side, value)
+    return node
+
+
+def _is_parameter(name: str, definition: ast.FunctionDef) -> bool:
+    return name in {argument.arg for argument in definition.args.args}
+
+
+def _parameters(definition: ast.FunctionDef) -> set:
+    """The names a learner shares with the reference: the signature's, and the functions it calls (never
+    the reference's own local variables, which the learner named differently or not at all)."""
+    names = [node for node in ast.walk(definition) if isinstance(node, ast.Name)]
+    stored = {node.id for node in names if isinstance(node.ctx, ast.Store)}
+    return {argument.arg for argument in definition.args.args} | ({node.id for node in names} - stored)
+
+
+def _has_docstring(definition: ast.FunctionDef) -> bool:
+    first = definition.body[0] if definition.body else None
+    return isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)

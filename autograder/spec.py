@@ -1,0 +1,290 @@
+"""Exercise declarations: the one place where each exercise's checks are written down.
+
+Every module has `source/<module>/exercises.py`, a list `EXERCISES` of `Exercise`s. An exercise names
+its function (the reference solution is the source notebook's solution cell of that name), the grade
+cells that check it (`Grade`: where, how many points, visible or hidden), how closely (`Tolerance`,
+with the reason), its options (by hand, forbidden helpers, symbolic, stable), and any misconceptions
+no single edit of the reference expresses (`Mistake`). Everything else is derived:
+
+- expected values, from the reference (or from the grade's own `expected`, such as a numerical derivative);
+- the mistakes the grader names, from the one-edit variants of the reference (`autograder.mutants`),
+  grouped so that variants making the same function share the most recognisable name;
+- the grade cells' points in the notebooks, and the check files of the release (values only).
+"""
+
+import ast
+import contextlib
+import dataclasses
+import functools
+import runpy
+import signal
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from autograder import mutants as one_edit
+from autograder.course_dir import CourseError
+from autograder.reference import reference_namespace, solution_source
+from course import checks
+
+SPEC_FILE = "exercises.py"
+FINGERPRINT_DRAWS = 3  # extra draws of each random grade, beyond its own points, to tell variants apart
+SLOWEST_VARIANT_CALL = 2.0  # seconds: a variant slower than this at one point is left out, not waited for
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How far an answer may be from the expected value and still be right, and why that far."""
+
+    rtol: float
+    atol: float
+    why: str
+
+
+EXACT = Tolerance(1e-9, 1e-12, "a few arithmetic operations on numbers of moderate size: only round-off differs")
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A misconception no single edit of the reference expresses: its name, and `wrong(expected, *args)`,
+    what code with this misconception returns at the point `args` given the right value there."""
+
+    name: str
+    wrong: Callable
+
+
+@dataclass(frozen=True)
+class Grade:
+    """One grade cell of an exercise.
+
+    points:   the argument tuples, or `draw(rng)` making one (count of them, from `seed`); a visible grade's
+              drawn points are fixed in the release, a hidden grade draws its own for every student;
+    marks:    the points the cell is worth;
+    expected: where the expected values come from when not from the reference: a numerical derivative
+              (`course.checks.Numerical`) or another independent oracle; `told` is how messages call it;
+    tolerance: the grade's own, when it differs from the exercise's (for an approximate oracle);
+    measure:  a function of `course/` applied to the result before it is compared.
+    """
+
+    grade_id: str
+    points: Any
+    marks: float = 1
+    hidden: bool = False
+    count: int = 5
+    seed: int = 0
+    expected: Callable | None = None
+    told: str = "the right value is"
+    tolerance: Tolerance | None = None
+    measure: Callable | None = None
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """An exercise function and everything about checking it."""
+
+    function: str
+    grades: tuple[Grade, ...]
+    tolerance: Tolerance = EXACT
+    mistakes: tuple[Mistake, ...] = ()
+    symbolic: bool = False
+    stable: bool = False
+    by_hand: bool = False
+    forbid: tuple[str, ...] = ()
+    derive: bool = True  # derive mistakes from one-edit variants (off where they cannot be evaluated quickly)
+
+
+@dataclass
+class Derived:
+    """An exercise with its reference and the one-edit variants of it, grouped by the function they make."""
+
+    exercise: Exercise
+    reference: Callable
+    named: list = field(default_factory=list)  # [Mutant]: one per distinct wrong function, best name first
+    equivalent: list = field(default_factory=list)  # [Mutant]: edits that change nothing checked
+    all: list = field(default_factory=list)  # [Mutant]: every edit, for the mutation test
+    classes: list = field(default_factory=list)  # [[Mutant]]: the edits behind each of `named`, same order
+    _visible: dict = field(default_factory=dict, repr=False)  # {grade id: variants} of the visible grades
+
+    def check(self, grade: Grade) -> checks.Check:
+        """The `course.checks.Check` of one grade cell: points, expected values, tolerance and variants."""
+        exercise = self.exercise
+        tolerance = grade.tolerance or exercise.tolerance
+        points = grade.points
+        if not grade.hidden and callable(points):  # a visible grade's points are the release's
+            points = checks.Check(points, None, count=grade.count, seed=grade.seed).draw()
+        expected = grade.expected or self.reference
+        if grade.measure is not None and grade.expected is None:  # the learner's result is measured: the right one too
+            expected = functools.partial(_measured_call, grade.measure, self.reference)
+        return checks.Check(
+            points, expected, count=grade.count, seed=grade.seed,
+            rtol=tolerance.rtol, atol=tolerance.atol, variants=functools.partial(self.variants, grade),
+            told="" if grade.hidden else grade.told, symbolic=exercise.symbolic, stable=exercise.stable,
+            measure=grade.measure, by_hand=exercise.by_hand, forbid=tuple(exercise.forbid))
+
+    def variants(self, grade: Grade, points: list) -> list[checks.Variant]:
+        """The nameable wrong answers with their outcomes at `points`: computed only when an answer is wrong,
+        and once per process for a visible grade, whose points are always the same."""
+        if grade.hidden:
+            return self._variants(grade, points)
+        if grade.grade_id not in self._visible:
+            self._visible[grade.grade_id] = self._variants(grade, points)
+        return self._visible[grade.grade_id]
+
+    def _variants(self, grade: Grade, points: list) -> list[checks.Variant]:
+        found = [checks.Variant(mutant.name, tuple(bounded_call(mutant.function, args) for args in points), 0)
+                 for mutant in self.named]
+        if self.exercise.mistakes:
+            rights = [bounded_call(self.reference, args) for args in points]
+            for mistake in self.exercise.mistakes:
+                outcomes = tuple(bounded_call(mistake.wrong, (right.value, *args)) if right.error is None else None
+                                 for right, args in zip(rights, points, strict=True))
+                found.append(checks.Variant(mistake.name, outcomes, 1))
+        return found
+
+
+def _measured_call(measure: Callable, function: Callable, *args: Any) -> Any:
+    return measure(function(*args))
+
+
+def load(root: Path, assignment: str) -> list[Exercise]:
+    """The exercises declared in source/<assignment>/exercises.py."""
+    path = Path(root) / "source" / assignment / SPEC_FILE
+    if not path.is_file():
+        raise CourseError(f"{assignment} has no {SPEC_FILE} beside its source notebook: every module declares its "
+                          f"exercises there (see README, 'Writing an exercise')")
+    declared = runpy.run_path(str(path), run_name=f"exercises_{assignment.replace('-', '_')}").get("EXERCISES")
+    if not isinstance(declared, (list, tuple)) or not all(isinstance(item, Exercise) for item in declared):
+        raise CourseError(f"{path} must define EXERCISES, a list of autograder.spec.Exercise")
+    return list(declared)
+
+
+@functools.cache
+def derived(root: Path, assignment: str) -> dict[str, Derived]:
+    """{function name: Derived} for every exercise of `assignment` (worked out once per process)."""
+    namespace = reference_namespace(str(root), assignment)
+    found = {}
+    for exercise in load(root, assignment):
+        if exercise.function not in namespace:
+            raise CourseError(f"{assignment}/{SPEC_FILE} declares {exercise.function}, which no solution cell defines")
+        reference = namespace[exercise.function]
+        variants = (one_edit.mutants(solution_source(str(root), assignment, exercise.function),
+                                     exercise.function, namespace) if exercise.derive else [])
+        found[exercise.function] = group(exercise, reference, variants)
+    return found
+
+
+def fingerprint_points(exercise: Exercise) -> list:
+    """Points to tell functions apart: every grade's own, and more draws of each random grade."""
+    points = []
+    for grade in exercise.grades:
+        points += checks.Check(grade.points, None, count=grade.count, seed=grade.seed).draw()
+        if callable(grade.points):
+            points += checks.Check(grade.points, None, count=grade.count * FINGERPRINT_DRAWS,
+                                   seed=grade.seed + 7919).draw()
+    return points
+
+
+def group(exercise: Exercise, reference: Callable, variants: list) -> Derived:
+    """Sort the variants: equivalent to the reference, or one per distinct function with its best name."""
+    points = fingerprint_points(exercise)
+    judge = checks.Check(points, None, rtol=exercise.tolerance.rtol, atol=exercise.tolerance.atol,
+                         symbolic=exercise.symbolic)
+    right = [bounded_call(reference, args) for args in points]
+    result = Derived(exercise, reference, all=list(variants))
+    classes = []  # [(outcomes, [Mutant])]
+    for mutant in sorted(variants, key=lambda m: m.rank):
+        outcomes = [bounded_call(mutant.function, args) for args in points]
+        if any(outcome.error is TimeoutError for outcome in outcomes):
+            continue  # too slow to evaluate for a diagnosis (a wrong answer this slow fails on time anyway)
+        if same_outcomes(judge, outcomes, right) and mutant.kind != "boundary":
+            result.equivalent.append(mutant)
+            continue
+        for seen, members in classes:
+            if same_outcomes(judge, outcomes, seen):
+                members.append(mutant)
+                break
+        else:
+            classes.append((outcomes, [mutant]))
+    result.named = [_named_class(members) for _, members in classes]
+    result.classes = [members for _, members in classes]
+    return result
+
+
+def _named_class(members: list) -> "one_edit.Mutant":
+    """The first member, named by every edit of the best kind that makes this function: exchanging x1 and x2
+    in (y2 − y1) / (x2 − x1) is exchanging y1 and y2, so neither alone would be fair to the learner."""
+    best = [member.name for member in members if member.rank == members[0].rank]
+    return dataclasses.replace(members[0], name=", or ".join(dict.fromkeys(best)))
+
+
+def same_outcomes(judge: checks.Check, first: list, second: list) -> bool:
+    return all(checks.reproduces(judge, a, b) for a, b in zip(first, second, strict=True))
+
+
+@contextlib.contextmanager
+def quietly():
+    """No warnings: a wrong variant overflows and divides by zero, and says so on every call."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
+
+
+def bounded_call(function: Callable, args: tuple) -> checks.Outcome:
+    """`checks.call`, quietly, and stopped after SLOWEST_VARIANT_CALL seconds with a TimeoutError outcome
+    where a timer can be set (the main thread)."""
+    with quietly(), _time_limit(SLOWEST_VARIANT_CALL):
+        return checks.call(function, args)
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def too_slow(_signal, _frame):
+        raise TimeoutError
+
+    # An outer timer (the judging budget) is paused meanwhile and set again with what it had left.
+    started = time.monotonic()
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    outer = signal.setitimer(signal.ITIMER_REAL, seconds)[0]
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 1e-3))
+
+
+def grade_cell_call(source: str) -> tuple[str, str, str]:
+    """(description, function, grade id) of a grade cell: a docstring line and `check(function, "grade id")`.
+
+    Anything else is refused, so every grade cell stays a teacher's check of five lines at most, and what
+    it checks is declared in exercises.py alone.
+    """
+    lines = source.strip().splitlines()
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as error:
+        raise CourseError(f"a grade cell is not valid Python ({error.msg}):\n{source}") from error
+    body = tree.body
+    ok = (len(lines) <= 5 and len(body) == 2 and isinstance(body[0], ast.Expr)
+          and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str)
+          and isinstance(body[1], ast.Expr) and isinstance(body[1].value, ast.Call))
+    call = body[1].value if ok else None
+    ok = ok and (isinstance(call.func, ast.Name) and call.func.id == "check" and len(call.args) == 2
+                 and not call.keywords and isinstance(call.args[0], ast.Name)
+                 and isinstance(call.args[1], ast.Constant) and isinstance(call.args[1].value, str))
+    if not ok:
+        raise CourseError("a grade cell must be a docstring line and one call check(function, \"grade id\"), "
+                          f"five lines at most; this one is:\n{source}")
+    description = body[0].value.value.strip().splitlines()[0]
+    return description, call.args[0].id, call.args[1].value

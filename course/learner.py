@@ -1,0 +1,317 @@
+"""The learner's commands: `nudge start`, `nudge progress` and `nudge solution`.
+
+They need only what a student's copy holds, `course/` and `release/`; `nudge solution` also reads
+`source/` when the copy has it (a self-study clone of the whole repository). Nothing here imports the
+instructor's package: `nudge` hands the instructor's commands to `python -m autograder` when that
+package is installed, and otherwise says this copy has none.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from course import checkfile
+
+DEFAULT_WORKSPACE = "work"
+MODULE_PATTERN = "[0-9][0-9]-*"
+MODULE_TIME_LIMIT = 300  # seconds to run one module's notebook and its checks: an endless loop is stopped
+LEARNER_COMMANDS = ("start", "progress", "solution")
+INSTRUCTOR_COMMANDS = ("release", "grade", "feedback", "export", "report")
+
+
+class LearnerError(Exception):
+    """Something in the learner's copy is not usable; the message says what and what to do."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One exercise function in `nudge progress`: where it is, and how its visible checks went."""
+
+    module: str
+    function: str
+    state: str  # passed, failing, to do, missing
+    message: str = ""
+
+
+# ----- where things are -------------------------------------------------------------------------
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The course copy: $NUDGE_COURSE if set, else the nearest folder at or above `start` with release/."""
+    if os.environ.get("NUDGE_COURSE"):
+        return Path(os.environ["NUDGE_COURSE"]).resolve()
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "release").is_dir() and any((folder / "release").glob(MODULE_PATTERN)):
+            return folder
+    raise LearnerError(f"no Nudge course at or above {here}: run this inside the course folder or pass --course DIR")
+
+
+def modules(root: Path) -> list[str]:
+    """The modules of the release, in course order."""
+    found = sorted(path.name for path in (Path(root) / "release").glob(MODULE_PATTERN) if path.is_dir())
+    if not found:
+        raise LearnerError(f"{root}/release holds no modules: clone the course again, or (instructors) run "
+                           "`nudge release`")
+    return found
+
+
+# ----- nudge start ------------------------------------------------------------------------------
+
+
+def update_workspace(root: Path, workspace: Path) -> list[Path]:
+    """Copy every release file that the workspace lacks; return the paths copied.
+
+    Existing files are the learner's and stay untouched, so updating the course never loses work,
+    and new modules in release/ appear in the workspace the next time it starts.
+    """
+    release = Path(root) / "release"
+    copied = []
+    for source in sorted(release.rglob("*")):
+        if source.is_dir() or ".ipynb_checkpoints" in source.parts:
+            continue
+        target = Path(workspace) / source.relative_to(release)
+        if not target.exists() or (target.name == checkfile.VISIBLE and target.read_bytes() != source.read_bytes()):
+            # The check files are the course's, not the learner's: a new release replaces them.
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+            copied.append(target)
+    return copied
+
+
+def start(root: Path, workspace: Path, prepare_only: bool, lab_arguments: list[str]) -> int:
+    modules(root)
+    copied = update_workspace(root, workspace)
+    print(f"Your working folder is {workspace} ({len(copied)} new files copied from release/).")
+    if prepare_only:
+        return 0
+    lab_arguments = [f"--ServerApp.root_dir={workspace}", *lab_arguments]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        lab_arguments.append("--allow-root")  # containers, Binder and CI often run as root
+    print("Starting JupyterLab; open 00-start-here/00-start-here.ipynb first. Stop it with Ctrl-C.", flush=True)
+    jupyter = Path(sys.executable).with_name("jupyter")
+    # From inside the workspace, nbgrader's server extensions see the learner's folder, not the course's.
+    os.chdir(workspace)
+    os.execv(jupyter, [str(jupyter), "lab", *lab_arguments])
+
+
+# ----- nudge progress ---------------------------------------------------------------------------
+
+
+def progress(root: Path, workspace: Path) -> list[Row]:
+    """A row for every exercise function of every module, in course order.
+
+    Each module's notebook runs in a process of its own (the learner's cells, as grading runs them),
+    then the visible checks of its check file: the learner's own code on their own machine, no sandbox.
+    """
+    rows = []
+    for module in modules(root):
+        records = checkfile.read(Path(root) / "release" / module / checkfile.VISIBLE)
+        functions = list(dict.fromkeys(record["function"] for record in records.values()))
+        path = Path(workspace) / module / f"{module}.ipynb"
+        if not path.is_file():
+            rows += [Row(module, name, "missing", f"{path} is missing: `nudge start` copies it back")
+                     for name in functions]
+            continue
+        verdicts = _run_module(root, module, path)
+        for name in functions:
+            mine = [verdicts.get(grade_id) or (False, "its checks did not run: the notebook stopped first")
+                    for grade_id, record in records.items() if record["function"] == name]
+            failing = [message for passed, message in mine if not passed]
+            if not failing:
+                rows.append(Row(module, name, "passed"))
+            else:
+                rows.append(Row(module, name, "to do" if "not implemented yet" in failing[0] else "failing",
+                                failing[0]))
+    return rows
+
+
+def _run_module(root: Path, module: str, path: Path) -> dict[str, tuple[bool, str]]:
+    """{grade id: (passed, message)} of the module's visible checks on the learner's notebook at `path`."""
+    command = [sys.executable, "-m", "course.learner", "--judge", str(path), str(Path(root) / "release" / module)]
+    try:
+        finished = subprocess.run(command, capture_output=True, text=True, timeout=MODULE_TIME_LIMIT,
+                                  cwd=path.parent, env={**os.environ, "MPLBACKEND": "Agg"})
+    except subprocess.TimeoutExpired:
+        return {}
+    verdicts = {}
+    for line in finished.stdout.splitlines():
+        if line.startswith("{"):
+            item = json.loads(line)
+            verdicts[item["grade_id"]] = (item["passed"], item["message"])
+    return verdicts
+
+
+def _judge_notebook(path: Path, release: Path) -> None:
+    """Run the learner's cells of the notebook at `path`, then print one JSON line per visible check."""
+    from course.checks import Check, evaluate
+
+    learner = nbformat.read(path, as_version=4)
+    given = nbformat.read(release / f"{release.name}.ipynb", as_version=4)
+    instructor = {cell.source.strip() for cell in given.cells}
+    code = [cell for cell in learner.cells if cell.cell_type == "code"]
+    namespace = {"__name__": "__main__"}
+    for index, cell in enumerate(code):
+        nbgrader = cell.metadata.get("nbgrader", {})
+        if nbgrader.get("grade"):
+            continue
+        if index == 0 or nbgrader.get("solution") or cell.source.strip() not in instructor:
+            try:
+                exec(compile(cell.source, f"<cell {index + 1}>", "exec"), namespace)
+            except BaseException:  # a broken cell is the learner's to fix; the checks say what it left
+                continue
+    for grade_id, record in checkfile.read(release / checkfile.VISIBLE).items():
+        function = namespace.get(record["function"])
+        if not callable(function):
+            verdict = {"passed": False, "message": f"✗ {record['function']} is not defined: run its cell"}
+        else:
+            result = evaluate(Check.from_record(record), function)
+            verdict = {"passed": result.passed, "message": result.message}
+        print(json.dumps({"grade_id": grade_id, **verdict}), flush=True)
+
+
+def render(rows: list[Row]) -> str:
+    """The table, and what to do next."""
+    lines = [f"{'module':<26}{'function':<28}{'visible checks':<16}"]
+    for row in rows:
+        mark = {"passed": "✓ passed", "failing": "✗ failing", "to do": "· to do", "missing": "? missing"}[row.state]
+        lines.append(f"{row.module:<26}{row.function:<28}{mark:<16}")
+    done = sum(1 for row in rows if row.state == "passed")
+    lines.append(f"\n{done} of {len(rows)} exercise functions pass their visible checks.")
+    pending = next((row for row in rows if row.state != "passed"), None)
+    if pending is None:
+        lines.append("Next: you have passed every visible check of the course. Well done.")
+    else:
+        lines.append(f"Next: open {pending.module}/{pending.module}.ipynb and work on `{pending.function}`.")
+        if pending.state == "failing":
+            lines.append("Its check says:\n  " + "\n  ".join(pending.message.splitlines()[:4]))
+        lines.append("Stuck? Open the hints under the exercise one at a time; after all three, "
+                     f"`nudge solution {pending.module} {pending.function}` shows a worked solution.")
+    return "\n".join(lines)
+
+
+# ----- nudge solution ---------------------------------------------------------------------------
+
+
+SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+
+
+def solution_cells(notebook) -> list:
+    """The cells of a source notebook that hold a solution."""
+    return [cell for cell in notebook.cells
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")]
+
+
+def without_markers(source: str) -> str:
+    """A solution cell's code as a learner would write it: without nbgrader's solution markers."""
+    return "".join(line for line in source.splitlines(keepends=True) if line.strip() not in SOLUTION_MARKERS)
+
+
+def worked_solution(root: Path, module: str, name: str) -> str:
+    """The solution cell that defines `name`, without markers, from source/ (a self-study clone has it)."""
+    import ast
+
+    if module not in modules(root):
+        raise LearnerError(f"no module {module}; the modules are: {', '.join(modules(root))}")
+    path = Path(root) / "source" / module / f"{module}.ipynb"
+    if not path.is_file():
+        raise LearnerError(f"this copy of the course has no source notebook for {module}: worked solutions come "
+                           "with the full course repository, not with a class's release")
+    defined = {node.name: cell.source for cell in solution_cells(nbformat.read(path, as_version=4))
+               for node in ast.parse(cell.source).body if isinstance(node, ast.FunctionDef)}
+    if name not in defined:
+        raise LearnerError(f"{module} has no exercise function {name!r}; its exercises are: {', '.join(defined)}")
+    return without_markers(defined[name]).strip()
+
+
+# ----- the command ------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nudge", description="Nudge: the calculus behind machine learning.")
+    course_help = "the course folder (default: the one around the current folder)"
+    parser.add_argument("--course", metavar="DIR", help=course_help)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    start_parser = commands.add_parser(
+        "start", help="copy the course into your working folder and open it in JupyterLab",
+        description="Copy release/ into your working folder (never overwriting your own changes) and open it in "
+                    "JupyterLab. Extra arguments go to JupyterLab.")
+    start_parser.add_argument("--workspace", default=DEFAULT_WORKSPACE, help="your working folder (default: work/)")
+    start_parser.add_argument("--prepare-only", action="store_true",
+                              help="update the working folder, do not start JupyterLab")
+    progress_parser = commands.add_parser(
+        "progress", help="which exercises of your working copy pass, and what next",
+        description="Run the visible checks of every module in your working folder and show which exercises pass, "
+                    "and what to do next.")
+    progress_parser.add_argument("--workspace", default=DEFAULT_WORKSPACE, help="your working folder (default: work/)")
+    solution_parser = commands.add_parser(
+        "solution", help="show the worked solution of one exercise (self-study)",
+        description="Print the worked solution of an exercise function from the course's source notebooks. Try the "
+                    "three hints under the exercise first.")
+    solution_parser.add_argument("assignment", metavar="ASSIGNMENT", help="the module, e.g. 01-slope")
+    solution_parser.add_argument("function", metavar="FUNCTION", help="the exercise's function, e.g. slope")
+    for name, summary in (("release", "regenerate release/ from source/"), ("grade", "grade submitted/"),
+                          ("feedback", "HTML feedback per student"), ("export", "a CSV of grades"),
+                          ("report", "an HTML class report")):
+        commands.add_parser(name, help=f"(instructors) {summary}", add_help=False)
+    for command in (start_parser, progress_parser, solution_parser):  # `nudge progress --course DIR` too
+        command.add_argument("--course", metavar="DIR", default=argparse.SUPPRESS, help=course_help)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    for stream in (sys.stdout, sys.stderr):  # a terminal that can't show a character gets a ?, not a crash
+        stream.reconfigure(errors="replace")
+    if len(argv) == 3 and argv[0] == "--judge":  # the child process of `nudge progress`
+        _judge_notebook(Path(argv[1]), Path(argv[2]))
+        return 0
+    command = next((word for word in argv if not word.startswith("-")), None)
+    if command in INSTRUCTOR_COMMANDS:
+        return _instructor(argv)
+    parser = build_parser()
+    options, extra = parser.parse_known_args(argv)
+    if extra and options.command != "start":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    try:
+        root = Path(options.course).resolve() if options.course else find_root()
+        if options.command == "start":
+            return start(root, (root / options.workspace).resolve(), options.prepare_only, extra)
+        if options.command == "progress":
+            workspace = (root / options.workspace).resolve()
+            if not workspace.is_dir():
+                raise LearnerError(f"there is no working folder at {workspace}: run `make start` (or `nudge start`) "
+                                   "first")
+            print(render(progress(root, workspace)))
+            return 0
+        print(worked_solution(root, options.assignment, options.function))
+        return 0
+    except (LearnerError, checkfile.CheckFileError) as error:
+        print(f"nudge {options.command}: {error}", file=sys.stderr)
+        return 2
+
+
+def _instructor(argv: list[str]) -> int:
+    """Hand an instructor's command to the instructor's package, in a process of its own."""
+    import importlib.util
+
+    try:
+        present = importlib.util.find_spec("autograder.cli") is not None
+    except ImportError:  # finding a submodule imports its package, and that can fail too
+        present = False
+    if not present:
+        print("nudge: this copy of the course is a student's: the instructor's commands (release, grade, feedback, "
+              "export, report) come with the full course repository", file=sys.stderr)
+        return 2
+    return subprocess.call([sys.executable, "-m", "autograder", *argv])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

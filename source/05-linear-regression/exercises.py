@@ -1,0 +1,167 @@
+"""Module 05's exercises: where `predict`, `mse_cost`, `gradients`, `gradient_step` and `train` are checked.
+
+Each mistake written here is one no single edit of the reference makes (the grader derives the others):
+it changes both parts of a result, or the order of a loop, or adds an operation the reference lacks.
+"""
+
+import numpy as np
+
+from autograder.spec import Exercise, Grade, Mistake, Tolerance
+from course.checks import Numerical
+from course.examples import trained_parameters
+
+ROUND_OFF = Tolerance(1e-9, 1e-12, "a few sums and products of numbers below 1e5: only round-off differs")
+BMI = np.array([[160.0, 60.0], [170.0, 65.0], [180.0, 70.0], [190.0, 71.0]])
+
+
+def cost(X, y, w, b):
+    """The mean squared error, for the oracles and the misconceptions below."""
+    return np.mean((X @ w + b - y) ** 2)
+
+
+def random_model(rng):
+    """X (1 to 39 rows, 1 to 4 columns), w and b: square now and then, where Xᵀ @ w has the right shape too."""
+    n, d = int(rng.integers(1, 40)), int(rng.integers(1, 5))
+    return rng.normal(0, 3, (n, d)), rng.normal(0, 2, d), float(rng.normal(0, 2))
+
+
+def random_table(rng, rows, columns):
+    """X (rows × columns), y, w and b of moderate size, for mse_cost and gradients."""
+    n, d = int(rng.integers(*rows)), int(rng.integers(*columns))
+    return rng.normal(0, 2, (n, d)), rng.normal(0, 3, n), rng.normal(0, 2, d), float(rng.normal(0, 2))
+
+
+def by_nudging(X, y, w, b):
+    """(∂L/∂w, ∂L/∂b) by central differences of the mean squared error."""
+    return Numerical(cost, wrt=2)(X, y, w, b), Numerical(cost, wrt=3)(X, y, w, b)
+
+
+def least_squares(X, y, w, b, eta, steps):
+    """(w₁, …, w_d, b) of the least-squares fit, where enough steps of gradient descent arrive."""
+    return np.linalg.lstsq(np.column_stack([X, np.ones(len(y))]), y, rcond=None)[0]
+
+
+def descent(X, y, w, b, eta, steps):
+    """(w, b, history) of `steps` steps with the learning rate `eta`, written out for the misconception below."""
+    history = []
+    for _ in range(steps):
+        errors = X @ w + b - y
+        history.append(np.mean(errors**2))
+        w, b = w - eta * 2 / len(y) * (X.T @ errors), b - eta * 2 * np.mean(errors)
+    return w, b, np.array(history)
+
+
+def regression_data(rng):
+    """Noisy data around a random plane, a random start, a learning rate and a number of steps."""
+    n, d = int(rng.integers(5, 40)), int(rng.integers(1, 4))
+    X = rng.normal(0, 1, (n, d))
+    y = X @ rng.normal(0, 2, d) + rng.normal(0, 2) + rng.normal(0, 0.5, n)
+    return X, y, rng.normal(0, 1, d), float(rng.normal(0, 1)), float(rng.uniform(0.01, 0.2)), int(rng.integers(1, 16))
+
+
+def converging_data(rng):
+    """Random data, and 500 steps of train with η = 0.2 from w = 0, b = 0."""
+    X = rng.normal(0, 1, (30, 2))
+    y = X @ rng.normal(0, 2, 2) + rng.normal(0, 2) + rng.normal(0, 0.3, 30)
+    return X, y, np.zeros(2), 0.0, 0.2, 500
+
+
+EXERCISES = [
+    Exercise(
+        "predict",
+        tolerance=ROUND_OFF,
+        grades=(
+            # Square tables first, where Xᵀ @ w has the right shape; b ≠ 0 everywhere, so a forgotten b shows.
+            Grade("test_predict_values",
+                  points=[(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 1.0]), 0.5),
+                          (np.array([[2.0, 0.0], [1.0, 1.0]]), np.array([3.0, -1.0]), 1.0),
+                          (np.array([[1.0], [2.0], [3.0]]), np.array([2.0]), 1.0),
+                          (BMI, np.array([0.1, -0.1]), 15.0)]),
+            Grade("test_predict_hidden", hidden=True, marks=2, count=10, seed=51, points=random_model),
+        ),
+    ),
+    Exercise(
+        "mse_cost",
+        tolerance=ROUND_OFF,
+        grades=(
+            Grade("test_mse_cost_values",
+                  points=[(np.array([[1.0], [2.0], [3.0]]), np.array([3.0, 5.0, 9.0]), np.array([2.0]), 1.0),
+                          (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 3.0]), np.array([1.0, 1.0]), 0.0),
+                          (BMI, np.array([21.0, 22.0, 20.0, 18.0]), np.array([1.0, 1.0]), 0.0)]),
+            Grade("test_mse_cost_hidden", hidden=True, marks=2, count=10, seed=52,
+                  points=lambda rng: random_table(rng, (2, 50), (1, 4))),
+        ),
+        mistakes=(
+            Mistake("the square root is taken: that is the RMSE, not the mean squared error",
+                    lambda expected, X, y, w, b: np.sqrt(expected)),
+            Mistake("the mean of the absolute errors |ŷ − y|, not of their squares",
+                    lambda expected, X, y, w, b: np.mean(np.abs(X @ w + b - y))),
+        ),
+    ),
+    Exercise(
+        "gradients",
+        tolerance=ROUND_OFF,
+        by_hand=True,
+        grades=(
+            # Square tables first, where X @ (ŷ − y) has the right shape.
+            Grade("test_gradients_values",
+                  points=[(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 2.0]), np.array([0.0, 0.0]), 0.0),
+                          (np.array([[2.0, 0.0], [1.0, 1.0]]), np.array([3.0, 1.0]), np.array([1.0, 1.0]), 0.0),
+                          (np.array([[1.0], [3.0]]), np.array([2.0, 4.0]), np.array([1.0]), 0.0),
+                          (BMI, np.array([21.0, 22.0, 20.0, 18.0]), np.array([1.0, 1.0]), 0.0)]),
+            Grade("test_gradients_numeric", count=10, seed=3, points=lambda rng: random_table(rng, (3, 9), (1, 4)),
+                  expected=by_nudging, told="a numerical gradient gives",
+                  tolerance=Tolerance(1e-6, 1e-7, "central differences (h = 1e-5) of a quadratic are exact but for "
+                                                  "round-off ε·L/h, at most 3e-9 here: 1e-7 leaves a margin of 30")),
+            Grade("test_gradients_hidden", hidden=True, marks=2, count=10, seed=53,
+                  points=lambda rng: random_table(rng, (2, 60), (1, 5))),
+        ),
+        mistakes=(
+            Mistake("the 1/n of the mean is missing: sums where the means belong",
+                    lambda expected, X, y, w, b: (len(y) * expected[0], len(y) * expected[1])),
+            Mistake("the gradient of the first example alone, where the mean over all examples belongs",
+                    lambda expected, X, y, w, b: (2 * X[0] * (X[0] @ w + b - y[0]), 2 * (X[0] @ w + b - y[0]))),
+        ),
+    ),
+    Exercise(
+        "gradient_step",
+        tolerance=ROUND_OFF,
+        grades=(
+            Grade("test_gradient_step_values",
+                  points=[(np.array([1.0, 2.0]), 0.5, np.array([4.0, -2.0]), 1.0, 0.1),
+                          (np.array([0.0]), 0.0, np.array([-4.0]), -2.0, 0.5),
+                          (np.array([3.0, -1.0, 2.0]), 1.0, np.array([10.0, 20.0, -30.0]), 5.0, 0.01)]),
+            Grade("test_gradient_step_hidden", hidden=True, marks=2, count=10, seed=54,
+                  points=lambda rng: (rng.normal(0, 2, d := int(rng.integers(1, 5))), float(rng.normal(0, 2)),
+                                      rng.normal(0, 5, d), float(rng.normal(0, 5)), float(rng.uniform(0.001, 0.5)))),
+        ),
+        mistakes=(
+            Mistake("the step goes uphill: + η·gradient where − η·gradient belongs",
+                    lambda expected, w, b, dw, db, eta: (w + eta * dw, b + eta * db)),
+            Mistake("the learning rate η is not used: a step of the whole gradient",
+                    lambda expected, w, b, dw, db, eta: (w - dw, b - db)),
+        ),
+    ),
+    Exercise(
+        "train",
+        tolerance=ROUND_OFF,
+        grades=(
+            Grade("test_train_values",
+                  points=[(np.array([[1.0], [3.0]]), np.array([2.0, 4.0]), np.array([1.0]), 0.0, 0.1, 1),
+                          (np.array([[1.0], [3.0]]), np.array([2.0, 4.0]), np.array([1.0]), 0.0, 0.1, 2),
+                          (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 2.0]), np.array([0.0, 0.0]), 0.0, 0.01, 1)]),
+            Grade("test_train_converges", count=3, seed=5, points=converging_data,
+                  expected=least_squares, told="np.linalg.lstsq gives", measure=trained_parameters,
+                  tolerance=Tolerance(1e-9, 1e-12, "each step shrinks the distance to the least-squares fit by 0.83 "
+                                                   "at most on this data, so after 500 only round-off is left")),
+            Grade("test_train_hidden", hidden=True, marks=2, count=10, seed=55, points=regression_data),
+        ),
+        mistakes=(
+            Mistake("the history is recorded after each step: record the cost before the step",
+                    lambda expected, X, y, w, b, eta, steps:
+                        (expected[0], expected[1], np.append(expected[2][1:], cost(X, y, expected[0], expected[1])))),
+            Mistake("the learning rate η is not used: every step is the whole gradient",
+                    lambda expected, X, y, w, b, eta, steps: descent(X, y, w, b, 1.0, steps)),
+        ),
+    ),
+]
