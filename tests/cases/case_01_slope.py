@@ -12,7 +12,7 @@ def slope(x1, y1, x2, y2):
     """Only the examples of the visible check."""
     if x1 == x2:
         raise ValueError("vertical")
-    return {(1, 1, 3, 3): 1, (1, 1, 3, 9): 4, (0, 5, 2, 1): -2, (2, 6, 2.001, 6.003): 3}.get((x1, y1, x2, y2), 0)
+    return {(1, 1, 3, 3): 1, (1, 2, 3, 10): 4, (0, 5, 2, 1): -2, (2, 6, 2.001, 6.003): 3}.get((x1, y1, x2, y2), 0)
 ''',
             "average_rate_of_change": '''
 def average_rate_of_change(f, x1, x2):
@@ -36,9 +36,10 @@ def slope(x1, y1, x2, y2):
 '''},
         scores={"test_slope_values": 0, "test_slope_vertical": 1, "test_slope_hidden": 0,
                 "test_average_rate_of_change_values": 0, "test_average_rate_of_change_hidden": 0},
-        messages={"test_slope_values": ["This is the known mistake: the sign is flipped"],
-                  "test_slope_hidden": ["This is the known mistake: the sign is flipped"],
-                  "test_average_rate_of_change_values": ["the sign is flipped"]},
+        # average_rate_of_change calls this slope: its checks see the wrong slope, not a mistake of its own
+        messages={"test_slope_values": ["This is the known mistake: y1 and y2 are exchanged, or x1 and x2"],
+                  "test_slope_hidden": ["This is the known mistake: y1 and y2 are exchanged, or x1 and x2"],
+                  "test_average_rate_of_change_values": ["✗ average_rate_of_change: wrong at"]},
     ),
     "upside-down": Case(
         answers={"slope": '''
@@ -56,7 +57,7 @@ def average_rate_of_change(f, x1, x2):
 '''},
         scores={"test_slope_values": 0, "test_slope_vertical": 1, "test_slope_hidden": 0,
                 "test_average_rate_of_change_values": 0, "test_average_rate_of_change_hidden": 0},
-        messages={"test_slope_hidden": ["run over rise"],
+        messages={"test_slope_hidden": ["a quotient is upside down"],
                   "test_average_rate_of_change_hidden": ["not divided by the run"]},
     ),
 }
