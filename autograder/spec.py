@@ -109,6 +109,7 @@ class Derived:
     equivalent: list = field(default_factory=list)  # [Mutant]: edits that change nothing checked
     all: list = field(default_factory=list)  # [Mutant]: every edit, for the mutation test
     classes: list = field(default_factory=list)  # [[Mutant]]: the edits behind each of `named`, same order
+    unnamed: list = field(default_factory=list)  # [Mutant]: degenerate edits, judged but never named
     _visible: dict = field(default_factory=dict, repr=False)  # {grade id: variants} of the visible grades
 
     def check(self, grade: Grade) -> checks.Check:
@@ -205,6 +206,11 @@ def group(exercise: Exercise, reference: Callable, variants: list) -> Derived:
         if same_outcomes(judge, outcomes, right) and mutant.kind != "boundary":
             result.equivalent.append(mutant)
             continue
+        if mutant.kind == "substituted" and constant(judge, outcomes) and not constant(judge, right):
+            # y1 − y1 where y2 − y1 belongs: a variable put where it cancels itself makes a constant, the answer of
+            # a stub or a hard-coded table too; naming it would blame a variable for what is no formula at all.
+            result.unnamed.append(mutant)
+            continue
         for seen, members in classes:
             if same_outcomes(judge, outcomes, seen):
                 members.append(mutant)
@@ -221,6 +227,12 @@ def _named_class(members: list) -> "one_edit.Mutant":
     in (y2 − y1) / (x2 − x1) is exchanging y1 and y2, so neither alone would be fair to the learner."""
     best = [member.name for member in members if member.rank == members[0].rank]
     return dataclasses.replace(members[0], name=", or ".join(dict.fromkeys(best)))
+
+
+def constant(judge: checks.Check, outcomes: list) -> bool:
+    """Whether the values returned (at two points or more; exceptions aside) are all the same."""
+    values = [outcome for outcome in outcomes if outcome.error is None]
+    return len(values) > 1 and all(checks.reproduces(judge, value, values[0]) for value in values[1:])
 
 
 def same_outcomes(judge: checks.Check, first: list, second: list) -> bool:
