@@ -40,7 +40,7 @@ MEAN_SUM = {"mean": ("sum", "the sum where the mean belongs (the 1/n is missing)
             "sum": ("mean", "the mean where the sum belongs (an extra 1/n)")}
 
 # Kinds of edit, the most recognisable first: when two edits make the same function, the first names it.
-RANKS = ["exchanged", "arguments", "mean/sum", "transpose", "dropped", "boundary", "loop", "sides", "sign",
+RANKS = ["transpose", "exchanged", "arguments", "mean/sum", "dropped", "boundary", "loop", "sides", "sign",
          "operator", "constant", "substituted", "special case"]
 
 
@@ -136,9 +136,12 @@ def _dropped(node: ast.BinOp, parameters: set) -> Iterator[tuple[str, str, Calla
     op = type(node.op)
     if op in (ast.Add, ast.Sub):
         sum_or_difference = "sum" if op is ast.Add else "difference"
-        yield "dropped", f"a term of the {sum_or_difference} is missing", lambda n: n.left
-        yield "dropped", f"a term of the {sum_or_difference} is missing", \
-            lambda n: n.right if op is ast.Add else ast.UnaryOp(ast.USub(), n.right)
+        for dropped, keep in ((node.right, lambda n: n.left),
+                              (node.left, lambda n: n.right if op is ast.Add else ast.UnaryOp(ast.USub(), n.right))):
+            what = _describe(dropped, parameters)
+            label = f"the term {what} of the {sum_or_difference} is missing" if what else \
+                f"a term of the {sum_or_difference} is missing"
+            yield "dropped", label, keep
     elif op in (ast.Mult, ast.MatMult):
         for kept, dropped in (("left", node.right), ("right", node.left)):
             what = _describe(dropped, parameters)

@@ -58,6 +58,7 @@ class Variant:
     name: str
     outcomes: tuple
     tier: int = 0
+    measured: bool = False  # the outcomes are already what the check's `measure` makes of the variant's results
 
 
 def each_part(transform):
@@ -171,7 +172,9 @@ class Check:
             "function": function,
             "points": checkfile.encode(points),
             "expected": [_encoded(right) for right in rights],
-            "variants": [recorded for variant in self.variants_at(points) if not _always_right(self, variant, rights)
+            # Measured, as judging compares them: (w, b) rather than 500 steps of a history, say.
+            "variants": [recorded for variant in _measured_variants(self, self.variants_at(points))
+                         if not _always_right(self, variant, rights)
                          if (recorded := _recorded_variant(variant)) is not None],
             "options": {"rtol": self.rtol, "atol": self.atol, "told": self.told, "symbolic": self.symbolic,
                         "stable": self.stable, "by_hand": self.by_hand, "forbid": list(self.forbid),
@@ -184,7 +187,7 @@ class Check:
         points = [tuple(point) for point in checkfile.decode(record["points"])]
         expected = [checkfile.decode(value) for value in record["expected"]]
         variants = tuple(Variant(item["name"], tuple(_as_outcome(_decoded(o)) for o in item["outcomes"]),
-                                 item["tier"]) for item in record["variants"])
+                                 item["tier"], measured=True) for item in record["variants"])
         options = dict(record["options"])
         options["forbid"] = tuple(options["forbid"])
         options["measure"] = checkfile.decode(options["measure"]) if options["measure"] is not None else None
@@ -209,7 +212,8 @@ def _always_right(check, variant, rights):
 def _measured_variants(check, variants):
     if check.measure is None:
         return list(variants)
-    return [Variant(v.name, tuple(o if o is None else _measured(check.measure, o) for o in v.outcomes), v.tier)
+    return [v if v.measured else Variant(v.name, tuple(o if o is None else _measured(check.measure, o)
+                                                       for o in v.outcomes), v.tier, measured=True)
             for v in variants]
 
 
