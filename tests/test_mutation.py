@@ -8,7 +8,9 @@ check that names a mistake other than the edit made would mislead a learner.
 import pytest
 from conftest import ASSIGNMENTS, ROOT
 
+from autograder import spec
 from autograder.mutation import judge_mutants, table
+from course import checks
 
 
 @pytest.fixture(scope="module", params=ASSIGNMENTS)
@@ -35,3 +37,25 @@ def test_the_table_counts_every_mutant(verdicts):
     mutants, equivalent, killed = (int(word) for word in rows[1].split()[1:4])
     survived = sum(verdict.survived for verdict in found)
     assert rows[1].startswith(assignment) and mutants == len(found) == equivalent + killed + survived
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_hand_written_mistake_is_one_no_single_edit_makes(assignment):
+    """A Mistake that a one-edit variant already names is the same idea written twice: the variant names it."""
+    twice = []
+    for name, derived in spec.derived(ROOT, assignment).items():
+        exercise = derived.exercise
+        if not exercise.mistakes:
+            continue
+        points = spec.fingerprint_points(exercise)
+        judge = checks.Check(points, None, rtol=exercise.tolerance.rtol, atol=exercise.tolerance.atol,
+                             symbolic=exercise.symbolic)
+        rights = [spec.bounded_call(derived.reference, args) for args in points]
+        variants = {mutant.name: [spec.bounded_call(mutant.function, args) for args in points]
+                    for mutant in derived.named}
+        for mistake in exercise.mistakes:
+            outcomes = [spec.bounded_call(mistake.wrong, (right.value, *args)) if right.error is None else right
+                        for right, args in zip(rights, points, strict=True)]
+            twice += [f"{name}: {mistake.name!r} is the variant {variant!r}" for variant, found in variants.items()
+                      if spec.same_outcomes(judge, outcomes, found)]
+    assert not twice, "\n".join(twice)

@@ -9,7 +9,7 @@ import urllib.request
 
 from conftest import ASSIGNMENTS, ROOT, free_port
 
-from autograder.workspace import update_workspace
+from course.learner import update_workspace
 
 
 def fetch(url, deadline):

@@ -30,8 +30,6 @@ EXERCISES = [
             Grade("test_slope_vertical", points=[(2, 0, 2, 5), (-1.5, 3, -1.5, 3)]),
             Grade("test_slope_hidden", hidden=True, marks=2, points=random_pair, count=20, seed=11),
         ),
-        mistakes=(Mistake("run over rise: (x2 − x1) / (y2 − y1) is upside down",
-                          lambda expected, x1, y1, x2, y2: (x2 - x1) / (y2 - y1)),),
     ),
     Exercise(
         "average_rate_of_change",

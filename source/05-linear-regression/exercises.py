@@ -149,7 +149,7 @@ EXERCISES = [
             Grade("test_train_values",
                   points=[(np.array([[1.0], [3.0]]), np.array([2.0, 4.0]), np.array([1.0]), 0.0, 0.1, 1),
                           (np.array([[1.0], [3.0]]), np.array([2.0, 4.0]), np.array([1.0]), 0.0, 0.1, 2),
-                          (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 2.0]), np.array([0.0, 0.0]), 0.0, 0.01, 1)]),
+                          (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 2.0]), np.zeros(2), 0.0, 0.01, 1)]),
             Grade("test_train_converges", count=3, seed=5, points=converging_data,
                   expected=least_squares, told="np.linalg.lstsq gives", measure=trained_parameters,
                   tolerance=Tolerance(1e-9, 1e-12, "each step shrinks the distance to the least-squares fit by 0.83 "
