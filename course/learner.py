@@ -56,10 +56,11 @@ def find_root(start: Path | None = None) -> Path:
 
 def modules(root: Path) -> list[str]:
     """The modules of the release, in course order."""
-    found = sorted(path.name for path in (Path(root) / "release").glob(MODULE_PATTERN) if path.is_dir())
+    found = sorted(path.name for path in (Path(root) / "release").glob(MODULE_PATTERN)
+                   if (path / f"{path.name}.ipynb").is_file())
     if not found:
-        raise LearnerError(f"{root}/release holds no modules: clone the course again, or (instructors) run "
-                           "`nudge release`")
+        raise LearnerError(f"{root}/release holds no module notebooks: clone the course again, or (instructors) "
+                           "run `nudge release` first")
     return found
 
 
@@ -273,11 +274,10 @@ def main(argv: list[str] | None = None) -> int:
     if len(argv) == 3 and argv[0] == "--judge":  # the child process of `nudge progress`
         _judge_notebook(Path(argv[1]), Path(argv[2]))
         return 0
-    command = next((word for word in argv if not word.startswith("-")), None)
-    if command in INSTRUCTOR_COMMANDS:
-        return _instructor(argv)
     parser = build_parser()
     options, extra = parser.parse_known_args(argv)
+    if options.command in INSTRUCTOR_COMMANDS:  # their own options are the instructor's parser's to read
+        return _instructor(argv)
     if extra and options.command != "start":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:

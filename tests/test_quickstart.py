@@ -46,7 +46,8 @@ def test_make_start_serves_the_learners_copy_over_loopback(tmp_path):
 def test_updating_the_workspace_never_overwrites_the_learners_work(tmp_path):
     workspace = tmp_path / "work"
     first = update_workspace(ROOT, workspace)
-    assert {p.name for p in first} == {f"{a}.ipynb" for a in ASSIGNMENTS}
+    assert {p.relative_to(workspace).as_posix() for p in first} == (
+        {f"{a}/{a}.ipynb" for a in ASSIGNMENTS} | {f"{a}/checks.json" for a in ASSIGNMENTS})
     mine = workspace / "01-slope" / "01-slope.ipynb"
     mine.write_text("my edits", encoding="utf-8")
     (workspace / "00-start-here" / "00-start-here.ipynb").unlink()
