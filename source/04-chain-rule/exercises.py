@@ -49,6 +49,16 @@ def nudge_u(a, b, c):
     return Numerical(J_after_u, wrt=1)(a, b * c)
 
 
+def value_of_J(expected, a, b, c):
+    """J itself, where a derivative of it belongs."""
+    return J(a, b, c)
+
+
+# dJ_du and dJ_da multiply in dJ_dv's answer: a dJ_dv that returns J passes its mistake on (no edit of theirs makes it).
+INHERITED_J = Mistake("the value J = 3(a + b·c) where the derivative ∂J/∂v = 3 belongs (does dJ_dv return J?)",
+                      value_of_J)
+
+
 def random_inputs(rng):
     """a, b, c from −5 to 5."""
     return tuple(rng.uniform(-5, 5, 3).tolist())
@@ -83,7 +93,7 @@ EXERCISES = [
                   tolerance=NUDGED),
             Grade("test_dJ_dv_hidden", hidden=True, points=random_inputs, count=20, seed=42),
         ),
-        mistakes=(Mistake("the value J where its derivative ∂J/∂v belongs", lambda e, a, b, c: 3 * (a + b * c)),),
+        mistakes=(Mistake("the value J where its derivative ∂J/∂v belongs", value_of_J),),
     ),
     Exercise(
         "dJ_du",
@@ -94,6 +104,7 @@ EXERCISES = [
                   tolerance=NUDGED),
             Grade("test_dJ_du_hidden", hidden=True, points=random_inputs, count=20, seed=43),
         ),
+        mistakes=(INHERITED_J,),
     ),
     Exercise(
         "dJ_da",
@@ -104,6 +115,7 @@ EXERCISES = [
                   told="a numerical derivative gives", tolerance=NUDGED),
             Grade("test_dJ_da_hidden", hidden=True, points=random_inputs, count=20, seed=44),
         ),
+        mistakes=(INHERITED_J,),
     ),
     Exercise(
         "dJ_db",
