@@ -1,6 +1,7 @@
 """Module 4: submissions that hard-code the visible examples, and the typical mistakes of each exercise.
 
-Every student answers all five exercises, so that no reference solution reuses a wrong `dJ_du`.
+Every student answers all five exercises, so that no reference solution reuses a wrong `dJ_du`. The learner's
+own `dJ_du` and `dJ_da` call the learner's `dJ_dv`, as they do in a notebook: a wrong `dJ_dv` spoils them too.
 """
 
 from submissions import Case
@@ -8,14 +9,27 @@ from submissions import Case
 ASSIGNMENT = "04-chain-rule"
 
 KNOWN = "This is the known mistake: "
+# The names the grader derives from one-edit variants of the reference solutions:
+FACTOR = "a factor of a product is missing"  # 1 for dJ_dv(a, b, c) * 1, c for dJ_du(a, b, c) * c, 2z for 2x·2z
+B_AND_C = "b and c are exchanged"  # 3b where 3c belongs, and the reverse
+OUTER_AT_Z = "the power 2 is missing, or the factor z is missing"  # 4z²: 2x taken at z, x = z where z² belongs
 
-ALL_WRONG = {
-    "test_forward_values": 0, "test_forward_hidden": 0,
-    "test_dJ_dv_du_da_values": 0, "test_dJ_dv_du_da_numeric": 0, "test_dJ_dv_du_da_hidden": 0,
-    "test_dJ_db_values": 0, "test_dJ_db_numeric": 0, "test_dJ_db_hidden": 0,
-    "test_dJ_dc_values": 0, "test_dJ_dc_numeric": 0, "test_dJ_dc_hidden": 0,
-    "test_dy_dz_values": 0, "test_dy_dz_numeric": 0, "test_dy_dz_hidden": 0,
+FULL_MARKS = {
+    "test_forward_values": 1, "test_forward_hidden": 2,
+    "test_dJ_dv_values": 1, "test_dJ_dv_hidden": 1,
+    "test_dJ_du_values": 1, "test_dJ_du_hidden": 1,
+    "test_dJ_da_values": 1, "test_dJ_da_hidden": 1,
+    "test_dJ_db_values": 1, "test_dJ_db_numeric": 1, "test_dJ_db_hidden": 2,
+    "test_dJ_dc_values": 1, "test_dJ_dc_numeric": 1, "test_dJ_dc_hidden": 2,
+    "test_dy_dz_values": 1, "test_dy_dz_numeric": 1, "test_dy_dz_hidden": 2,
 }
+ALL_WRONG = dict.fromkeys(FULL_MARKS, 0)
+
+
+def right(*functions):
+    """Full marks in the grade cells of these functions."""
+    return {grade_id: marks for grade_id, marks in FULL_MARKS.items()
+            if any(grade_id.startswith(f"test_{name}_") for name in functions)}
 
 
 def backward_to_v_u_a(dv, du, da):
@@ -57,12 +71,13 @@ CASES = {
                               "{(1, 4, 5): 12, (0, -2, 4): -6, (2, 5, -3): 15, (-1, -3, -2): -9}.get((a, b, c), 0)"),
             "dy_dz": one_line("dy_dz", "z", "{1.5: 13.5, 2.5: 62.5, 3: 108, -2: -32}.get(z, 0)"),
         },
-        scores={**ALL_WRONG, "test_forward_values": 1, "test_dJ_dv_du_da_values": 1, "test_dJ_db_values": 1,
-                "test_dJ_dc_values": 1, "test_dy_dz_values": 1},
+        scores={**ALL_WRONG, **{f"test_{name}_values": 1 for name in ("forward", "dJ_dv", "dJ_du", "dJ_da", "dJ_db",
+                                                                      "dJ_dc", "dy_dz")}},
         messages={
             "test_forward_hidden": ["✗ forward: wrong at 20 of 20 points checked", "you returned 0"],
-            "test_dJ_dv_du_da_numeric": ["✗ dJ_dv: wrong at 10 of 10", "you returned 0"],
-            "test_dJ_dv_du_da_hidden": ["✗ dJ_dv: wrong at 20 of 20"],
+            "test_dJ_dv_hidden": ["✗ dJ_dv: wrong at 20 of 20", "you returned 0"],
+            "test_dJ_du_hidden": ["✗ dJ_du: wrong at 20 of 20"],
+            "test_dJ_da_hidden": ["✗ dJ_da: wrong at 20 of 20"],
             "test_dJ_db_numeric": ["✗ dJ_db: wrong at 10 of 10", "you returned 0"],
             "test_dJ_db_hidden": ["✗ dJ_db: wrong at 20 of 20"],
             "test_dJ_dc_numeric": ["✗ dJ_dc: wrong at 10 of 10"],
@@ -79,8 +94,7 @@ CASES = {
             "dJ_dc": one_line("dJ_dc", "a, b, c", "9"),
             "dy_dz": one_line("dy_dz", "z", "13.5"),
         },
-        scores={**ALL_WRONG, "test_dJ_dv_du_da_values": 1, "test_dJ_dv_du_da_numeric": 1,
-                "test_dJ_dv_du_da_hidden": 2},
+        scores={**ALL_WRONG, **right("dJ_dv", "dJ_du", "dJ_da")},
         messages={
             "test_forward_values": ["✗ forward: wrong at 3 of 4 points checked"],
             "test_dJ_db_values": ["✗ dJ_db: wrong at 3 of 4 points checked", "you returned 6"],
@@ -103,19 +117,19 @@ def forward(a, b, c):
             "dJ_dc": one_line("dJ_dc", "a, b, c", "3 * c"),
             "dy_dz": one_line("dy_dz", "z", "2 * z**2"),
         },
-        scores=ALL_WRONG,
+        scores={**ALL_WRONG, **right("dJ_dv", "dJ_da")},
         messages={
             "test_forward_values": [KNOWN + "u = b + c"],
             "test_forward_hidden": [KNOWN + "u = b + c"],
-            "test_dJ_dv_du_da_values": ["✗ dJ_du", KNOWN + "only the local derivative"],
-            "test_dJ_dv_du_da_numeric": ["✗ dJ_du", KNOWN + "only the local derivative"],
-            "test_dJ_dv_du_da_hidden": ["✗ dJ_du", KNOWN + "only the local derivative"],
-            "test_dJ_db_values": [KNOWN + "b used where c belongs"],
-            "test_dJ_db_numeric": [KNOWN + "b used where c belongs"],
-            "test_dJ_db_hidden": [KNOWN + "b used where c belongs"],
-            "test_dJ_dc_values": [KNOWN + "c used where b belongs"],
-            "test_dJ_dc_numeric": [KNOWN + "c used where b belongs"],
-            "test_dJ_dc_hidden": [KNOWN + "c used where b belongs"],
+            # only the local derivative 1: the ∂J/∂v to its right is not multiplied in
+            "test_dJ_du_values": ["you returned 1; a numerical derivative gives 3", KNOWN + FACTOR],
+            "test_dJ_du_hidden": [KNOWN + FACTOR],
+            "test_dJ_db_values": [KNOWN + B_AND_C],
+            "test_dJ_db_numeric": [KNOWN + B_AND_C],
+            "test_dJ_db_hidden": [KNOWN + B_AND_C],
+            "test_dJ_dc_values": [KNOWN + B_AND_C],
+            "test_dJ_dc_numeric": [KNOWN + B_AND_C],
+            "test_dJ_dc_hidden": [KNOWN + B_AND_C],
             "test_dy_dz_values": [KNOWN + "only the outer derivative"],
             "test_dy_dz_numeric": [KNOWN + "only the outer derivative"],
             "test_dy_dz_hidden": [KNOWN + "only the outer derivative"],
@@ -133,18 +147,22 @@ def forward(a, b, c):
         messages={
             "test_forward_values": [KNOWN + "the 3 multiplies only a"],
             "test_forward_hidden": [KNOWN + "the 3 multiplies only a"],
-            "test_dJ_dv_du_da_values": ["✗ dJ_dv", KNOWN + "the value J where its derivative"],
-            "test_dJ_dv_du_da_numeric": ["✗ dJ_dv", KNOWN + "the value J where its derivative"],
-            "test_dJ_dv_du_da_hidden": ["✗ dJ_dv", KNOWN + "the value J where its derivative"],
-            "test_dJ_db_values": [KNOWN + "the outer factor 3 of J = 3v is forgotten"],
-            "test_dJ_db_numeric": [KNOWN + "the outer factor 3 of J = 3v is forgotten"],
-            "test_dJ_db_hidden": [KNOWN + "the outer factor 3 of J = 3v is forgotten"],
-            "test_dJ_dc_values": [KNOWN + "the outer factor 3 of J = 3v is forgotten"],
-            "test_dJ_dc_numeric": [KNOWN + "the outer factor 3 of J = 3v is forgotten"],
-            "test_dJ_dc_hidden": [KNOWN + "the outer factor 3 of J = 3v is forgotten"],
-            "test_dy_dz_values": [KNOWN + "only the inner derivative"],
-            "test_dy_dz_numeric": [KNOWN + "only the inner derivative"],
-            "test_dy_dz_hidden": [KNOWN + "only the inner derivative"],
+            "test_dJ_dv_values": ["you returned 33; a numerical derivative gives 3", KNOWN + "the value J where its "
+                                  "derivative ∂J/∂v belongs"],
+            "test_dJ_dv_hidden": [KNOWN + "the value J where its derivative ∂J/∂v belongs"],
+            # dJ_du and dJ_da are right, but multiply in this dJ_dv
+            **{f"test_dJ_d{node}_{kind}": [KNOWN + "the value J = 3(a + b·c) where the derivative ∂J/∂v = 3 belongs "
+                                          "(does dJ_dv return J?)"] for node in "ua" for kind in ("values", "hidden")},
+            # the outer 3 forgotten: c, b and 2z alone
+            "test_dJ_db_values": ["you returned 2; the right value is 6", KNOWN + FACTOR],
+            "test_dJ_db_numeric": [KNOWN + FACTOR],
+            "test_dJ_db_hidden": [KNOWN + FACTOR],
+            "test_dJ_dc_values": [KNOWN + FACTOR],
+            "test_dJ_dc_numeric": [KNOWN + FACTOR],
+            "test_dJ_dc_hidden": [KNOWN + FACTOR],
+            "test_dy_dz_values": [KNOWN + FACTOR],
+            "test_dy_dz_numeric": [KNOWN + FACTOR],
+            "test_dy_dz_hidden": [KNOWN + FACTOR],
         },
     ),
     "factor-missing": Case(
@@ -155,22 +173,22 @@ def forward(a, b, c):
             "dJ_dc": one_line("dJ_dc", "a, b, c", "3"),
             "dy_dz": one_line("dy_dz", "z", "4 * z**2"),
         },
-        scores=ALL_WRONG,
+        scores={**ALL_WRONG, **right("dJ_dv", "dJ_du")},
         messages={
-            "test_forward_values": [KNOWN + "J = v: the factor 3 of the last step is forgotten"],
-            "test_forward_hidden": [KNOWN + "J = v: the factor 3 of the last step is forgotten"],
-            "test_dJ_dv_du_da_values": ["✗ dJ_da", KNOWN + "only the local derivative"],
-            "test_dJ_dv_du_da_numeric": ["✗ dJ_da", KNOWN + "only the local derivative"],
-            "test_dJ_dv_du_da_hidden": ["✗ dJ_da", KNOWN + "only the local derivative"],
-            "test_dJ_db_values": [KNOWN + "∂u/∂b taken as 1: the factor c is missing"],
-            "test_dJ_db_numeric": [KNOWN + "∂u/∂b taken as 1: the factor c is missing"],
-            "test_dJ_db_hidden": [KNOWN + "∂u/∂b taken as 1: the factor c is missing"],
-            "test_dJ_dc_values": [KNOWN + "∂u/∂c taken as 1: the factor b is missing"],
-            "test_dJ_dc_numeric": [KNOWN + "∂u/∂c taken as 1: the factor b is missing"],
-            "test_dJ_dc_hidden": [KNOWN + "∂u/∂c taken as 1: the factor b is missing"],
-            "test_dy_dz_values": [KNOWN + "dy/dx = 2x taken at z instead of at x = z²"],
-            "test_dy_dz_numeric": [KNOWN + "dy/dx = 2x taken at z instead of at x = z²"],
-            "test_dy_dz_hidden": [KNOWN + "dy/dx = 2x taken at z instead of at x = z²"],
+            "test_forward_values": [KNOWN + "the factor 3 is missing"],
+            "test_forward_hidden": [KNOWN + "the factor 3 is missing"],
+            "test_dJ_da_values": [KNOWN + FACTOR],
+            "test_dJ_da_hidden": [KNOWN + FACTOR],
+            "test_dJ_db_values": [KNOWN + "the factor c is missing"],
+            "test_dJ_db_numeric": [KNOWN + "the factor c is missing"],
+            "test_dJ_db_hidden": [KNOWN + "the factor c is missing"],
+            "test_dJ_dc_values": [KNOWN + "the factor b is missing"],
+            "test_dJ_dc_numeric": [KNOWN + "the factor b is missing"],
+            "test_dJ_dc_hidden": [KNOWN + "the factor b is missing"],
+            # dy/dx = 2x taken at z instead of at x = z²
+            "test_dy_dz_values": [KNOWN + OUTER_AT_Z],
+            "test_dy_dz_numeric": [KNOWN + OUTER_AT_Z],
+            "test_dy_dz_hidden": [KNOWN + OUTER_AT_Z],
         },
     ),
     "flipper": Case(
@@ -185,18 +203,8 @@ def forward(a, b, c):
         messages={
             "test_forward_values": [KNOWN + "the values are in the wrong order"],
             "test_forward_hidden": [KNOWN + "the values are in the wrong order"],
-            "test_dJ_dv_du_da_values": ["✗ dJ_dv", KNOWN + "the sign is flipped"],
-            "test_dJ_dv_du_da_numeric": ["✗ dJ_dv", KNOWN + "the sign is flipped"],
-            "test_dJ_dv_du_da_hidden": ["✗ dJ_dv", KNOWN + "the sign is flipped"],
-            "test_dJ_db_values": [KNOWN + "the sign is flipped"],
-            "test_dJ_db_numeric": [KNOWN + "the sign is flipped"],
-            "test_dJ_db_hidden": [KNOWN + "the sign is flipped"],
-            "test_dJ_dc_values": [KNOWN + "the sign is flipped"],
-            "test_dJ_dc_numeric": [KNOWN + "the sign is flipped"],
-            "test_dJ_dc_hidden": [KNOWN + "the sign is flipped"],
-            "test_dy_dz_values": [KNOWN + "the sign is flipped"],
-            "test_dy_dz_numeric": [KNOWN + "the sign is flipped"],
-            "test_dy_dz_hidden": [KNOWN + "the sign is flipped"],
+            **{grade_id: [KNOWN + "the sign is flipped"] for grade_id in ALL_WRONG if not grade_id.startswith(
+                "test_forward_")},
         },
     ),
 }

@@ -81,7 +81,7 @@ def test_no_reference_solution_is_taken_for_a_shortcut(assignment):
 
 # ---- what by_hand refuses ------------------------------------------------------------------------
 
-CHAIN = imports("04-chain-rule")  # graphs, Numerical, check
+CHAIN = imports("04-chain-rule")  # graphs, check
 PARTIALS = imports("03-partial-derivatives")  # partial_derivative, Numerical
 J = "def J(a, b, c):\n    return 3 * (a + b * c)\n"
 
@@ -104,10 +104,12 @@ NUMERICAL_ANSWERS = {
                   "numerical_gradient from course.derivatives"),
     "import-inside": ("def dJ_db(a, b, c):\n    from course.derivatives import central_difference\n"
                       "    return central_difference(lambda v: J(a, v, c), b)\n", "central_difference"),
-    "Numerical": ("def dJ_db(a, b, c):\n    return Numerical(J, wrt=1)(a, b, c)\n", "Numerical from course.checks"),
-    "Numerical-bound": ("derivative = Numerical(J, wrt=1)\n\n\ndef dJ_db(a, b, c):\n    return derivative(a, b, c)\n",
-                        "Numerical"),
-    "Numerical-itself": ("dJ_db = Numerical(J, wrt=1)\n", "Numerical"),
+    # The notebook imports only check from course.checks: a learner imports Numerical to use it.
+    "Numerical": ("from course.checks import Numerical\n\n\ndef dJ_db(a, b, c):\n"
+                  "    return Numerical(J, wrt=1)(a, b, c)\n", "Numerical from course.checks"),
+    "Numerical-bound": ("from course.checks import Numerical\n\nderivative = Numerical(J, wrt=1)\n\n\n"
+                        "def dJ_db(a, b, c):\n    return derivative(a, b, c)\n", "Numerical"),
+    "Numerical-itself": ("from course.checks import Numerical\n\ndJ_db = Numerical(J, wrt=1)\n", "Numerical"),
     "nudge_gradients": ("def dJ_db(a, b, c):\n    graph = {'J': (J, ['a', 'b', 'c'], '')}\n"
                         "    return graphs.nudge_gradients(graph, {'a': a, 'b': b, 'c': c})['b']\n",
                         "nudge_gradients from course.graphs"),
