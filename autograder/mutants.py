@@ -238,6 +238,11 @@ def _describe(node: ast.AST, parameters: set) -> str:
         return f".{node.attr}()" if not isinstance(node.ctx, ast.Store) else ""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len":
         return "n (the number of examples)"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in parameters:
+        # Another function of the learner's, called with the signature's variables: dJ_du(a, b, c).
+        arguments = [_describe(argument, parameters) for argument in node.args]
+        if all(arguments) and not node.keywords:
+            return f"{node.func.id}({', '.join(arguments)})"
     return ""
 
 

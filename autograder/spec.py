@@ -206,9 +206,7 @@ def group(exercise: Exercise, reference: Callable, variants: list) -> Derived:
         if same_outcomes(judge, outcomes, right) and mutant.kind != "boundary":
             result.equivalent.append(mutant)
             continue
-        if mutant.kind == "substituted" and constant(judge, outcomes) and not constant(judge, right):
-            # y1 − y1 where y2 − y1 belongs: a variable put where it cancels itself makes a constant, the answer of
-            # a stub or a hard-coded table too; naming it would blame a variable for what is no formula at all.
+        if degenerate(judge, mutant, outcomes, right):
             result.unnamed.append(mutant)
             continue
         for seen, members in classes:
@@ -227,6 +225,27 @@ def _named_class(members: list) -> "one_edit.Mutant":
     in (y2 − y1) / (x2 − x1) is exchanging y1 and y2, so neither alone would be fair to the learner."""
     best = [member.name for member in members if member.rank == members[0].rank]
     return dataclasses.replace(members[0], name=", or ".join(dict.fromkeys(best)))
+
+
+def degenerate(judge: checks.Check, mutant: "one_edit.Mutant", outcomes: list, right: list) -> bool:
+    """Whether a variant makes what no formula makes: a constant where the reference varies, or zero everywhere.
+
+    y1 − y1 where y2 − y1 belongs, or a factor 1 turned into 0: such an edit returns what a stub or the
+    fallback of a hard-coded table returns too, and naming it would blame a variable or a number for an
+    answer that is no formula at all.
+    """
+    if mutant.kind == "substituted" and constant(judge, outcomes) and not constant(judge, right):
+        return True
+    return zero(outcomes) and not zero(right)
+
+
+def zero(outcomes: list) -> bool:
+    """Whether every value returned (at two points or more; exceptions aside) is zero throughout."""
+    values = [outcome.value for outcome in outcomes if outcome.error is None]
+    try:
+        return len(values) > 1 and all(not np.any(np.asarray(value, dtype=float)) for value in values)
+    except (TypeError, ValueError):  # a tuple of parts of different shapes, a SymPy expression: not all zero
+        return False
 
 
 def constant(judge: checks.Check, outcomes: list) -> bool:

@@ -120,6 +120,12 @@ def test_matrix_products_are_named_as_products_and_transposes():
     assert named("predict", "a term of the sum is missing")(X, w, b) == b  # X @ w is no name a learner shares
 
 
+def test_a_call_of_another_of_the_learners_functions_is_named_by_the_call():
+    source = "def dJ_db(a, b, c):\n    return dJ_du(a, b, c) * c\n"
+    names = {mutant.name for mutant in mutants(source, "dJ_db", {"dJ_du": lambda a, b, c: 3})}
+    assert {"the factor dJ_du(a, b, c) is missing", "the factor c is missing"} <= names
+
+
 def test_a_transpose_dropped_is_named_by_the_variable():
     source = "def gram(X):\n    return X.T @ X\n"
     found = {mutant.name: mutant.function for mutant in mutants(source, "gram", NAMESPACE)}

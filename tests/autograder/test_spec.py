@@ -81,7 +81,8 @@ def test_an_edit_that_changes_nothing_checked_is_equivalent():
     assert "a and b are exchanged" not in {mutant.name for mutant in derived.named}
     assert {mutant.name for mutant in derived.all} >= {"a and b are exchanged",
                                                         "a division where a multiplication belongs"}
-    assert len(derived.all) == len(derived.equivalent) + sum(len(members) for members in derived.classes)
+    assert len(derived.all) == (len(derived.equivalent) + len(derived.unnamed)
+                                + sum(len(members) for members in derived.classes))
 
 
 def test_edits_that_make_the_same_function_are_one_class_named_by_all_the_best_ranked_names():
@@ -116,6 +117,19 @@ def test_the_classes_keep_their_members_in_rank_order():
     derived = grouped(SLOPE, "slope", [(1, 1, 3, 3), (1, 2, 3, 10), (0, 5, 2, 1), (2, 0, 2, 5)])
     for members in derived.classes:
         assert [m.rank for m in members] == sorted(m.rank for m in members)
+
+
+def test_edits_that_make_no_formula_are_judged_but_never_named():
+    # y1 − y1 is 0 at every point: so is a stub's answer; a factor 1 turned into 0 makes zero everywhere too.
+    derived = grouped(SLOPE, "slope", [(1, 1, 3, 3), (1, 2, 3, 10), (0, 5, 2, 1), (2, 0, 2, 5)])
+    unnamed = {mutant.name for mutant in derived.unnamed}
+    assert {"y1 where y2 belongs", "y2 where y1 belongs"} <= unnamed
+    assert not unnamed & {mutant.name for mutant in derived.named}
+    scaled = grouped("def scaled(a, b):\n    return (a + b) * 1\n", "scaled", [(2.0, 3.0), (-1.0, 4.0)])
+    assert "the number 0 where 1 belongs" in {mutant.name for mutant in scaled.unnamed}
+    # A constant the reference has too is a formula: 0 where 1 belongs in (x, 1) is named.
+    pair = grouped("def pair(x, m):\n    return x, 1\n", "pair", [(2.0, 3.0), (-1.0, 4.0)])
+    assert "the number 0 where 1 belongs" in {mutant.name for mutant in pair.named}
 
 
 def test_a_boundary_edit_is_never_classified_equivalent():

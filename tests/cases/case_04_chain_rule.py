@@ -10,7 +10,9 @@ ASSIGNMENT = "04-chain-rule"
 
 KNOWN = "This is the known mistake: "
 # The names the grader derives from one-edit variants of the reference solutions:
-FACTOR = "a factor of a product is missing"  # 1 for dJ_dv(a, b, c) * 1, c for dJ_du(a, b, c) * c, 2z for 2x·2z
+FACTOR = "a factor of a product is missing"  # 2z for 2x·2z
+DV_FACTOR = "the factor dJ_dv(a, b, c) is missing"  # 1 where dJ_dv(a, b, c) * 1 belongs
+DU_FACTOR = "the factor dJ_du(a, b, c) is missing"  # c where dJ_du(a, b, c) * c belongs
 B_AND_C = "b and c are exchanged"  # 3b where 3c belongs, and the reverse
 OUTER_AT_Z = "the power 2 is missing, or the factor z is missing"  # 4z²: 2x taken at z, x = z where z² belongs
 
@@ -122,8 +124,8 @@ def forward(a, b, c):
             "test_forward_values": [KNOWN + "u = b + c"],
             "test_forward_hidden": [KNOWN + "u = b + c"],
             # only the local derivative 1: the ∂J/∂v to its right is not multiplied in
-            "test_dJ_du_values": ["you returned 1; a numerical derivative gives 3", KNOWN + FACTOR],
-            "test_dJ_du_hidden": [KNOWN + FACTOR],
+            "test_dJ_du_values": ["you returned 1; a numerical derivative gives 3", KNOWN + DV_FACTOR],
+            "test_dJ_du_hidden": [KNOWN + DV_FACTOR],
             "test_dJ_db_values": [KNOWN + B_AND_C],
             "test_dJ_db_numeric": [KNOWN + B_AND_C],
             "test_dJ_db_hidden": [KNOWN + B_AND_C],
@@ -154,12 +156,12 @@ def forward(a, b, c):
             **{f"test_dJ_d{node}_{kind}": [KNOWN + "the value J = 3(a + b·c) where the derivative ∂J/∂v = 3 belongs "
                                           "(does dJ_dv return J?)"] for node in "ua" for kind in ("values", "hidden")},
             # the outer 3 forgotten: c, b and 2z alone
-            "test_dJ_db_values": ["you returned 2; the right value is 6", KNOWN + FACTOR],
-            "test_dJ_db_numeric": [KNOWN + FACTOR],
-            "test_dJ_db_hidden": [KNOWN + FACTOR],
-            "test_dJ_dc_values": [KNOWN + FACTOR],
-            "test_dJ_dc_numeric": [KNOWN + FACTOR],
-            "test_dJ_dc_hidden": [KNOWN + FACTOR],
+            "test_dJ_db_values": ["you returned 2; the right value is 6", KNOWN + DU_FACTOR],
+            "test_dJ_db_numeric": [KNOWN + DU_FACTOR],
+            "test_dJ_db_hidden": [KNOWN + DU_FACTOR],
+            "test_dJ_dc_values": [KNOWN + DU_FACTOR],
+            "test_dJ_dc_numeric": [KNOWN + DU_FACTOR],
+            "test_dJ_dc_hidden": [KNOWN + DU_FACTOR],
             "test_dy_dz_values": [KNOWN + FACTOR],
             "test_dy_dz_numeric": [KNOWN + FACTOR],
             "test_dy_dz_hidden": [KNOWN + FACTOR],
@@ -177,8 +179,8 @@ def forward(a, b, c):
         messages={
             "test_forward_values": [KNOWN + "the factor 3 is missing"],
             "test_forward_hidden": [KNOWN + "the factor 3 is missing"],
-            "test_dJ_da_values": [KNOWN + FACTOR],
-            "test_dJ_da_hidden": [KNOWN + FACTOR],
+            "test_dJ_da_values": [KNOWN + DV_FACTOR],
+            "test_dJ_da_hidden": [KNOWN + DV_FACTOR],
             "test_dJ_db_values": [KNOWN + "the factor c is missing"],
             "test_dJ_db_numeric": [KNOWN + "the factor c is missing"],
             "test_dJ_db_hidden": [KNOWN + "the factor c is missing"],
