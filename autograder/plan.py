@@ -61,6 +61,18 @@ def plan_for(root, assignment):
     parameters = {}
     for cell in solutions:
         parameters.update(defined_functions(cell.source))
+    instructor_sources = {cell.source.strip() for cell in [*source.cells, *release.cells]}
+    solution_ids = {_nbgrader(cell)["grade_id"] for cell in solutions}
+    return Plan(assignment, imports, planned_parts(root, assignment, source), parameters, solution_ids, source,
+                instructor_sources)
+
+
+def planned_parts(root, assignment, source):
+    """A part per grade cell of the source notebook, each checking what exercises.py declares for its grade id.
+
+    Refuses a grade cell that is not a docstring line and one check(...), that checks another function or
+    another grade id than its own, or that exercises.py does not declare; and a declaration no cell checks.
+    """
     exercises = spec.derived(Path(root), assignment)
     declared = {grade.grade_id: (exercise, grade) for exercise in exercises.values()
                 for grade in exercise.exercise.grades}
@@ -78,9 +90,7 @@ def plan_for(root, assignment):
                           [(function, derived.check(grade))]))
     if declared:
         raise CourseError(f"{assignment}: exercises.py declares {', '.join(declared)}, which no grade cell checks")
-    instructor_sources = {cell.source.strip() for cell in [*source.cells, *release.cells]}
-    solution_ids = {_nbgrader(cell)["grade_id"] for cell in solutions}
-    return Plan(assignment, imports, parts, parameters, solution_ids, source, instructor_sources)
+    return parts
 
 
 def defined_functions(code):

@@ -13,7 +13,7 @@ import nbformat
 
 from autograder import spec
 from autograder.course_dir import CourseError, assignments, notebook_path, tool_environment
-from autograder.plan import plan_for
+from autograder.plan import plan_for, planned_parts
 from course import checkfile
 
 
@@ -22,14 +22,17 @@ def release(root, wanted=(), use_database=True):
     ids = assignments(root, wanted)
     for assignment in ids:
         set_points(Path(root), assignment)
-        plan = plan_for(Path(root), assignment)  # refuses grade cells and declarations that do not match
+        # Before anything is written: grade cells and declarations that do not match are refused here.
+        source = nbformat.read(notebook_path(Path(root), "source", assignment), as_version=4)
+        parts = planned_parts(Path(root), assignment, source)
         command = [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force", "--log-level=WARN"]
         if not use_database:
             command.append("--no-db")
         finished = subprocess.run(command, cwd=root, env=tool_environment(), capture_output=True, text=True)
         if finished.returncode != 0:
             raise CourseError(f"nbgrader could not generate {assignment}:\n{finished.stderr.strip()}")
-        write_check_files(Path(root), plan)
+        write_check_files(Path(root), assignment, parts)
+        plan_for.cache_clear()  # the release notebook is new
     return ids
 
 
@@ -50,11 +53,11 @@ def set_points(root, assignment):
         plan_for.cache_clear()
 
 
-def write_check_files(root, plan):
+def write_check_files(root, assignment, parts):
     """release/<id>/checks.json with the visible checks, source/<id>/hidden-checks.json with the hidden ones."""
     visible, hidden = {}, {}
-    for part in plan.parts:
+    for part in parts:
         (function, check), = part.checks
         (hidden if part.hidden else visible)[part.grade_id] = check.record(function)
-    checkfile.write(root / "release" / plan.assignment / checkfile.VISIBLE, plan.assignment, visible)
-    checkfile.write(root / "source" / plan.assignment / checkfile.HIDDEN, plan.assignment, hidden)
+    checkfile.write(root / "release" / assignment / checkfile.VISIBLE, assignment, visible)
+    checkfile.write(root / "source" / assignment / checkfile.HIDDEN, assignment, hidden)

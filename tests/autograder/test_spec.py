@@ -432,7 +432,7 @@ def test_set_points_leaves_a_notebook_that_agrees_untouched(course_copy):
 def test_the_check_files_hold_visible_checks_in_the_release_and_hidden_ones_in_the_source(course_copy):
     (course_copy / "release" / MODULE / checkfile.VISIBLE).unlink()
     (course_copy / "source" / MODULE / checkfile.HIDDEN).unlink()
-    release.write_check_files(course_copy, plan.plan_for(course_copy, MODULE))
+    release.write_check_files(course_copy, MODULE, plan.plan_for(course_copy, MODULE).parts)
     visible = checkfile.read(course_copy / "release" / MODULE / checkfile.VISIBLE)
     hidden = checkfile.read(course_copy / "source" / MODULE / checkfile.HIDDEN)
     assert list(visible) == ["test_square_values"] and list(hidden) == ["test_square_hidden"]

@@ -1,16 +1,18 @@
 """Derivatives by hand: the shortcuts course/shortcuts.py names, and the honest answers it leaves alone."""
 
-import ast
 import functools
 import itertools
 import linecache
 
 import nbformat
+import numpy as np
 import pytest
-from conftest import ASSIGNMENTS, notebook
+from conftest import ASSIGNMENTS, ROOT, notebook
 
+from autograder import spec
 from autograder.reference import solution_cells, without_markers
-from course.checks import CheckFailed, check
+from course import checkfile
+from course.checks import Check, CheckFailed, check
 from course.shortcuts import Shortcut, find_shortcut, find_shortcut_in_function, shortcut_message
 
 NUMERIC = ("course.derivatives", "course.graphs.nudge_gradients", "course.checks.Numerical", "numpy.gradient")
@@ -27,20 +29,8 @@ def imports(assignment):
 
 
 def options_of_checks(assignment):
-    """{function name: (by_hand, forbid)} as the grade cells' check(...) calls declare them."""
-    options = {}
-    for cell in source_notebook(assignment).cells:
-        if not cell.metadata.get("nbgrader", {}).get("grade"):
-            continue
-        for node in ast.walk(ast.parse(cell.source)):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "check":
-                given = {k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg in ("by_hand", "forbid")}
-                if given:
-                    # 04 checks dJ_dv, dJ_du and dJ_da in one loop, as `function`
-                    names = ["dJ_dv", "dJ_du", "dJ_da"] if node.args[0].id == "function" else [node.args[0].id]
-                    for name in names:
-                        options[name] = (given.get("by_hand", False), tuple(given.get("forbid", ())))
-    return options
+    """{function name: (by_hand, forbid)} as exercises.py declares them."""
+    return {exercise.function: (exercise.by_hand, tuple(exercise.forbid)) for exercise in spec.load(ROOT, assignment)}
 
 
 def solutions(assignment):
@@ -349,7 +339,7 @@ def test_the_kernel_path_follows_the_learners_functions_and_their_globals():
 
 
 def test_the_kernel_path_sees_helpers_and_course_objects_by_where_they_come_from():
-    namespace = kernel("from course.checks import numerical_gradient\nfrom sympy import diff, Symbol\n"
+    namespace = kernel("from course.checks import Numerical, numerical_gradient\nfrom sympy import diff, Symbol\n"
                        "derivative = Numerical(J, wrt=1)\n",
                        "def by_gradient(a, b, c):\n    return numerical_gradient(lambda p: J(*p), [a, b, c])[1]\n",
                        "def by_object(a, b, c):\n    return derivative(a, b, c)\n",
@@ -369,26 +359,38 @@ def test_a_function_whose_source_is_unknown_is_not_refused():
     assert find_shortcut_in_function(len, by_hand=True) is None
 
 
-def test_check_by_hand_names_the_shortcut_at_once(capsys):
+def checks_beside(folder, **checks_by_id):
+    """A check file in `folder` holding {grade id: Check of the function named by the grade id's middle}."""
+    records = {grade_id: made.record(grade_id.split("_", 1)[1].rsplit("_", 1)[0])
+               for grade_id, made in checks_by_id.items()}
+    checkfile.write(folder / checkfile.VISIBLE, "test", records)
+
+
+def test_check_by_hand_names_the_shortcut_at_once(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    checks_beside(tmp_path, test_dJ_db_values=Check([(5, 3, 2)], [6], by_hand=True),
+                  test_dJ_db_plain=Check([(5, 3, 2)], [6]))
     namespace = kernel("from course.derivatives import partial_derivative\n\n\n"
                        "def dJ_db(a, b, c):\n    return partial_derivative(J, (a, b, c), 1)\n")
     with pytest.raises(CheckFailed) as failure:
-        check(namespace["dJ_db"], points=[(5, 3, 2)], expected=[6], by_hand=True)
+        check(namespace["dJ_db"], "test_dJ_db_values")
     assert str(failure.value) == (
         "✗ dJ_db: this exercise asks for the derivative worked out by hand, but your function uses a numerical "
         "derivative (partial_derivative from course.derivatives), at line 5.\nWork out the formula with the rules of "
         "this module and return it; use a numerical derivative only to check your answer, in a cell of its own.")
-    check(namespace["dJ_db"], points=[(5, 3, 2)], expected=[6])  # the same numbers pass where nothing is asked
+    check(namespace["dJ_db"], "test_dJ_db_plain")  # the same numbers pass where nothing is asked
     honest = kernel("def dJ_du(a, b, c):\n    return 3\n", "def dJ_db(a, b, c):\n    return dJ_du(a, b, c) * c\n")
-    check(honest["dJ_db"], points=[(5, 3, 2)], expected=[6], by_hand=True)
+    check(honest["dJ_db"], "test_dJ_db_values")
     assert "✓ dJ_db: right at the 1 point checked." in capsys.readouterr().out
 
 
-def test_check_forbid_names_the_helper():
+def test_check_forbid_names_the_helper(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    checks_beside(tmp_path, test_numerical_derivative_values=Check([(np.square, 1.0)], [2.0], forbid=NUMERIC))
     namespace = kernel("from course.derivatives import central_difference\n\n\n"
                        "def numerical_derivative(f, x, h=1e-5):\n    return central_difference(f, x, h)\n")
     with pytest.raises(CheckFailed, match="calls course.derivatives.central_difference, which does exactly what"):
-        check(namespace["numerical_derivative"], points=[(abs, 1.0)], expected=[1.0], forbid=NUMERIC)
+        check(namespace["numerical_derivative"], "test_numerical_derivative_values")
 
 
 # Ways round the rule that an ordinary student might try (found by attacking the first version).
