@@ -1,12 +1,12 @@
 # The two commands of the quick start, and the instructor's release step.
 #   make start   set up .venv, copy the course into work/ and open it in JupyterLab
-#   make test    set up .venv and run every check of the project
+#   make test    set up .venv and run every check of the project (make test-fast: all but the slow ones)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: start test release bench clean system
+.PHONY: start test test-fast release bench clean system
 
 start: $(INSTALLED)
 	$(BIN)/nudge start $(ARGS)
@@ -14,6 +14,11 @@ start: $(INSTALLED)
 test: $(INSTALLED) system
 	$(BIN)/ruff check course autograder tests benchmarks source
 	$(BIN)/python -m pytest $(ARGS)
+
+# The inner loop: everything but the tests marked slow or browser, in under two minutes on 2 cores.
+test-fast: $(INSTALLED) system
+	$(BIN)/ruff check course autograder tests benchmarks source
+	$(BIN)/python -m pytest -m "not slow and not browser" $(ARGS)
 
 release: $(INSTALLED)
 	$(BIN)/nudge release

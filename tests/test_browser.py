@@ -26,6 +26,8 @@ from conftest import ASSIGNMENTS, copy_course, notebook
 from playwright.sync_api import expect, sync_playwright
 from submissions import solution_sources
 
+pytestmark = pytest.mark.browser  # see pyproject.toml: `make test-fast` leaves these out
+
 FRONT_ENDS = {"jupyterlab": "lab/tree", "notebook7": "notebooks"}
 READABLE = 4.5  # WCAG AA contrast for body text
 

@@ -23,6 +23,8 @@ from submissions import load_cases, solution_sources, submission, write_submissi
 
 from autograder.clean import clean_name
 
+pytestmark = pytest.mark.slow  # see pyproject.toml: `make test-fast` leaves these out
+
 CASES = load_cases()
 CELL_TIMEOUT = 8  # seconds: short, so that the endless loop costs little test time
 

@@ -16,6 +16,8 @@ from submissions import load_cases, solution_sources, submission, write_submissi
 
 from autograder.course_dir import tool_environment
 
+pytestmark = pytest.mark.slow  # see pyproject.toml: `make test-fast` leaves these out
+
 CASES = load_cases()
 
 

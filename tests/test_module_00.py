@@ -1,6 +1,9 @@
 """Module 0 shows a learner one check fail and one pass before it matters."""
 
+import pytest
 from conftest import text_of
+
+pytestmark = pytest.mark.slow  # see pyproject.toml: `make test-fast` leaves these out
 
 
 def test_module_0_shows_a_check_fail_and_pass(executed):

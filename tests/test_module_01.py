@@ -1,6 +1,9 @@
 """Module 1 reproduces the numbers of its syllabus section."""
 
+import pytest
 from conftest import text_of
+
+pytestmark = pytest.mark.slow  # see pyproject.toml: `make test-fast` leaves these out
 
 
 def test_module_1_reproduces_the_curriculum_numbers(executed):

@@ -2,6 +2,10 @@
 
 import re
 
+import pytest
+
+pytestmark = pytest.mark.slow  # see pyproject.toml: `make test-fast` leaves these out
+
 ASSIGNMENT = "02-derivative"
 
 

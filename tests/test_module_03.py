@@ -3,7 +3,10 @@
 import re
 
 import matplotlib
+import pytest
 from conftest import find_widget
+
+pytestmark = pytest.mark.slow  # see pyproject.toml: `make test-fast` leaves these out
 
 matplotlib.use("Agg")
 

@@ -4,6 +4,8 @@ import nbformat
 import pytest
 from conftest import notebook
 
+pytestmark = pytest.mark.slow  # see pyproject.toml: `make test-fast` leaves these out
+
 ASSIGNMENT = "04-chain-rule"
 
 

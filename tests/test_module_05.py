@@ -5,7 +5,10 @@ import re
 import matplotlib
 import nbformat
 import numpy as np
+import pytest
 from conftest import find_widget, notebook
+
+pytestmark = pytest.mark.slow  # see pyproject.toml: `make test-fast` leaves these out
 
 matplotlib.use("Agg")
 

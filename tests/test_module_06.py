@@ -7,6 +7,8 @@ import nbformat
 import pytest
 from conftest import notebook, text_of
 
+pytestmark = pytest.mark.slow  # see pyproject.toml: `make test-fast` leaves these out
+
 ASSIGNMENT = "06-logistic-regression"
 
 

@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 from conftest import notebook
 
+pytestmark = pytest.mark.slow  # see pyproject.toml: `make test-fast` leaves these out
+
 ASSIGNMENT = "07-backprop"
 PARAMETERS = ["w11_1", "w21_1", "b11", "w12_1", "w22_1", "b12", "w11_2", "w21_2", "b21"]
 

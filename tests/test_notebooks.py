@@ -17,6 +17,7 @@ def test_assignments_are_numbered_in_course_order():
     assert sorted(p.name for p in (ROOT / "release").iterdir() if p.is_dir()) == ASSIGNMENTS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_source_notebook_runs_headless_without_error(executed, assignment):
     assert errors(executed("source", assignment)) == []
@@ -29,6 +30,7 @@ def test_source_notebook_is_committed_clean(assignment):
     assert dirty == [], "clear the outputs before committing (Edit → Clear Outputs of All Cells)"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_release_notebook_fails_only_where_exercises_are_unanswered(executed, assignment):
     for grade_id, error in errors(executed("release", assignment)):
@@ -36,6 +38,7 @@ def test_release_notebook_fails_only_where_exercises_are_unanswered(executed, as
         assert unanswered, f"{assignment} {grade_id}: {error['ename']}: {error['evalue']}"
 
 
+@pytest.mark.slow
 def test_a_failing_check_shows_its_message_without_a_traceback(executed):
     failed = [error for _, error in errors(executed("release", "01-slope")) if error["ename"] == "CheckFailed"]
     assert failed, "the unanswered release should fail its visible checks"
@@ -44,6 +47,7 @@ def test_a_failing_check_shows_its_message_without_a_traceback(executed):
         assert "not implemented yet" in shown and "checks.py" not in shown and "Traceback" not in shown
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_every_plot_has_a_title_and_axis_labels(executed, assignment):
     shown = [line for cell in executed("source", assignment).cells for output in cell.get("outputs", [])
@@ -51,6 +55,7 @@ def test_every_plot_has_a_title_and_axis_labels(executed, assignment):
     assert shown == []
 
 
+@pytest.mark.slow
 def test_the_plot_audit_reports_a_plot_without_labels(tmp_path):
     path = tmp_path / "unlabelled.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
@@ -60,6 +65,7 @@ def test_the_plot_audit_reports_a_plot_without_labels(tmp_path):
     assert stderr == [f"{PLOT_UNLABELLED}: no axis labels: a x label and a y label\n"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_every_widget_control_says_what_it_changes(executed, assignment):
     state = executed("source", assignment).metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
@@ -73,16 +79,19 @@ def validate(path):
     return Validator().validate(str(path))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_nbgrader_validate_passes_on_source(assignment):
     assert validate(notebook("source", assignment)) == {}  # nothing failed, changed or mismatched
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_nbgrader_validate_fails_on_unmodified_release(assignment):
     assert validate(notebook("release", assignment)).get("failed")
 
 
+@pytest.mark.slow
 def test_release_equals_a_fresh_generation(course_copy):
     fresh = course_copy
     for folder in (fresh / "release").iterdir():
@@ -109,6 +118,7 @@ def test_release_keeps_no_solution_or_hidden_test():
         assert "autograder" not in text, "a student's copy must not need the instructor's package"
 
 
+@pytest.mark.slow
 def test_a_notebook_in_a_folder_elsewhere_still_runs(tmp_path):
     # A learner's working copy lives outside the course tree: course/ must be all it needs.
     folder = tmp_path / "01-slope"
@@ -121,6 +131,7 @@ def test_a_notebook_in_a_folder_elsewhere_still_runs(tmp_path):
     assert all("not implemented yet" in error["evalue"] for _, error in found if error["ename"] == "CheckFailed")
 
 
+@pytest.mark.slow
 def test_a_notebook_without_its_check_file_says_what_is_missing(tmp_path):
     copy = tmp_path / "01-slope.ipynb"
     copy.write_bytes(notebook("release", "01-slope").read_bytes())

@@ -7,9 +7,12 @@ import subprocess
 import time
 import urllib.request
 
+import pytest
 from conftest import ASSIGNMENTS, ROOT, free_port
 
 from course.learner import update_workspace
+
+pytestmark = pytest.mark.slow  # see pyproject.toml: `make test-fast` leaves these out
 
 
 def fetch(url, deadline):
