@@ -21,8 +21,11 @@ run upside down): `Mutant.rank` orders the names so the one a learner would reco
 import ast
 import copy
 import itertools
+import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+
+import numpy as np
 
 OPERATOR_WORDS = {ast.Add: "an addition", ast.Sub: "a subtraction", ast.Mult: "a multiplication",
                   ast.Div: "a division", ast.Pow: "a power", ast.MatMult: "a matrix product"}
@@ -35,6 +38,10 @@ SIDES_EXCHANGED = {ast.Sub: "the two sides of a difference are exchanged (so its
 # (the comparison the learner wrote instead, its name): what the learner wrote first, then what belongs.
 BOUNDARIES = {ast.Gt: (ast.GtE, "≥ where > belongs"), ast.GtE: (ast.Gt, "> where ≥ belongs"),
               ast.Lt: (ast.LtE, "≤ where < belongs"), ast.LtE: (ast.Lt, "< where ≤ belongs")}
+# A boundary edit changes a function only where the compared sides are equal: the reference is also compiled with
+# that comparison watched (a call of PROBE), to tell whether any point checked sits on the boundary.
+PROBE = "__nudge_compared__"
+COMPARED = {"Gt": operator.gt, "GtE": operator.ge, "Lt": operator.lt, "LtE": operator.le}
 REVERSED = {ast.Eq: (ast.NotEq, "≠ where = belongs"), ast.NotEq: (ast.Eq, "= where ≠ belongs")}
 MEAN_SUM = {"mean": ("sum", "the sum where the mean belongs (the 1/n is missing)"),
             "sum": ("mean", "the mean where the sum belongs (an extra 1/n)")}
@@ -51,6 +58,9 @@ class Mutant:
     kind: str
     name: str
     function: Callable
+    # For a boundary edit: on_boundary(*args) tells whether the reference, called with args, compares two equal
+    # sides where the edit is (the only place the edit can change anything).
+    on_boundary: Callable | None = None
 
     @property
     def rank(self) -> int:
@@ -62,29 +72,59 @@ def mutants(source: str, name: str, namespace: dict) -> list[Mutant]:
     tree = ast.parse(source)
     definition = next(node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name)
     best = {}  # the same code reached by two edits keeps the more recognisable name
-    for kind, label, edited in _edits(definition):
+    for kind, label, edited, watched in _edits(definition):
         code = ast.unparse(edited)
         if code not in best or RANKS.index(kind) < RANKS.index(best[code][0]):
-            best[code] = (kind, label, edited)
+            best[code] = (kind, label, edited, watched)
     found = []
-    for kind, label, edited in best.values():
+    for kind, label, edited, watched in best.values():
         scope = dict(namespace)
         try:
             exec(compile(ast.fix_missing_locations(ast.Module([edited], [])), f"<mutant of {name}>", "exec"), scope)
         except (SyntaxError, TypeError, ValueError):
             continue  # an edit that does not make a valid function is no mistake a learner can make
-        found.append(Mutant(kind, label, scope[name]))
+        found.append(Mutant(kind, label, scope[name], _on_boundary(watched, name, namespace) if watched else None))
     return found
 
 
-def _edits(definition: ast.FunctionDef) -> Iterator[tuple[str, str, ast.FunctionDef]]:
-    """(kind, name, edited copy of `definition`) for every edit site of the function's body."""
+def _edits(definition: ast.FunctionDef) -> Iterator[tuple[str, str, ast.FunctionDef, ast.FunctionDef | None]]:
+    """(kind, name, edited copy of `definition`, and for a boundary edit the reference with that comparison
+    watched) for every edit site of the function's body."""
     body = definition.body[1:] if _has_docstring(definition) else definition.body
     nodes = [node for statement in body for node in ast.walk(statement)]
     for index, node in enumerate(nodes):
         for kind, label, replacement in _edits_of(node, definition):
-            yield kind, label, _replaced(definition, body, index, replacement)
-    yield from _exchanges(definition, body)
+            watched = _replaced(definition, body, index, _watched) if kind == "boundary" else None
+            yield kind, label, _replaced(definition, body, index, replacement), watched
+    for kind, label, edited in _exchanges(definition, body):
+        yield kind, label, edited, None
+
+
+def _watched(node: ast.Compare) -> ast.Call:
+    """The comparison `left op right` as PROBE(left, "op", right), which compares the same way."""
+    return ast.Call(ast.Name(PROBE, ast.Load()),
+                    [node.left, ast.Constant(type(node.ops[0]).__name__), node.comparators[0]], [])
+
+
+def _on_boundary(watched: ast.FunctionDef, name: str, namespace: dict) -> Callable:
+    """A function of the reference's arguments: whether the watched comparison ever compares two equal sides."""
+    equal = []
+
+    def compared(left, op, right):
+        equal.append(bool(np.any(left == right)))
+        return COMPARED[op](left, right)
+
+    scope = {**namespace, PROBE: compared}
+    exec(compile(ast.fix_missing_locations(ast.Module([watched], [])), f"<{name}, a comparison watched>", "exec"),
+         scope)
+    reference = scope[name]
+
+    def on_boundary(*args) -> bool:
+        equal.clear()
+        reference(*args)
+        return any(equal)
+
+    return on_boundary
 
 
 def _edits_of(node: ast.AST, definition: ast.FunctionDef) -> Iterator[tuple[str, str, Callable]]:

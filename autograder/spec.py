@@ -138,13 +138,16 @@ class Derived:
         return self._visible[grade.grade_id]
 
     def _variants(self, grade: Grade, points: list) -> list[checks.Variant]:
-        found = [checks.Variant(mutant.name, tuple(bounded_call(mutant.function, args) for args in points), 0)
+        # Under the errstate the learner's code runs in: a variant that overflows where the check is stable
+        # raises FloatingPointError, as the learner's code with that mistake does.
+        stable = self.exercise.stable
+        found = [checks.Variant(mutant.name, tuple(bounded_call(mutant.function, args, stable) for args in points), 0)
                  for mutant in self.named]
         if self.exercise.mistakes:
-            rights = [bounded_call(self.reference, args) for args in points]
+            rights = [bounded_call(self.reference, args, stable) for args in points]
             for mistake in self.exercise.mistakes:
-                outcomes = tuple(bounded_call(mistake.wrong, (right.value, *args)) if right.error is None else None
-                                 for right, args in zip(rights, points, strict=True))
+                outcomes = tuple(bounded_call(mistake.wrong, (right.value, *args), stable) if right.error is None
+                                 else None for right, args in zip(rights, points, strict=True))
                 found.append(checks.Variant(mistake.name, outcomes, 1))
         return found
 
@@ -196,14 +199,17 @@ def group(exercise: Exercise, reference: Callable, variants: list) -> Derived:
     points = fingerprint_points(exercise)
     judge = checks.Check(points, None, rtol=exercise.tolerance.rtol, atol=exercise.tolerance.atol,
                          symbolic=exercise.symbolic)
-    right = [bounded_call(reference, args) for args in points]
+    right = [bounded_call(reference, args, exercise.stable) for args in points]
     result = Derived(exercise, reference, all=list(variants))
     classes = []  # [(outcomes, [Mutant])]
     for mutant in sorted(variants, key=lambda m: m.rank):
-        outcomes = [bounded_call(mutant.function, args) for args in points]
+        outcomes = [bounded_call(mutant.function, args, exercise.stable) for args in points]
         if any(outcome.error is TimeoutError for outcome in outcomes):
             continue  # too slow to evaluate for a diagnosis (a wrong answer this slow fails on time anyway)
-        if same_outcomes(judge, outcomes, right) and mutant.kind != "boundary":
+        if same_outcomes(judge, outcomes, right) and (mutant.kind != "boundary"
+                                                      or on_boundary(mutant, points, exercise.stable)):
+            # A boundary edit agrees with the reference wherever no point sits on its boundary: it is equivalent
+            # only if it agrees on the boundary too (as z > 0 for z ≥ 0 where both branches give the same at 0).
             result.equivalent.append(mutant)
             continue
         if degenerate(judge, mutant, outcomes, right):
@@ -248,6 +254,12 @@ def zero(outcomes: list) -> bool:
         return False
 
 
+def on_boundary(mutant: "one_edit.Mutant", points: list, stable: bool = False) -> bool:
+    """Whether one of `points` at least sits on the boundary a boundary edit moves (its compared sides are equal)."""
+    return mutant.on_boundary is not None and any(
+        bounded_call(mutant.on_boundary, args, stable).value is True for args in points)
+
+
 def constant(judge: checks.Check, outcomes: list) -> bool:
     """Whether the values returned (at two points or more; exceptions aside) are all the same."""
     values = [outcome for outcome in outcomes if outcome.error is None]
@@ -266,11 +278,11 @@ def quietly():
         yield
 
 
-def bounded_call(function: Callable, args: tuple) -> checks.Outcome:
-    """`checks.call`, quietly, and stopped after SLOWEST_VARIANT_CALL seconds with a TimeoutError outcome
-    where a timer can be set (the main thread)."""
+def bounded_call(function: Callable, args: tuple, stable: bool = False) -> checks.Outcome:
+    """`checks.call` (with `stable`, an overflow raises), quietly, and stopped after SLOWEST_VARIANT_CALL seconds
+    with a TimeoutError outcome where a timer can be set (the main thread)."""
     with quietly(), _time_limit(SLOWEST_VARIANT_CALL):
-        return checks.call(function, args)
+        return checks.call(function, args, stable)
 
 
 @contextlib.contextmanager

@@ -50,12 +50,13 @@ def test_every_hand_written_mistake_is_one_no_single_edit_makes(assignment):
         points = spec.fingerprint_points(exercise)
         judge = checks.Check(points, None, rtol=exercise.tolerance.rtol, atol=exercise.tolerance.atol,
                              symbolic=exercise.symbolic)
-        rights = [spec.bounded_call(derived.reference, args) for args in points]
-        variants = {mutant.name: [spec.bounded_call(mutant.function, args) for args in points]
+        stable = exercise.stable  # as the checks call them: an overflow that a variant lacks tells them apart
+        rights = [spec.bounded_call(derived.reference, args, stable) for args in points]
+        variants = {mutant.name: [spec.bounded_call(mutant.function, args, stable) for args in points]
                     for mutant in derived.named}
         for mistake in exercise.mistakes:
-            outcomes = [spec.bounded_call(mistake.wrong, (right.value, *args)) if right.error is None else right
-                        for right, args in zip(rights, points, strict=True)]
+            outcomes = [spec.bounded_call(mistake.wrong, (right.value, *args), stable) if right.error is None
+                        else right for right, args in zip(rights, points, strict=True)]
             twice += [f"{name}: {mistake.name!r} is the variant {variant!r}" for variant, found in variants.items()
                       if spec.same_outcomes(judge, outcomes, found)]
     assert not twice, "\n".join(twice)

@@ -151,6 +151,9 @@ def test_a_boundary_comparison_is_named_by_what_the_learner_wrote():
     assert (step(0.0), boundary[0].function(0.0)) == (0.0, 1.0)
     assert (step(2.0), boundary[0].function(2.0)) == (1.0, 1.0)
     assert boundary[0].name == "≥ where > belongs: the case on the boundary falls on the wrong side"
+    # Only on the boundary can the edit change anything: the reference, watched, says where that is.
+    assert (boundary[0].on_boundary(0.0), boundary[0].on_boundary(2.0)) == (True, False)
+    assert all(mutant.on_boundary is None for mutant in of("step") if mutant.kind != "boundary")
     for written, right in ((">", "≥"), ("<", "≤"), ("<=", "<"), (">=", ">")):
         source = f"def f(z):\n    if z {written} 0:\n        return 1.0\n    return 0.0\n"
         (edit,) = [mutant for mutant in mutants(source, "f", {}) if mutant.kind == "boundary"]

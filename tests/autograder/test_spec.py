@@ -132,13 +132,45 @@ def test_edits_that_make_no_formula_are_judged_but_never_named():
     assert "the number 0 where 1 belongs" in {mutant.name for mutant in pair.named}
 
 
-def test_a_boundary_edit_is_never_classified_equivalent():
+def test_a_boundary_edit_is_never_classified_equivalent_without_a_point_on_its_boundary():
     # At these points z ≥ 0 and z > 0 agree: only a point on the boundary tells them apart.
     derived = grouped(STEP, "step", [(1.0,), (-2.0,)])
     assert not any(mutant.kind == "boundary" for mutant in derived.equivalent)
     assert any(mutant.kind == "boundary" for mutant in derived.named)
     on_the_boundary = grouped(STEP, "step", [(0.0,), (1.0,)])
     assert any(mutant.kind == "boundary" for mutant in on_the_boundary.named)
+
+
+RAMP = "def ramp(z):\n    return np.where(z >= 0, z, 0.0)\n"
+
+
+def test_a_boundary_edit_that_agrees_on_its_boundary_too_is_equivalent():
+    # Both branches give 0 at z = 0, so z > 0 for z ≥ 0 changes nothing: with a point on the boundary it is
+    # equivalent, not a gap in the checks; without one, nothing shows that, and it stays named.
+    (edit,) = [mutant for mutant in mutants(RAMP, "ramp", {"np": np}) if mutant.kind == "boundary"]
+    assert (edit.on_boundary(0.0), edit.on_boundary(np.array([1.0, 0.0])), edit.on_boundary(2.0)) == (True, True,
+                                                                                                        False)
+    on_the_boundary = grouped(RAMP, "ramp", [(0.0,), (1.0,), (-2.0,)])
+    assert [mutant.kind for mutant in on_the_boundary.equivalent if mutant.kind == "boundary"] == ["boundary"]
+    off_it = grouped(RAMP, "ramp", [(1.0,), (-2.0,)])
+    assert not any(mutant.kind == "boundary" for mutant in off_it.equivalent)
+    assert any(mutant.kind == "boundary" for mutant in off_it.named)
+
+
+def test_a_stable_exercise_computes_its_variants_with_overflow_an_error():
+    # The learner's code runs with overflow an error in a stable check; a variant must too, or it never reproduces
+    # the learner's FloatingPointError, and a mistake that overflows would go unnamed.
+    source = "def softplus(z):\n    return np.logaddexp(0, z)\n"
+    as_written = Mistake("log(1 + e^z) as written, which overflows", lambda expected, z: np.log(1 + np.exp(z)))
+    scope = {"np": np}
+    exec(source, scope)
+    grade = Grade("test_softplus_values", points=[(1.0,), (1000.0,)])
+    exercise = Exercise("softplus", grades=(grade,), stable=True, mistakes=(as_written,))
+    derived = spec.group(exercise, scope["softplus"], mutants(source, "softplus", {"np": np}))
+    (variant,) = [variant for variant in derived.variants(grade, [(1.0,), (1000.0,)]) if variant.tier == 1]
+    assert variant.outcomes[1].error is FloatingPointError
+    result = evaluate(derived.check(grade), lambda z: np.log(1 + np.exp(z)))
+    assert not result.passed and result.mistake.name == as_written.name
 
 
 def test_a_variant_too_slow_to_call_is_left_out(monkeypatch):
