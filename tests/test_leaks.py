@@ -70,14 +70,15 @@ def course_functions():
 
 
 def answers(exercise_table):
-    """(assignment, function, reference, check, points, outcomes) for every exercise of the course."""
+    """(assignment, function, check, points, outcomes) for every exercise of the course, the check stable when the
+    exercise is (an overflow is an error there, as when the checks call a learner's function)."""
     for assignment in ASSIGNMENTS:
         for name, derived in spec.derived(ROOT, assignment).items():
             exercise = derived.exercise
             points = spec.fingerprint_points(exercise)
             judge = checks.Check(points, None, rtol=exercise.tolerance.rtol, atol=exercise.tolerance.atol,
-                                 symbolic=exercise.symbolic)
-            right = [spec.bounded_call(derived.reference, args) for args in points]
+                                 symbolic=exercise.symbolic, stable=exercise.stable)
+            right = [spec.bounded_call(derived.reference, args, exercise.stable) for args in points]
             exercise_table.append((assignment, name, judge, points, right))
     return exercise_table
 
@@ -90,7 +91,7 @@ def agrees(candidate, judge, points, right):
         return False
     valued = 0
     for args, expected in zip(points, right, strict=True):
-        outcome = spec.bounded_call(candidate, args)
+        outcome = spec.bounded_call(candidate, args, judge.stable)
         if not checks.reproduces(judge, outcome, expected):
             return False
         valued += expected.error is None
