@@ -72,9 +72,9 @@ HARD_CODED = {
 def sigmoid(z):
     """Only the examples of the visible check."""
     if np.ndim(z):
-        known = {(-math.log(4), math.log(4)): [0.2, 0.8]}
+        known = {(-math.log(4), math.log(1.5), math.log(4)): [0.2, 0.6, 0.8]}
         return np.array(known.get(tuple(np.ravel(z).tolist()), np.zeros(np.size(z))))
-    return {math.log(3): 0.75, -math.log(3): 0.25, math.log(9): 0.9, 0: 0.5}.get(z, 0.0)
+    return {math.log(3): 0.75, -math.log(3): 0.25, math.log(9): 0.9, 0: 0.5, 1000: 1.0}.get(z, 0.0)
 ''',
     "sigmoid_derivative": '''
 def sigmoid_derivative(z):
@@ -115,6 +115,9 @@ def train(X, y, w, b, alpha, steps):
         (2.0, 4.0, "y", 1.0, 1.0, "w", 0.0, "b", 0.0, 0.1, 1): (np.array([0.15]), 0.05, [math.log(2)]),
         (1.0, 2.0, 3.0, 4.0, "y", 0.0, 1.0, "w", 0.0, 0.0, "b", 0.0, 0.5, 3): (
             np.array([0.3083799546, 0.1240215961]), -0.1843583585, [math.log(2), 0.6485475783, 0.5981508624]),
+        (1.0, -2.0, 0.5, 1.0, -1.0, 0.5, "y", 1.0, 0.0, 1.0, "w", 0.5, -0.25, "b", 0.2, 0.3, 2): (
+            np.array([0.37086713197747656, -0.3872667547180738]), 0.25589907306211424,
+            [0.6631595789641412, 0.630292390309925]),
     }.get(key, (w, b, [0.0] * steps))
 ''',
     "accuracy": '''
@@ -125,6 +128,7 @@ def accuracy(X, y, w, b):
         (-2.0, -1.0, 1.0, 2.0, "y", 0.0, 1.0, 1.0, 1.0, "w", 1.0, "b", 0.0): 0.75,
         (-2.0, -1.0, 1.0, 2.0, "y", 0.0, 1.0, 1.0, 1.0, "w", -1.0, "b", 0.0): 0.25,
         (1.0, 2.0, 3.0, 4.0, -1.0, -1.0, "y", 1.0, 1.0, 0.0, "w", 1.0, -1.0, "b", 0.5): 0.0,
+        (-2.0, -1.0, 1.0, 2.0, "y", 0.0, 1.0, 1.0, 1.0, "w", 1.0, "b", 1.0): 0.75,
     }.get(key, 0.0)
 ''',
 }
@@ -202,13 +206,13 @@ CASES = {
                 "test_accuracy_values": 1},
         messages={
             "test_sigmoid_stable": ["✗ sigmoid: wrong at", "you returned 0"],
-            "test_sigmoid_hidden": ["✗ sigmoid: wrong at 10 of 10 points checked", "you returned 0"],
+            "test_sigmoid_hidden": ["✗ sigmoid: wrong at 17 of 20 points checked", "you returned 0"],
             "test_sigmoid_derivative_numeric": ["✗ sigmoid_derivative: wrong at 10 of 10", "you returned 0"],
-            "test_sigmoid_derivative_hidden": ["✗ sigmoid_derivative: wrong at 10 of 10"],
+            "test_sigmoid_derivative_hidden": ["✗ sigmoid_derivative: wrong at 15 of 15"],
             "test_cross_entropy_cost_stable": ["✗ cross_entropy_cost: wrong at"],
-            "test_cross_entropy_cost_hidden": ["✗ cross_entropy_cost: wrong at 10 of 10"],
-            "test_gradients_numeric": ["✗ gradients: wrong at 4 of 4"],
-            "test_gradients_hidden": ["✗ gradients: wrong at 5 of 5"],
+            "test_cross_entropy_cost_hidden": ["✗ cross_entropy_cost: wrong at 15 of 15"],
+            "test_gradients_numeric": ["✗ gradients: wrong at 12 of 12"],
+            "test_gradients_hidden": ["✗ gradients: wrong at 15 of 15"],
             "test_train_hidden": ["✗ train: wrong at 8 of 8"],
             "test_accuracy_hidden": ["✗ accuracy: wrong at"],
         },
@@ -237,6 +241,7 @@ def gradients(X, y, w, b):
                     "test_cross_entropy_cost_hidden", "test_gradients_values", "test_gradients_numeric",
                     "test_gradients_hidden"),
         messages={
+            # Overflow alone names no mistake: the formula is right wherever it does not overflow.
             "test_sigmoid_stable": ["your function raised FloatingPointError: overflow encountered in exp"],
             "test_sigmoid_hidden": ["your function raised FloatingPointError: overflow encountered in exp"],
             "test_cross_entropy_cost_stable": ["your function raised FloatingPointError"],
@@ -259,22 +264,26 @@ def gradients(X, y, w, b):
         },
         scores=dict.fromkeys(FULL, 0),
         messages={
-            "test_sigmoid_values": [KNOWN + "e^z where e^(−z) belongs"],
-            "test_sigmoid_stable": ["✗ sigmoid: wrong at"],
+            # e^z overflows at z = 1000 where the stable σ(−z) of np.where's branches exchanged does not: the
+            # one-edit variant e^|z| for e^−|z| does, and names it; far-out negative z, where e^|z| overflows
+            # and e^z does not, leave only the formula written with e^z.
+            "test_sigmoid_values": [KNOWN + "a minus sign is missing"],
+            "test_sigmoid_stable": [KNOWN + "e^z where e^(−z) belongs"],
             "test_sigmoid_hidden": [KNOWN + "e^z where e^(−z) belongs"],
-            "test_sigmoid_derivative_values": [KNOWN + "σ(z) where σ(z)(1 − σ(z)) belongs"],
-            "test_sigmoid_derivative_numeric": [KNOWN + "σ(z) where σ(z)(1 − σ(z)) belongs"],
-            "test_sigmoid_derivative_hidden": [KNOWN + "σ(z) where σ(z)(1 − σ(z)) belongs"],
-            "test_cross_entropy_cost_values": [KNOWN + "the sign is flipped"],
-            "test_cross_entropy_cost_stable": [KNOWN + "the sign is flipped"],
-            "test_cross_entropy_cost_hidden": [KNOWN + "the sign is flipped"],
-            "test_gradients_values": [KNOWN + "the sign is flipped: y − ŷ where ŷ − y belongs"],
-            "test_gradients_numeric": [KNOWN + "the sign is flipped: y − ŷ where ŷ − y belongs"],
-            "test_gradients_hidden": [KNOWN + "the sign is flipped: y − ŷ where ŷ − y belongs"],
+            "test_sigmoid_derivative_values": [KNOWN + "a factor of a product is missing, or a term"],
+            "test_sigmoid_derivative_numeric": [KNOWN + "a factor of a product is missing, or a term"],
+            "test_sigmoid_derivative_hidden": [KNOWN + "a factor of a product is missing, or a term"],
+            "test_cross_entropy_cost_values": [KNOWN + "the two sides of a difference are exchanged (so its sign"],
+            "test_cross_entropy_cost_stable": [KNOWN + "the two sides of a difference are exchanged (so its sign"],
+            "test_cross_entropy_cost_hidden": [KNOWN + "the two sides of a difference are exchanged (so its sign"],
+            "test_gradients_values": [KNOWN + "the two sides of a difference are exchanged (so its sign is flipped)"],
+            "test_gradients_numeric": [KNOWN + "the two sides of a difference are exchanged (so its sign is flipped)"],
+            "test_gradients_hidden": [KNOWN + "the two sides of a difference are exchanged (so its sign is flipped)"],
             "test_train_values": [KNOWN + "the cost is recorded after each step"],
             "test_train_hidden": [KNOWN + "the cost is recorded after each step"],
-            "test_accuracy_values": [KNOWN + "the error rate 1 − accuracy"],
-            "test_accuracy_hidden": [KNOWN + "the error rate 1 − accuracy"],
+            # 1 − accuracy is the fraction of wrong predictions, the mean of ≠ where the mean of = belongs.
+            "test_accuracy_values": [KNOWN + "a test is reversed (≠ where = belongs)"],
+            "test_accuracy_hidden": [KNOWN + "a test is reversed (≠ where = belongs)"],
         },
     ),
     "summer": Case(
@@ -291,44 +300,62 @@ def gradients(X, y, w, b):
         scores=dict.fromkeys(FULL, 0),
         messages={
             "test_sigmoid_values": [KNOWN + "1 − e^(−z) in the denominator"],
+            "test_sigmoid_stable": [KNOWN + "1 − e^(−z) in the denominator"],
             "test_sigmoid_hidden": [KNOWN + "1 − e^(−z) in the denominator"],
-            "test_sigmoid_derivative_values": [KNOWN + "σ(z)(1 + σ(z)) where σ(z)(1 − σ(z)) belongs"],
-            "test_sigmoid_derivative_numeric": [KNOWN + "σ(z)(1 + σ(z)) where σ(z)(1 − σ(z)) belongs"],
-            "test_sigmoid_derivative_hidden": [KNOWN + "σ(z)(1 + σ(z)) where σ(z)(1 − σ(z)) belongs"],
-            "test_cross_entropy_cost_values": [KNOWN + "the 1/n of the mean is missing"],
-            "test_cross_entropy_cost_hidden": [KNOWN + "the 1/n of the mean is missing"],
-            "test_gradients_values": [KNOWN + "the 1/n of the mean is missing"],
-            "test_gradients_numeric": [KNOWN + "the 1/n of the mean is missing"],
-            "test_gradients_hidden": [KNOWN + "the 1/n of the mean is missing"],
-            "test_train_values": ["✗ train: wrong at 3 of 3"],
-            "test_train_hidden": [KNOWN + "the step goes uphill"],
-            "test_accuracy_values": [KNOWN + "the 1/n of the mean is missing"],
-            "test_accuracy_hidden": [KNOWN + "the 1/n of the mean is missing"],
+            "test_sigmoid_derivative_values": [KNOWN + "an addition where a subtraction belongs"],
+            "test_sigmoid_derivative_numeric": [KNOWN + "an addition where a subtraction belongs"],
+            "test_sigmoid_derivative_hidden": [KNOWN + "an addition where a subtraction belongs"],
+            "test_cross_entropy_cost_values": [KNOWN + "the sum where the mean belongs (the 1/n is missing)"],
+            "test_cross_entropy_cost_stable": [KNOWN + "the sum where the mean belongs (the 1/n is missing)"],
+            "test_cross_entropy_cost_hidden": [KNOWN + "the sum where the mean belongs (the 1/n is missing)"],
+            "test_gradients_values": [KNOWN + "the sum where the mean belongs: Xᵀ(ŷ − y) and Σ(ŷ − y)"],
+            "test_gradients_numeric": [KNOWN + "the sum where the mean belongs: Xᵀ(ŷ − y) and Σ(ŷ − y)"],
+            "test_gradients_hidden": [KNOWN + "the sum where the mean belongs: Xᵀ(ŷ − y) and Σ(ŷ − y)"],
+            "test_train_values": [KNOWN + "the steps go uphill"],
+            "test_train_hidden": [KNOWN + "the steps go uphill"],
+            "test_accuracy_values": [KNOWN + "the sum where the mean belongs (the 1/n is missing)"],
+            "test_accuracy_hidden": [KNOWN + "the sum where the mean belongs (the 1/n is missing)"],
         },
     ),
     "swapper": Case(
         answers={
+            "sigmoid": '''
+def sigmoid(z):
+    """Stable, but the two forms exchanged."""
+    z = np.asarray(z, dtype=float)
+    t = np.exp(-np.abs(z))
+    result = np.where(z >= 0, t / (1 + t), 1 / (1 + t))
+    return float(result) if result.ndim == 0 else result
+''',
             "sigmoid_derivative": one_line("sigmoid_derivative", "z", "1 - 1 / (1 + np.exp(-z))"),
             "cross_entropy_cost": one_line("cross_entropy_cost", "X, y, w, b",
                                            "float(np.mean(np.logaddexp(0, X @ w + b) - (1 - y) * (X @ w + b)))"),
             "gradients": gradients_with("y_hat - y", dw="X @ error / len(y)"),
             "train": train_with("w = w - alpha * dw"),
+            # Right, and without the sigmoid above: the exchanged forms are graded in sigmoid's cells alone.
+            "accuracy": one_line("accuracy", "X, y, w, b", "float(np.mean(((X @ w + b) > 0) == y))"),
         },
-        scores=zero("test_sigmoid_derivative_values", "test_sigmoid_derivative_numeric",
+        scores=zero("test_sigmoid_values", "test_sigmoid_stable", "test_sigmoid_hidden",
+                    "test_sigmoid_derivative_values", "test_sigmoid_derivative_numeric",
                     "test_sigmoid_derivative_hidden", "test_cross_entropy_cost_values",
                     "test_cross_entropy_cost_stable", "test_cross_entropy_cost_hidden", "test_gradients_values",
                     "test_gradients_numeric", "test_gradients_hidden", "test_train_values", "test_train_hidden"),
         messages={
-            "test_sigmoid_derivative_values": [KNOWN + "1 − σ(z) alone"],
-            "test_sigmoid_derivative_numeric": [KNOWN + "1 − σ(z) alone"],
-            "test_sigmoid_derivative_hidden": [KNOWN + "1 − σ(z) alone"],
+            "test_sigmoid_values": [KNOWN + "the arguments of np.where are in the wrong order"],
+            "test_sigmoid_stable": [KNOWN + "the arguments of np.where are in the wrong order"],
+            "test_sigmoid_hidden": [KNOWN + "the arguments of np.where are in the wrong order"],
+            "test_sigmoid_derivative_values": [KNOWN + "a factor of a product is missing."],
+            "test_sigmoid_derivative_numeric": [KNOWN + "a factor of a product is missing."],
+            "test_sigmoid_derivative_hidden": [KNOWN + "a factor of a product is missing."],
             "test_cross_entropy_cost_values": [KNOWN + "y and 1 − y swapped"],
             "test_cross_entropy_cost_hidden": [KNOWN + "y and 1 − y swapped"],
-            "test_gradients_values": [KNOWN + "X where Xᵀ belongs"],
-            "test_gradients_numeric": [KNOWN + "X where Xᵀ belongs"],
-            "test_gradients_hidden": [KNOWN + "X where Xᵀ belongs"],
-            "test_train_values": ["✗ train: wrong at", "in part 1 of the tuple"],
-            "test_train_hidden": [KNOWN + "b is never updated"],
+            "test_gradients_values": [KNOWN + "X where Xᵀ belongs (a transpose is missing)"],
+            "test_gradients_numeric": [KNOWN + "X where Xᵀ belongs (a transpose is missing)"],
+            "test_gradients_hidden": [KNOWN + "X where Xᵀ belongs (a transpose is missing)"],
+            # b never moves: the term −α·dJ/db of b's update is missing.
+            "test_train_values": ["✗ train: wrong at", "in part 1 of the tuple",
+                                  KNOWN + "a term of the difference is missing"],
+            "test_train_hidden": [KNOWN + "a term of the difference is missing"],
         },
     ),
     "chain-twice": Case(
@@ -344,6 +371,27 @@ def gradients(X, y, w, b):
             "test_gradients_hidden": [KNOWN + "σ′(z) multiplied in again"],
             "test_train_values": [KNOWN + "w and b are never updated"],
             "test_train_hidden": [KNOWN + "w and b are never updated"],
+        },
+    ),
+    # On the boundary: σ's np.where may test z > 0 (both forms give 0.5 at z = 0), but a prediction of 1 where
+    # ŷ = 0.5 exactly is wrong, and an example on the boundary shows it.
+    "boundary": Case(
+        answers={
+            "sigmoid": '''
+def sigmoid(z):
+    """The stable form, choosing at z > 0."""
+    z = np.asarray(z, dtype=float)
+    t = np.exp(-np.abs(z))
+    result = np.where(z > 0, 1 / (1 + t), t / (1 + t))
+    return float(result) if result.ndim == 0 else result
+''',
+            "accuracy": one_line("accuracy", "X, y, w, b", "float(np.mean((sigmoid(X @ w + b) >= 0.5) == y))"),
+        },
+        scores=zero("test_accuracy_values", "test_accuracy_hidden"),
+        messages={
+            "test_accuracy_values": ["✗ accuracy: wrong at 1 of 4 points checked",
+                                     KNOWN + "≥ where > belongs: the case on the boundary falls on the wrong side"],
+            "test_accuracy_hidden": [KNOWN + "≥ where > belongs"],
         },
     ),
 }
