@@ -206,7 +206,8 @@ CASES = {
                 "test_accuracy_values": 1},
         messages={
             "test_sigmoid_stable": ["✗ sigmoid: wrong at", "you returned 0"],
-            "test_sigmoid_hidden": ["✗ sigmoid: wrong at 17 of 20 points checked", "you returned 0"],
+            # Far-out negative z, where σ is 0 to the last digit, is right by chance: how many depends on the draw.
+            "test_sigmoid_hidden": ["✗ sigmoid: wrong at", "of 20 points checked", "you returned 0"],
             "test_sigmoid_derivative_numeric": ["✗ sigmoid_derivative: wrong at 10 of 10", "you returned 0"],
             "test_sigmoid_derivative_hidden": ["✗ sigmoid_derivative: wrong at 15 of 15"],
             "test_cross_entropy_cost_stable": ["✗ cross_entropy_cost: wrong at"],
