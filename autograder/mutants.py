@@ -29,8 +29,10 @@ import numpy as np
 
 OPERATOR_WORDS = {ast.Add: "an addition", ast.Sub: "a subtraction", ast.Mult: "a multiplication",
                   ast.Div: "a division", ast.Pow: "a power", ast.MatMult: "a matrix product"}
-SWAPS = {ast.Add: [ast.Sub], ast.Sub: [ast.Add], ast.Mult: [ast.Div], ast.Div: [ast.Mult],
+SWAPS: dict[type, list[type]] = {ast.Add: [ast.Sub, ast.Mult], ast.Sub: [ast.Add], ast.Mult: [ast.Div, ast.Add],
+         ast.Div: [ast.Mult],
          ast.Pow: [ast.Mult], ast.MatMult: [ast.Mult]}
+SYMBOLS = {ast.Add: "+", ast.Sub: "−", ast.Mult: "·", ast.Div: "/", ast.Pow: "^", ast.MatMult: "@"}
 SIDES_EXCHANGED = {ast.Sub: "the two sides of a difference are exchanged (so its sign is flipped)",
                    ast.Div: "a quotient is upside down (numerator and denominator exchanged)",
                    ast.MatMult: "the two factors of a matrix product are exchanged",
@@ -131,10 +133,13 @@ def _edits_of(node: ast.AST, definition: ast.FunctionDef) -> Iterator[tuple[str,
     """(kind, name, make the replacement from a copy of the node) for the edits of one node."""
     if isinstance(node, ast.BinOp):
         op = type(node.op)
+        left, right = (_describe(side, _parameters(definition)) for side in (node.left, node.right))
         for other in SWAPS.get(op, []):
             label = f"{OPERATOR_WORDS[other]} where {OPERATOR_WORDS[op]} belongs"
             if op is ast.MatMult:
                 label = "an element-by-element product where the matrix product belongs"
+            elif left and right:  # say which one, when the learner shares its names: b + c where b·c belongs
+                label += f" ({_written(left, other, right)} where {_written(left, op, right)} belongs)"
             yield "operator", label, lambda n, other=other: ast.BinOp(n.left, other(), n.right)
         if op in SIDES_EXCHANGED:
             yield "sides", SIDES_EXCHANGED[op], lambda n: ast.BinOp(n.right, n.op, n.left)
@@ -170,6 +175,11 @@ def _edits_of(node: ast.AST, definition: ast.FunctionDef) -> Iterator[tuple[str,
             if isinstance(operand, ast.Name) and _is_parameter(operand.id, definition):
                 yield "transpose", f"{operand.id}ᵀ where {operand.id} belongs", \
                     lambda n, side=side: _with_side(n, side, ast.Attribute(getattr(n, side), "T", ast.Load()))
+
+
+def _written(left: str, op: type, right: str) -> str:
+    """left op right as a learner writes it: a + b, b·c, x/h."""
+    return f"{left} {SYMBOLS[op]} {right}" if op in (ast.Add, ast.Sub) else f"{left}{SYMBOLS[op]}{right}"
 
 
 def _dropped(node: ast.BinOp, parameters: set) -> Iterator[tuple[str, str, Callable]]:

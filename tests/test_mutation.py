@@ -52,11 +52,11 @@ def test_every_hand_written_mistake_is_one_no_single_edit_makes(assignment):
                              symbolic=exercise.symbolic)
         stable = exercise.stable  # as the checks call them: an overflow that a variant lacks tells them apart
         rights = [spec.bounded_call(derived.reference, args, stable) for args in points]
-        variants = {mutant.name: [spec.bounded_call(mutant.function, args, stable) for args in points]
-                    for mutant in derived.named}
+        variants = [(mutant.name, [spec.bounded_call(mutant.function, args, stable) for args in points])
+                    for mutant in derived.named]  # two classes may share a name: a list, not a dict
         for mistake in exercise.mistakes:
             outcomes = [spec.bounded_call(mistake.wrong, (right.value, *args), stable) if right.error is None
                         else right for right, args in zip(rights, points, strict=True)]
-            twice += [f"{name}: {mistake.name!r} is the variant {variant!r}" for variant, found in variants.items()
+            twice += [f"{name}: {mistake.name!r} is the variant {variant!r}" for variant, found in variants
                       if spec.same_outcomes(judge, outcomes, found)]
     assert not twice, "\n".join(twice)

@@ -78,8 +78,6 @@ EXERCISES = [
             Grade("test_forward_hidden", hidden=True, marks=2, points=random_inputs, count=20, seed=41),
         ),
         mistakes=(
-            Mistake("u = b + c: a sum where the product b·c belongs",
-                    lambda e, a, b, c: (b + c, a + b + c, 3 * (a + b + c))),
             Mistake("the 3 multiplies only a: 3a + b·c, not 3(a + b·c)", lambda e, a, b, c: (e[0], e[1], 3 * a + e[0])),
             Mistake("the values are in the wrong order: return (u, v, J)", lambda e, a, b, c: e[::-1]),
         ),

@@ -75,7 +75,7 @@ def test_slope_variants_exchange_the_learner_s_variables():
     assert {"x1 and x2 are exchanged", "y1 and y2 are exchanged", "x1 and y1 are exchanged",
             "a quotient is upside down (numerator and denominator exchanged)", "a division is missing",
             "the term y1 of the difference is missing", "the term x2 of the difference is missing",
-            "an addition where a subtraction belongs",
+            "an addition where a subtraction belongs (y2 + y1 where y2 − y1 belongs)",
             "x1 where x2 belongs"} <= names
     point = (0.0, 1.0, 2.0, 7.0)  # rise 6, run 2
     assert reference("slope")(*point) == 3.0

@@ -121,8 +121,8 @@ def forward(a, b, c):
         },
         scores={**ALL_WRONG, **right("dJ_dv", "dJ_da")},
         messages={
-            "test_forward_values": [KNOWN + "u = b + c"],
-            "test_forward_hidden": [KNOWN + "u = b + c"],
+            "test_forward_values": [KNOWN + "an addition where a multiplication belongs (b + c where b·c belongs)"],
+            "test_forward_hidden": [KNOWN + "an addition where a multiplication belongs (b + c where b·c belongs)"],
             # only the local derivative 1: the ∂J/∂v to its right is not multiplied in
             "test_dJ_du_values": ["you returned 1; a numerical derivative gives 3", KNOWN + DV_FACTOR],
             "test_dJ_du_hidden": [KNOWN + DV_FACTOR],
