@@ -13,6 +13,7 @@ start: $(INSTALLED)
 
 test: $(INSTALLED) system
 	$(BIN)/ruff check course autograder tests benchmarks source
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(ARGS)
 
 release: $(INSTALLED)
@@ -42,4 +43,4 @@ system:
 	fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
