@@ -1,5 +1,3 @@
-# Body lines that mypy rejects wait for a commit of their own, apart from other branches' edits here.
-# mypy: disable-error-code="var-annotated,attr-defined,arg-type,str-bytes-safe,assignment,index"
 """One-edit variants of a reference solution: the mistakes the grader can name without being told them.
 
 Each `Mutant` is the reference function with one edit, and a name for that edit in the learner's
@@ -28,8 +26,9 @@ from dataclasses import dataclass
 
 OPERATOR_WORDS = {ast.Add: "an addition", ast.Sub: "a subtraction", ast.Mult: "a multiplication",
                   ast.Div: "a division", ast.Pow: "a power", ast.MatMult: "a matrix product"}
-SWAPS = {ast.Add: [ast.Sub], ast.Sub: [ast.Add], ast.Mult: [ast.Div], ast.Div: [ast.Mult],
-         ast.Pow: [ast.Mult], ast.MatMult: [ast.Mult]}
+SWAPS: dict[type[ast.operator], list[type[ast.operator]]] = {
+    ast.Add: [ast.Sub], ast.Sub: [ast.Add], ast.Mult: [ast.Div], ast.Div: [ast.Mult], ast.Pow: [ast.Mult],
+    ast.MatMult: [ast.Mult]}
 SIDES_EXCHANGED = {ast.Sub: "the two sides of a difference are exchanged (so its sign is flipped)",
                    ast.Div: "a quotient is upside down (numerator and denominator exchanged)",
                    ast.MatMult: "the two factors of a matrix product are exchanged",
@@ -63,7 +62,8 @@ def mutants(source: str, name: str, namespace: dict) -> list[Mutant]:
     """Every one-edit variant of the function `name` defined in `source`, compiled beside `namespace`."""
     tree = ast.parse(source)
     definition = next(node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name)
-    best = {}  # the same code reached by two edits keeps the more recognisable name
+    # the same code reached by two edits keeps the more recognisable name
+    best: dict[str, tuple[str, str, ast.FunctionDef]] = {}
     for kind, label, edited in _edits(definition):
         code = ast.unparse(edited)
         if code not in best or RANKS.index(kind) < RANKS.index(best[code][0]):
@@ -103,20 +103,20 @@ def _edits_of(node: ast.AST, definition: ast.FunctionDef) -> Iterator[tuple[str,
         yield from _dropped(node, _parameters(definition))
     elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         yield "sign", "a minus sign is missing", lambda n: n.operand
-    elif isinstance(node, ast.Constant) and type(node.value) in (int, float) and not isinstance(node.value, bool):
+    elif isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
         for changed in _nearby(node.value):
             yield "constant", f"the number {changed:g} where {node.value:g} belongs", \
                 lambda n, changed=changed: ast.Constant(changed)
     elif isinstance(node, ast.Compare) and len(node.ops) == 1:
-        op = type(node.ops[0])
-        if op in BOUNDARIES:
-            other, label = BOUNDARIES[op]
+        comparison = type(node.ops[0])
+        if comparison in BOUNDARIES:
+            instead, label = BOUNDARIES[comparison]
             yield "boundary", f"{label}: the case on the boundary falls on the wrong side", \
-                lambda n, other=other: ast.Compare(n.left, [other()], n.comparators)
-        if op in REVERSED:
-            other, label = REVERSED[op]
+                lambda n, instead=instead: ast.Compare(n.left, [instead()], n.comparators)
+        if comparison in REVERSED:
+            instead, label = REVERSED[comparison]
             yield "operator", f"a test is reversed ({label})", \
-                lambda n, other=other: ast.Compare(n.left, [other()], n.comparators)
+                lambda n, instead=instead: ast.Compare(n.left, [instead()], n.comparators)
     elif isinstance(node, ast.Call):
         yield from _call_edits(node, _parameters(definition))
     elif isinstance(node, ast.Attribute) and node.attr == "T":
