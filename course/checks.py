@@ -1,5 +1,3 @@
-# Body lines that mypy rejects wait for a commit of their own, apart from other branches' edits here.
-# mypy: disable-error-code="assignment,arg-type"
 """Checks: one definition of "is this function right?", used by every exercise.
 
 A `Check` says where to call the learner's function (fixed points, or points drawn from a seeded
@@ -92,8 +90,6 @@ class Numerical:
     h: float = DEFAULT_STEP
 
     def __call__(self, *args: Any) -> Any:
-        args = list(args)
-
         def f_of_one_argument(value: Any) -> Any:
             moved = list(args)
             moved[self.wrt] = value if np.ndim(args[self.wrt]) else float(value)
@@ -250,7 +246,7 @@ class Outcome:
 
 def call(function: Callable[..., Any], args: tuple, stable: bool = False) -> Outcome:
     """Call `function(*args)` and record what happened instead of letting an exception escape."""
-    floating_point = {"over": "raise", "divide": "raise", "invalid": "raise"} if stable else {}
+    floating_point: dict[str, Any] = {"over": "raise", "divide": "raise", "invalid": "raise"} if stable else {}
     try:
         with np.errstate(**floating_point):
             return Outcome(value=function(*_copies(args)))
