@@ -13,6 +13,7 @@ start: $(INSTALLED)
 
 test: $(INSTALLED) system
 	$(BIN)/ruff check course autograder tests benchmarks source
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(ARGS)
 
 # The inner loop: everything but the tests marked slow or browser, in under two minutes on 2 cores.
@@ -47,4 +48,4 @@ system:
 	fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

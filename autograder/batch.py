@@ -13,7 +13,9 @@ import json
 import os
 import resource
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 import tqdm
 
@@ -28,7 +30,8 @@ from autograder.plan import plan_for
 RESULT_FILE = "nudge-result.json"  # beside each graded notebook: what feedback and reports read
 
 
-def find_submissions(root, wanted_assignments=(), wanted_students=()):
+def find_submissions(root: Path, wanted_assignments: Sequence[str] = (),
+                     wanted_students: Sequence[str] = ()) -> list[tuple[str, str]]:
     """[(assignment, student)] under submitted/, for the wanted assignments and students."""
     ids = assignments(root, wanted_assignments)
     folder = Path(root) / "submitted"
@@ -42,7 +45,9 @@ def find_submissions(root, wanted_assignments=(), wanted_students=()):
             if (folder / student / assignment).is_dir() or (folder / student / assignment).is_symlink()]
 
 
-def grade_all(root, submissions, url, workers=None, limits=sandbox.DEFAULT_LIMITS, progress=sys.stderr):
+def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers: int | None = None,
+              limits: sandbox.Limits = sandbox.DEFAULT_LIMITS,
+              progress: TextIO = sys.stderr) -> tuple[list[SubmissionResult], Path | None]:
     """Grade `submissions` and record them; returns the results, in the order given."""
     root = Path(root)
     sandbox.check_available()
@@ -54,7 +59,7 @@ def grade_all(root, submissions, url, workers=None, limits=sandbox.DEFAULT_LIMIT
             if isinstance(error, CourseError):
                 raise
             raise CourseError(f"the grade cells of source/{assignment} cannot be read: {error}") from error
-    results = {}
+    results: dict[tuple[str, str], SubmissionResult] = {}
     bar = progress_bar(len(submissions), progress)
     with GradebookWriter(root, url) as writer:
         for assignment in sorted({assignment for assignment, _ in submissions}):
@@ -66,7 +71,8 @@ def grade_all(root, submissions, url, workers=None, limits=sandbox.DEFAULT_LIMIT
                 results[assignment, student] = failed(root, assignment, student, f"the student folder's name "
                                                       f"{clean_name(student)} holds control characters: rename it")
                 bar.update()
-        pending, broken = [key for key in submissions if key not in results], collections.Counter()
+        pending = [key for key in submissions if key not in results]
+        broken: collections.Counter[tuple[str, str]] = collections.Counter()
         while pending:  # a pool whose worker died is replaced, and what it had not finished is graded again
             alone = [key for key in pending if broken[key] >= 2]  # twice in a broken pool: now one by one
             pending = _grade_in_pool(root, [key for key in pending if broken[key] < 2], workers, limits, broken,
@@ -77,7 +83,10 @@ def grade_all(root, submissions, url, workers=None, limits=sandbox.DEFAULT_LIMIT
     return [results[key] for key in submissions], writer.backup_path
 
 
-def _grade_in_pool(root, submissions, workers, limits, broken, writer, results, bar, last_chance=False):
+def _grade_in_pool(root: Path, submissions: list[tuple[str, str]], workers: int | None, limits: sandbox.Limits,
+                   broken: collections.Counter[tuple[str, str]], writer: GradebookWriter,
+                   results: dict[tuple[str, str], SubmissionResult], bar: tqdm.tqdm,
+                   last_chance: bool = False) -> list[tuple[str, str]]:
     """Grade and record `submissions` in one process pool; returns those to grade again in a new pool.
 
     A worker that dies (the kernel's out-of-memory killer, say) breaks the whole pool, and every
@@ -85,7 +94,7 @@ def _grade_in_pool(root, submissions, workers, limits, broken, writer, results, 
     in a broken pool twice are then graded one by one, each in a pool of its own (`last_chance`),
     so that the one that kills its worker is recorded as failed and costs no one else anything.
     """
-    again = []
+    again: list[tuple[str, str]] = []
     if not submissions:
         return again
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers or os.cpu_count(),
@@ -113,20 +122,20 @@ def _grade_in_pool(root, submissions, workers, limits, broken, writer, results, 
 WORKER_MEMORY = 3 << 30  # bytes a grading worker may add: reading one hostile notebook must not take the machine
 
 
-def _limit_worker_memory():
+def _limit_worker_memory() -> None:
     """In each worker: a soft limit on its address space, so that a blow-up is a MemoryError, not the OOM killer."""
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (address_space_in_use() + WORKER_MEMORY, hard))
 
 
-def failed(root, assignment, student, why):
+def failed(root: Path, assignment: str, student: str, why: str) -> SubmissionResult:
     """A result that gives every part 0 with the reason: recorded, it replaces any earlier automatic grades."""
     why = clean_text(why, 2_000)
     return SubmissionResult(clean_text(student), assignment, parts=ungraded_parts(plan_for(root, assignment), why),
                             failure=why)
 
 
-def record_or_fail(root, writer, result):
+def record_or_fail(root: Path, writer: GradebookWriter, result: SubmissionResult) -> SubmissionResult:
     """Record `result`; if that fails, record the failure in its place, so no earlier marks stay standing."""
     try:
         record(root, writer, result)
@@ -140,7 +149,7 @@ def record_or_fail(root, writer, result):
     return failure
 
 
-def record(root, writer, result):
+def record(root: Path, writer: GradebookWriter, result: SubmissionResult) -> None:
     """Graded notebook and result file first, then the gradebook in one commit."""
     write_graded_notebook(root, result)
     folder = root / "autograded" / result.student / result.assignment
@@ -153,7 +162,8 @@ def record(root, writer, result):
     writer.record(result, collected_at=datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None))
 
 
-def load_results(root, wanted_assignments=(), wanted_students=()) -> list[SubmissionResult]:
+def load_results(root: Path, wanted_assignments: Sequence[str] = (),
+                 wanted_students: Sequence[str] = ()) -> list[SubmissionResult]:
     """The results of graded submissions, read back from their result files."""
     found = []
     for path in sorted((Path(root) / "autograded").glob(f"*/*/{RESULT_FILE}")):
@@ -164,19 +174,19 @@ def load_results(root, wanted_assignments=(), wanted_students=()) -> list[Submis
     return found
 
 
-def progress_bar(total, stream):
+def progress_bar(total: int, stream: TextIO) -> tqdm.tqdm:
     """tqdm's bar on a terminal; elsewhere (a CI log) a line at every tenth of the way, so logs stay short."""
     tty = hasattr(stream, "isatty") and stream.isatty()
     return tqdm.tqdm(total=total, file=stream, desc="grading", unit=" notebooks", ascii=not tty, dynamic_ncols=tty,
                      mininterval=0.2 if tty else 0, miniters=1 if tty else max(1, total // 10))
 
 
-def summary(results, seconds, backup):
+def summary(results: list[SubmissionResult], seconds: float, backup: Path | None) -> str:
     """The table printed at the end of `nudge grade`."""
     lines = [f"Graded {len(results)} submissions in {seconds:.1f} s."]
     if backup:
         lines.append(f"The gradebook was backed up first to {backup}.")
-    by_assignment = {}
+    by_assignment: dict[str, list[SubmissionResult]] = {}
     for result in results:
         by_assignment.setdefault(result.assignment, []).append(result)
     lines.append("")

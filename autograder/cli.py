@@ -6,13 +6,14 @@ The learner's commands (start, progress, solution) are `course.learner`'s: a stu
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from autograder.course_dir import CourseError, check_course_root, find_course_root, tool_environment
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a terminal that can't show a character gets a ?, not a crash
-        stream.reconfigure(errors="replace")
+        stream.reconfigure(errors="replace")  # type: ignore[union-attr]  # a TextIOWrapper, run as a command
     parser = build_parser()
     options = parser.parse_args(argv)
     os.environ["PATH"] = tool_environment()["PATH"]  # nbgrader's gradebook runs `alembic` by name
@@ -24,7 +25,7 @@ def main(argv=None):
         return 2
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nudge", description="Nudge: the calculus behind machine learning.")
     parser.add_argument(
         "--course", metavar="DIR", help="the course folder (default: the one around the current folder)",
@@ -76,7 +77,7 @@ def build_parser():
     return parser
 
 
-def positive_int(text):
+def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
@@ -86,7 +87,7 @@ def positive_int(text):
     return value
 
 
-def run_grade(root, options):
+def run_grade(root: Path, options: argparse.Namespace) -> int:
     import time
 
     from autograder.batch import find_submissions, grade_all, summary
@@ -107,7 +108,7 @@ def run_grade(root, options):
     return 0
 
 
-def gradebook_url(root, options):
+def gradebook_url(root: Path, options: argparse.Namespace) -> str:
     from autograder.gradebook import default_url, sqlite_path
 
     url = options.db or default_url(root)
@@ -117,7 +118,7 @@ def gradebook_url(root, options):
     return url
 
 
-def run_feedback(root, options):
+def run_feedback(root: Path, options: argparse.Namespace) -> int:
     from autograder.reports import write_feedback
 
     written = write_feedback(root, gradebook_url(root, options), options.assignments, options.student)
@@ -127,21 +128,21 @@ def run_feedback(root, options):
     return 0
 
 
-def run_export(root, options):
+def run_export(root: Path, options: argparse.Namespace) -> int:
     from autograder.reports import write_export
 
     print(f"Wrote {write_export(root, gradebook_url(root, options), options.out)}.")
     return 0
 
 
-def run_report(root, options):
+def run_report(root: Path, options: argparse.Namespace) -> int:
     from autograder.reports import write_report
 
     print(f"Wrote {write_report(root, gradebook_url(root, options), options.out)}.")
     return 0
 
 
-def run_release(root, options):
+def run_release(root: Path, options: argparse.Namespace) -> int:
     from autograder.release import release
 
     released = release(root, options.assignments, use_database=not options.no_db)

@@ -2,6 +2,7 @@
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 ASSIGNMENT_PATTERN = "[0-9][0-9]-*"
@@ -11,7 +12,7 @@ class CourseError(Exception):
     """The course folder is not usable; the message says what is wrong and what to do."""
 
 
-def find_course_root(start=None):
+def find_course_root(start: Path | None = None) -> Path:
     """The course root: $NUDGE_COURSE if set, else the nearest folder at or above `start` with a course."""
     if os.environ.get("NUDGE_COURSE"):
         return check_course_root(Path(os.environ["NUDGE_COURSE"]))
@@ -22,7 +23,7 @@ def find_course_root(start=None):
     raise CourseError(f"no Nudge course at or above {here}: run this inside the course folder or pass --course DIR")
 
 
-def check_course_root(root):
+def check_course_root(root: str | Path) -> Path:
     """`root` itself, once it is known to hold a course."""
     root = Path(root).resolve()
     missing = [name for name in ("nbgrader_config.py", "source") if not (root / name).exists()]
@@ -31,7 +32,7 @@ def check_course_root(root):
     return root
 
 
-def assignments(root, wanted=()):
+def assignments(root: Path, wanted: Sequence[str] = ()) -> list[str]:
     """The assignment ids of the course in course order, or the `wanted` ones, each checked to exist."""
     available = sorted(path.name for path in (Path(root) / "source").glob(ASSIGNMENT_PATTERN) if path.is_dir())
     unknown = [name for name in wanted if name not in available]
@@ -42,12 +43,12 @@ def assignments(root, wanted=()):
     return list(wanted) or available
 
 
-def notebook_path(root, step, assignment):
+def notebook_path(root: str | Path, step: str, assignment: str) -> Path:
     """The one notebook of an assignment in step `source` or `release`."""
     return Path(root) / step / assignment / f"{assignment}.ipynb"
 
 
-def tool_environment():
+def tool_environment() -> dict[str, str]:
     """os.environ with this Python's bin/ first on PATH: nbgrader runs tools such as `alembic` by name."""
     environment = dict(os.environ)
     environment["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), environment.get("PATH", "")])

@@ -14,14 +14,16 @@ import json
 import os
 import stat
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
 from autograder import judging, sandbox
 from autograder.clean import clean_code, clean_name, clean_text, has_hidden_characters, shown_code
-from autograder.plan import plan_for
+from autograder.plan import Plan, plan_for
 
 OUTPUT_LIMIT = sandbox.CELL_OUTPUT_LIMIT
 NOTEBOOK_LIMIT = 64 << 20  # bytes of a submitted notebook read
@@ -73,14 +75,16 @@ class SubmissionResult:
 PART_FIELDS = tuple(PartResult.__dataclass_fields__)
 
 
-def grade_submission(root, assignment, student, limits=sandbox.DEFAULT_LIMITS):
+def grade_submission(root: Path, assignment: str, student: str,
+                     limits: sandbox.Limits = sandbox.DEFAULT_LIMITS) -> SubmissionResult:
     """Grade submitted/<student>/<assignment>/ of the course at `root`."""
     path, note = choose_notebook(Path(root), student, assignment)
     return grade_notebook(plan_for(Path(root), assignment), path, student, limits, notes=[note] if note else [])
 
 
-def grade_notebook(plan, path, student, limits=sandbox.DEFAULT_LIMITS, isolate=True, notes=(),
-                   budget=judging.DEFAULT_BUDGET):
+def grade_notebook(plan: Plan, path: Path | None, student: str, limits: sandbox.Limits = sandbox.DEFAULT_LIMITS,
+                   isolate: bool = True, notes: Sequence[str] = (),
+                   budget: judging.Budget = judging.DEFAULT_BUDGET) -> SubmissionResult:
     """Grade the notebook at `path` (None: nothing to grade) by `plan`, seeded for `student`."""
     started = time.monotonic()
     assignment = plan.assignment
@@ -88,9 +92,11 @@ def grade_notebook(plan, path, student, limits=sandbox.DEFAULT_LIMITS, isolate=T
     data, failure = (None, result.notes[0] if result.notes else "no notebook") if path is None else read_notebook(path)
     cells, failure = (None, failure) if data is None else read_cells(data)
     if cells is None:
+        assert failure is not None  # each way of reading no cells says why
         result.failure = failure
         result.parts = ungraded_parts(plan, failure)
         return _finish(result, started)
+    assert data is not None  # the cells were read from it
 
     learner = learner_cells(cells, plan)
     planned = []  # (part, function name, check, points) for every check of every part, in order
@@ -136,18 +142,18 @@ def grade_notebook(plan, path, student, limits=sandbox.DEFAULT_LIMITS, isolate=T
     return _finish(result, started)
 
 
-def ungraded_parts(plan, why):
+def ungraded_parts(plan: Plan, why: str) -> list[PartResult]:
     """Every part at 0 with the reason: recorded, they replace any earlier automatic grades."""
     return [PartResult(part.grade_id, part.points, 0.0, f"not graded: {why}", hidden=part.hidden,
                        description=part.description) for part in plan.parts]
 
 
-def _finish(result, started):
+def _finish(result: SubmissionResult, started: float) -> SubmissionResult:
     result.seconds = time.monotonic() - started
     return result
 
 
-def choose_notebook(root, student, assignment):
+def choose_notebook(root: Path, student: str, assignment: str) -> tuple[Path | None, str | None]:
     """The notebook to grade, and a note when the choice needed explaining (or why there is none).
 
     The policy: grade <assignment>.ipynb; if it is missing and exactly one other notebook is there
@@ -175,11 +181,11 @@ def choose_notebook(root, student, assignment):
     return None, f"{expected.name} is missing and several notebooks were submitted ({names}): rename the one to grade"
 
 
-def _shown(path, root):
+def _shown(path: Path, root: Path) -> str:
     return clean_name(os.path.relpath(path, root))
 
 
-def read_notebook(path):
+def read_notebook(path: Path) -> tuple[bytes | None, str | None]:
     """The bytes of a submitted notebook, or (None, why not): never through a symbolic link, never a special file."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
@@ -196,7 +202,7 @@ def read_notebook(path):
         return handle.read(NOTEBOOK_LIMIT + 1), None
 
 
-def read_cells(data):
+def read_cells(data: bytes) -> tuple[list[dict[str, Any]] | None, str | None]:
     """The cells of a notebook's bytes as plain dicts, or (None, why it cannot be read)."""
     if not data.strip():
         return None, "the notebook file is empty"
@@ -222,7 +228,7 @@ def read_cells(data):
     if len(notebook["cells"]) > MOST_CELLS:
         return None, f"the notebook has {len(notebook['cells'])} cells, more than the {MOST_CELLS} accepted; " \
                      "delete the ones you do not need and submit again"
-    cells = []
+    cells: list[dict[str, Any]] = []
     for number, cell in enumerate(notebook["cells"], start=1):
         if not isinstance(cell, dict):
             return None, f"cell {number} of the notebook is not a cell (a JSON object); open the notebook in " \
@@ -233,7 +239,7 @@ def read_cells(data):
         if not isinstance(source, str):
             return None, f"the source of cell {number} is not text ({type(source).__name__}); open the notebook in " \
                          "Jupyter, save it, and submit again"
-        metadata = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
+        metadata: Any = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
         nbgrader = metadata.get("nbgrader") if isinstance(metadata.get("nbgrader"), dict) else {}
         cells.append({"number": number, "type": clean_text(cell.get("cell_type", "")), "source": clean_code(source),
                       "grade_id": clean_text(nbgrader.get("grade_id", "")), "grade": nbgrader.get("grade") is True})
@@ -243,7 +249,7 @@ def read_cells(data):
     return cells, None
 
 
-def learner_cells(cells, plan):
+def learner_cells(cells: list[dict[str, Any]], plan: Plan) -> list[dict[str, Any]]:
     """The learner's own code: answer cells (matched by grade id), and cells not from the instructor.
 
     Instructor cells (worked examples, widgets) are not run: answers only use the imports cell, which
@@ -259,20 +265,22 @@ def learner_cells(cells, plan):
     return chosen
 
 
-def student_seed(student, assignment, grade_id, index, seed):
+def student_seed(student: str, assignment: str, grade_id: str, index: int, seed: int) -> int:
     """A seed of this student's own for one check: hidden points differ between students, and a re-grade repeats."""
     key = f"{assignment}/{grade_id}/{index}/{seed}/{student}".encode()
     return int.from_bytes(hashlib.sha256(key).digest()[:8], "little")
 
 
-def graded_notebook(plan, cells, learner, run, result):
+def graded_notebook(plan: Plan, cells: list[dict[str, Any]], learner: list[dict[str, Any]], run: sandbox.RunResult,
+                    result: SubmissionResult) -> nbformat.NotebookNode:
     """The source notebook with the learner's answers and code in place and each grade cell's verdict.
 
     The learner's code is shown with control and text-direction characters made visible (what ran
     is in their own notebook); cells are built as plain data, checked once when the notebook is written.
     """
     notebook = nbformat.from_dict(json.loads(json.dumps(plan.source)))
-    answers = {}  # grade id -> the learner's first cell with it (a duplicate is kept as an added cell)
+    # grade id -> the learner's first cell with it (a duplicate is kept as an added cell)
+    answers: dict[str, dict[str, Any]] = {}
     for cell in learner:
         if cell["grade_id"] in plan.solution_ids:
             answers.setdefault(cell["grade_id"], cell)
@@ -306,11 +314,11 @@ def graded_notebook(plan, cells, learner, run, result):
     return notebook
 
 
-def _output(output_type, **fields):
+def _output(output_type: str, **fields: Any) -> nbformat.NotebookNode:
     return nbformat.from_dict({"output_type": output_type, **fields})
 
 
-def _outputs(ran):
+def _outputs(ran: dict[str, Any] | None) -> list[nbformat.NotebookNode]:
     if not ran:
         return []
     outputs = []
@@ -321,7 +329,7 @@ def _outputs(ran):
     return outputs
 
 
-def write_graded_notebook(root, result):
+def write_graded_notebook(root: Path, result: SubmissionResult) -> Path | None:
     """autograded/<student>/<assignment>/<assignment>.ipynb, replaced in one step."""
     if result.notebook is None:
         return None

@@ -15,17 +15,20 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import IO
 
 from nbgrader import api
+from sqlalchemy.orm import scoped_session
 
 from autograder.course_dir import CourseError, tool_environment
+from autograder.grade import SubmissionResult
 
 
-def default_url(root):
+def default_url(root: Path) -> str:
     return f"sqlite:///{Path(root).resolve() / 'gradebook.db'}"
 
 
-def sqlite_path(url):
+def sqlite_path(url: str) -> Path | None:
     """The file of an sqlite URL, or None for another database."""
     prefix = "sqlite:///"
     return Path(url[len(prefix):]) if url.startswith(prefix) else None
@@ -34,11 +37,13 @@ def sqlite_path(url):
 class GradebookWriter:
     """Use as a context manager: takes the lock, then writes what `record` is given."""
 
-    def __init__(self, root, url, lock_wait=600.0):
+    def __init__(self, root: Path, url: str, lock_wait: float = 600.0) -> None:
         self.root, self.url, self.lock_wait = Path(root), url, lock_wait
-        self.backup_path, self._lock, self._backed_up = None, None, False
+        self.backup_path: Path | None = None
+        self._lock: IO[str] | None = None
+        self._backed_up = False
 
-    def __enter__(self):
+    def __enter__(self) -> "GradebookWriter":
         lock_path = self.root / ".nudge-grade.lock"
         self._lock = open(lock_path, "a+")  # noqa: SIM115 (held for the whole run)
         deadline = time.monotonic() + self.lock_wait
@@ -54,11 +59,12 @@ class GradebookWriter:
                 time.sleep(0.5)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
+        assert self._lock is not None  # taken by __enter__
         fcntl.flock(self._lock, fcntl.LOCK_UN)
         self._lock.close()
 
-    def ensure_assignment(self, assignment):
+    def ensure_assignment(self, assignment: str) -> None:
         """Give the gradebook the assignment's notebooks and cells, as `nbgrader generate_assignment` does."""
         with api.Gradebook(self.url) as gradebook:
             try:
@@ -77,7 +83,7 @@ class GradebookWriter:
             if done.returncode != 0:
                 raise CourseError(f"nbgrader could not add {assignment} to the gradebook:\n{done.stderr.strip()}")
 
-    def record(self, result, collected_at):
+    def record(self, result: SubmissionResult, collected_at: datetime.datetime) -> None:
         """Write one submission's automatic scores in a single commit, keeping manual grades and comments."""
         self._backup()
         with api.Gradebook(self.url) as gradebook:
@@ -103,7 +109,7 @@ class GradebookWriter:
                 session.rollback()
                 raise
 
-    def _backup(self):
+    def _backup(self) -> None:
         """Copy the gradebook aside once per run, before its first change."""
         database = sqlite_path(self.url)
         if self._backed_up or database is None or not database.exists():
@@ -118,18 +124,19 @@ class GradebookWriter:
         self._backed_up = True
 
 
-def _find_submission(session, assignment, student):
+def _find_submission(session: scoped_session, assignment: str, student: str) -> api.SubmittedAssignment | None:
     return (session.query(api.SubmittedAssignment).join(api.Assignment).join(api.Student)
             .filter(api.Assignment.name == assignment, api.Student.id == student).one_or_none())
 
 
-def _new_submission(session, assignment, student, collected_at):
+def _new_submission(session: scoped_session, assignment: str, student: api.Student,
+                    collected_at: datetime.datetime) -> api.SubmittedAssignment:
     """The submission with a grade row per grade cell, as nbgrader's add_submission makes it, uncommitted."""
-    assignment = session.query(api.Assignment).filter(api.Assignment.name == assignment).one()
+    row = session.query(api.Assignment).filter(api.Assignment.name == assignment).one()
     with session.no_autoflush:  # SQLAlchemy 2 does not cascade through backrefs: every row is added by hand
-        submission = api.SubmittedAssignment(assignment=assignment, student=student, timestamp=collected_at)
+        submission = api.SubmittedAssignment(assignment=row, student=student, timestamp=collected_at)
         session.add(submission)
-        for notebook in assignment.notebooks:
+        for notebook in row.notebooks:
             submitted = api.SubmittedNotebook(notebook=notebook, assignment=submission)
             session.add(submitted)
             session.add_all(api.Grade(cell=cell, notebook=submitted) for cell in notebook.grade_cells)

@@ -19,12 +19,14 @@ import resource
 import select
 import signal
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from types import FrameType
 
 from autograder.clean import clean_text
 from autograder.outcomes import decode_outcomes
-from course.checks import judge
-from course.shortcuts import find_shortcut, shortcut_in_calls, shortcut_message
+from course.checks import Check, judge
+from course.shortcuts import Shortcut, find_shortcut, shortcut_in_calls, shortcut_message
 
 MESSAGE_LIMIT = 4_000  # characters of one verdict's message
 
@@ -49,8 +51,12 @@ class Budget:
 
 DEFAULT_BUDGET = Budget()
 
+# One call to judge: (function name, Check, points, parameter names, the call's raw outcome bytes,
+# the ready-made derivatives the sandbox saw the learner's code call).
+CallToJudge = tuple[str, Check, list[tuple], list[str], bytes, list[str]]
 
-def address_space_in_use():
+
+def address_space_in_use() -> int:
     """Bytes of address space this process has mapped now: the base a memory limit is added to."""
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[0]) * resource.getpagesize()
@@ -60,7 +66,8 @@ class _OutOfTime(BaseException):
     """Raised by the timer; a BaseException, so that no `except Exception` inside SymPy swallows it."""
 
 
-def judge_calls(calls, budget=DEFAULT_BUDGET, sources=()):
+def judge_calls(calls: list[CallToJudge], budget: Budget = DEFAULT_BUDGET,
+                sources: Sequence[str] = ()) -> list[Verdict]:
     """Verdicts for `calls`, in a child process: [(function name, Check, points, parameters, raw outcome bytes,
     the ready-made derivatives the sandbox saw the learner's code call)].
 
@@ -78,7 +85,7 @@ def judge_calls(calls, budget=DEFAULT_BUDGET, sources=()):
         finally:
             os._exit(0)
     os.close(writing)
-    verdicts = {}
+    verdicts: dict[int, Verdict] = {}
     try:
         ended = _collect(reading, len(calls), time.monotonic() + budget.seconds, verdicts)
     finally:
@@ -94,11 +101,11 @@ def judge_calls(calls, budget=DEFAULT_BUDGET, sources=()):
     return [verdicts.get(index) or _named(calls[index][0], late) for index in range(len(calls))]
 
 
-def _named(function, verdict):
+def _named(function: str, verdict: Verdict) -> Verdict:
     return Verdict(False, f"✗ {function}: {verdict.message}.", None)
 
 
-def _collect(fd, count, deadline, verdicts):
+def _collect(fd: int, count: int, deadline: float, verdicts: dict[int, Verdict]) -> bool:
     """Read the child's verdicts until all are in or the deadline; True if the child ended early on its own."""
     buffer = b""
     while len(verdicts) < count:
@@ -116,17 +123,18 @@ def _collect(fd, count, deadline, verdicts):
     return False
 
 
-def _judge_in_child(calls, budget, channel, sources):
+def _judge_in_child(calls: list[CallToJudge], budget: Budget, channel: int, sources: list[str]) -> None:
     used = address_space_in_use()
     resource.setrlimit(resource.RLIMIT_AS, (used + budget.memory_bytes, used + budget.memory_bytes))
     resource.setrlimit(resource.RLIMIT_CPU, (int(budget.seconds) + 5, int(budget.seconds) + 5))
 
-    def out_of_time(_signal, _frame):
+    def out_of_time(_signal: int, _frame: FrameType | None) -> None:
         raise _OutOfTime
 
     signal.signal(signal.SIGALRM, out_of_time)
-    shortcuts = {}
+    shortcuts: dict[tuple[str, bool, tuple[str, ...]], Shortcut | None] = {}
     for index, (function, check, points, parameters, payload, called) in enumerate(calls):
+        verdict: tuple[bool, str, str | None]  # passed, message, the known mistake's name
         try:
             signal.setitimer(signal.ITIMER_REAL, budget.call_seconds)
             shortcut = _shortcut(sources, function, check, shortcuts) or _called(function, check, called)
@@ -153,14 +161,15 @@ def _judge_in_child(calls, budget, channel, sources):
             data = data[os.write(channel, data):]
 
 
-def _called(function, check, called):
+def _called(function: str, check: Check, called: list[str]) -> Shortcut | None:
     """A shortcut the sandbox saw the learner's code call, when the reading of the code missed it."""
     if not (check.by_hand or check.forbid) or not called:
         return None
     return shortcut_in_calls(function, called, check.by_hand, tuple(check.forbid))
 
 
-def _shortcut(sources, function, check, found):
+def _shortcut(sources: list[str], function: str, check: Check,
+              found: dict[tuple[str, bool, tuple[str, ...]], Shortcut | None]) -> Shortcut | None:
     """The shortcut the learner's code takes to what this check asks by hand, if any (read once per kind)."""
     if not (check.by_hand or check.forbid):
         return None

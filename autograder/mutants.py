@@ -24,14 +24,15 @@ import itertools
 import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 OPERATOR_WORDS = {ast.Add: "an addition", ast.Sub: "a subtraction", ast.Mult: "a multiplication",
                   ast.Div: "a division", ast.Pow: "a power", ast.MatMult: "a matrix product"}
-SWAPS: dict[type, list[type]] = {ast.Add: [ast.Sub, ast.Mult], ast.Sub: [ast.Add], ast.Mult: [ast.Div, ast.Add],
-         ast.Div: [ast.Mult],
-         ast.Pow: [ast.Mult], ast.MatMult: [ast.Mult]}
+SWAPS: dict[type[ast.operator], list[type[ast.operator]]] = {
+    ast.Add: [ast.Sub, ast.Mult], ast.Sub: [ast.Add], ast.Mult: [ast.Div, ast.Add], ast.Div: [ast.Mult],
+    ast.Pow: [ast.Mult], ast.MatMult: [ast.Mult]}
 SYMBOLS = {ast.Add: "+", ast.Sub: "−", ast.Mult: "·", ast.Div: "/", ast.Pow: "^", ast.MatMult: "@"}
 SIDES_EXCHANGED = {ast.Sub: "the two sides of a difference are exchanged (so its sign is flipped)",
                    ast.Div: "a quotient is upside down (numerator and denominator exchanged)",
@@ -73,7 +74,8 @@ def mutants(source: str, name: str, namespace: dict) -> list[Mutant]:
     """Every one-edit variant of the function `name` defined in `source`, compiled beside `namespace`."""
     tree = ast.parse(source)
     definition = next(node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name)
-    best = {}  # the same code reached by two edits keeps the more recognisable name
+    # the same code reached by two edits keeps the more recognisable name
+    best: dict[str, tuple[str, str, ast.FunctionDef, ast.FunctionDef | None]] = {}
     for kind, label, edited, watched in _edits(definition):
         code = ast.unparse(edited)
         if code not in best or RANKS.index(kind) < RANKS.index(best[code][0]):
@@ -112,7 +114,7 @@ def _on_boundary(watched: ast.FunctionDef, name: str, namespace: dict) -> Callab
     """A function of the reference's arguments: whether the watched comparison ever compares two equal sides."""
     equal = []
 
-    def compared(left, op, right):
+    def compared(left: Any, op: str, right: Any) -> Any:
         equal.append(bool(np.any(left == right)))
         return COMPARED[op](left, right)
 
@@ -121,7 +123,7 @@ def _on_boundary(watched: ast.FunctionDef, name: str, namespace: dict) -> Callab
          scope)
     reference = scope[name]
 
-    def on_boundary(*args) -> bool:
+    def on_boundary(*args: object) -> bool:
         equal.clear()
         reference(*args)
         return any(equal)
@@ -146,20 +148,20 @@ def _edits_of(node: ast.AST, definition: ast.FunctionDef) -> Iterator[tuple[str,
         yield from _dropped(node, _parameters(definition))
     elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         yield "sign", "a minus sign is missing", lambda n: n.operand
-    elif isinstance(node, ast.Constant) and type(node.value) in (int, float) and not isinstance(node.value, bool):
+    elif isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
         for changed in _nearby(node.value):
             yield "constant", f"the number {changed:g} where {node.value:g} belongs", \
                 lambda n, changed=changed: ast.Constant(changed)
     elif isinstance(node, ast.Compare) and len(node.ops) == 1:
-        op = type(node.ops[0])
-        if op in BOUNDARIES:
-            other, label = BOUNDARIES[op]
+        comparison = type(node.ops[0])
+        if comparison in BOUNDARIES:
+            instead, label = BOUNDARIES[comparison]
             yield "boundary", f"{label}: the case on the boundary falls on the wrong side", \
-                lambda n, other=other: ast.Compare(n.left, [other()], n.comparators)
-        if op in REVERSED:
-            other, label = REVERSED[op]
+                lambda n, instead=instead: ast.Compare(n.left, [instead()], n.comparators)
+        if comparison in REVERSED:
+            instead, label = REVERSED[comparison]
             yield "operator", f"a test is reversed ({label})", \
-                lambda n, other=other: ast.Compare(n.left, [other()], n.comparators)
+                lambda n, instead=instead: ast.Compare(n.left, [instead()], n.comparators)
     elif isinstance(node, ast.Call):
         yield from _call_edits(node, _parameters(definition))
     elif isinstance(node, ast.Attribute) and node.attr == "T":
@@ -177,7 +179,7 @@ def _edits_of(node: ast.AST, definition: ast.FunctionDef) -> Iterator[tuple[str,
                     lambda n, side=side: _with_side(n, side, ast.Attribute(getattr(n, side), "T", ast.Load()))
 
 
-def _written(left: str, op: type, right: str) -> str:
+def _written(left: str, op: type[ast.operator], right: str) -> str:
     """left op right as a learner writes it: a + b, b·c, x/h."""
     return f"{left} {SYMBOLS[op]} {right}" if op in (ast.Add, ast.Sub) else f"{left}{SYMBOLS[op]}{right}"
 
@@ -210,7 +212,7 @@ def _call_edits(node: ast.Call, parameters: set) -> Iterator[tuple[str, str, Cal
     positional = [argument for argument in node.args if not isinstance(argument, ast.Starred)]
     if len(positional) == len(node.args):
         for i, j in itertools.combinations(range(len(node.args)), 2):
-            def swapped(n, i=i, j=j):
+            def swapped(n: ast.Call, i: int = i, j: int = j) -> ast.Call:
                 arguments = list(n.args)
                 arguments[i], arguments[j] = arguments[j], arguments[i]
                 return ast.Call(n.func, arguments, n.keywords)

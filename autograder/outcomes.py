@@ -12,6 +12,7 @@ whatever falls outside becomes a `Refused` answer with the reason, which every c
 import builtins
 import json
 import math
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +43,7 @@ class Refused:
     why = ""
 
     @staticmethod
-    def named(type_name, why=""):
+    def named(type_name: object, why: object = "") -> "Refused":
         name = "".join(ch for ch in str(type_name)[:60] if ch.isalnum() or ch == "_") or "object"
         return type(name, (Refused,), {"why": clean_text(why, 200)})()
 
@@ -51,7 +52,7 @@ class Malformed(ValueError):
     """The data is not of the form the runner sends."""
 
 
-def decode_outcomes(payload, count):
+def decode_outcomes(payload: bytes, count: int) -> list[Outcome]:
     """`count` outcomes from one call's raw bytes; a payload that can't be read refuses every point."""
     try:
         if len(payload) > LARGEST_PAYLOAD:
@@ -66,7 +67,7 @@ def decode_outcomes(payload, count):
     return outcomes + [Outcome(value=Refused.named("nothing", "no value came back"))] * (count - len(outcomes))
 
 
-def decode_outcome(data):
+def decode_outcome(data: Any) -> Outcome:
     """One call's outcome: a value, or an error with the learner's exception's class names."""
     if not isinstance(data, dict):
         return Outcome(value=Refused.named("nothing", "no value came back"))
@@ -78,7 +79,7 @@ def decode_outcome(data):
         return Outcome(value=Refused.named("unreadable", f"the answer is malformed: {error}"))
 
 
-def exception_class(names):
+def exception_class(names: Any) -> type[BaseException]:
     """A class standing for the learner's exception: their name, with the nearest built-in class as its base."""
     names = [clean_text(name, 60) for name in names[:20] if isinstance(name, str)] if isinstance(names, list) else []
     names = [name for name in names if name.isidentifier()] or ["Exception"]
@@ -94,7 +95,7 @@ def exception_class(names):
     return type(names[0], (base,), {})
 
 
-def decode(data, depth=0):
+def decode(data: Any, depth: int = 0) -> Any:
     """Plain data from its JSON form: {"number"}, {"array", "shape"}, {"tuple"}, {"list"}, {"dict"}, {"sympy"}."""
     if not isinstance(data, dict) or len(data) > 2:
         raise Malformed("not a value of a known form")
@@ -121,13 +122,13 @@ def decode(data, depth=0):
     raise Malformed("not a value of a known form")
 
 
-def _sequence(items):
+def _sequence(items: Any) -> list[Any]:
     if not isinstance(items, list) or len(items) > LARGEST_SEQUENCE:
         raise Malformed("a sequence that is not a list of at most 10,000 items")
     return items
 
 
-def _number(value):
+def _number(value: Any) -> float:
     if type(value) is float or type(value) is int:
         return float(value)  # an int of more than 4,300 digits never gets here: json refuses to read it
     if value in ("nan", "inf", "-inf"):
@@ -135,7 +136,7 @@ def _number(value):
     raise Malformed("a number that is not a number")
 
 
-def _array(numbers, shape):
+def _array(numbers: Any, shape: Any) -> np.ndarray:
     if not isinstance(shape, list) or len(shape) > 8 or not all(type(size) is int and size >= 0 for size in shape):
         raise Malformed("an array whose shape is not a list of sizes")
     if not isinstance(numbers, list) or len(numbers) > LARGEST_ARRAY or math.prod(shape) != len(numbers):
@@ -144,7 +145,7 @@ def _array(numbers, shape):
     return np.array([_number(item) for item in numbers], dtype=float).reshape(shape)
 
 
-def sympy_from_tree(tree):
+def sympy_from_tree(tree: Any) -> Any:
     """A SymPy expression rebuilt node by node from whitelisted classes; `Refused` with the reason otherwise."""
     try:
         return _build(tree, [0], 0)
@@ -154,7 +155,7 @@ def sympy_from_tree(tree):
         return Refused.named("Expr", f"the expression could not be rebuilt ({type(error).__name__})")
 
 
-def _build(node, count, depth):
+def _build(node: Any, count: list[int], depth: int) -> Any:
     import sympy
 
     count[0] += 1
@@ -195,7 +196,7 @@ def _build(node, count, depth):
     raise Malformed(f"{clean_text(head, 40)!r} is not a SymPy class this grader rebuilds")
 
 
-def _digits(text):
+def _digits(text: Any) -> int:
     if not isinstance(text, str) or not 0 < len(text.lstrip("-")) <= MOST_DIGITS or not text.lstrip("-").isdigit():
         raise Malformed(f"an integer that is not at most {MOST_DIGITS} digits")
     return int(text)

@@ -11,11 +11,13 @@ import ast
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
 from autograder import spec
 from autograder.course_dir import CourseError, notebook_path
+from course.checks import Check
 
 
 @dataclass
@@ -26,7 +28,7 @@ class Part:
     points: float
     description: str
     hidden: bool
-    checks: list = field(default_factory=list)  # [(function name, Check)]: one, from exercises.py
+    checks: list[tuple[str, Check]] = field(default_factory=list)  # [(function name, Check)]: one, from exercises.py
 
 
 @dataclass
@@ -35,23 +37,23 @@ class Plan:
 
     assignment: str
     imports: str  # the first code cell of the source notebook
-    parts: list
-    parameters: dict  # {function name: its parameter names}, from the solution cells
-    solution_ids: set  # grade ids of the solution cells
-    source: object  # the source notebook
-    instructor_sources: set  # the source text of every cell of the source and release notebooks
+    parts: list[Part]
+    parameters: dict[str, list[str]]  # {function name: its parameter names}, from the solution cells
+    solution_ids: set[str]  # grade ids of the solution cells
+    source: nbformat.NotebookNode  # the source notebook
+    instructor_sources: set[str]  # the source text of every cell of the source and release notebooks
 
     @property
-    def max_score(self):
+    def max_score(self) -> float:
         return sum(part.points for part in self.parts)
 
     @property
-    def function_names(self):
+    def function_names(self) -> set[str]:
         return set(self.parameters)
 
 
 @functools.cache
-def plan_for(root, assignment):
+def plan_for(root: Path, assignment: str) -> Plan:
     """The plan of `assignment` in the course at `root` (read once per process)."""
     source = nbformat.read(notebook_path(root, "source", assignment), as_version=4)
     release = nbformat.read(notebook_path(root, "release", assignment), as_version=4)
@@ -67,7 +69,7 @@ def plan_for(root, assignment):
                 instructor_sources)
 
 
-def planned_parts(root, assignment, source):
+def planned_parts(root: Path, assignment: str, source: nbformat.NotebookNode) -> list[Part]:
     """A part per grade cell of the source notebook, each checking what exercises.py declares for its grade id.
 
     Refuses a grade cell that is not a docstring line and one check(...), that checks another function or
@@ -93,7 +95,7 @@ def planned_parts(root, assignment, source):
     return parts
 
 
-def defined_functions(code):
+def defined_functions(code: str) -> dict[str, list[str]]:
     """{name: parameter names} of the functions a cell defines at its top level."""
     try:
         tree = ast.parse(code)
@@ -103,5 +105,5 @@ def defined_functions(code):
             for node in tree.body if isinstance(node, ast.FunctionDef)}
 
 
-def _nbgrader(cell):
+def _nbgrader(cell: nbformat.NotebookNode) -> dict[str, Any]:
     return cell.metadata.get("nbgrader", {}) if hasattr(cell, "metadata") else {}

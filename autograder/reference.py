@@ -6,6 +6,7 @@ self-study learner with the full repository reads one with `nudge solution` (`co
 
 import ast
 import functools
+from typing import Any
 
 import nbformat
 
@@ -14,7 +15,7 @@ from course.learner import solution_cells, without_markers
 
 
 @functools.cache
-def reference_namespace(root, assignment):
+def reference_namespace(root: str, assignment: str) -> dict[str, Any]:
     """Run the imports cell and every solution cell of the source notebook in a fresh namespace."""
     notebook = nbformat.read(notebook_path(root, "source", assignment), as_version=4)
     imports = next(cell for cell in notebook.cells if cell.cell_type == "code")
@@ -24,7 +25,7 @@ def reference_namespace(root, assignment):
     return namespace
 
 
-def solution_source(root, assignment, name):
+def solution_source(root: str, assignment: str, name: str) -> str:
     """The source of the solution cell that defines `name`, without the solution markers."""
     notebook = nbformat.read(notebook_path(root, "source", assignment), as_version=4)
     defined = {node.name: cell.source for cell in solution_cells(notebook)

@@ -7,17 +7,19 @@ release/<id>/checks.json, the hidden ones to source/<id>/hidden-checks.json (kep
 
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
 from autograder import spec
 from autograder.course_dir import CourseError, assignments, notebook_path, tool_environment
-from autograder.plan import plan_for, planned_parts
+from autograder.plan import Part, plan_for, planned_parts
 from course import checkfile
 
 
-def release(root, wanted=(), use_database=True):
+def release(root: Path, wanted: Sequence[str] = (), use_database: bool = True) -> list[str]:
     """Regenerate release/<id>/ for each assignment; returns the ids released."""
     ids = assignments(root, wanted)
     for assignment in ids:
@@ -36,7 +38,7 @@ def release(root, wanted=(), use_database=True):
     return ids
 
 
-def set_points(root, assignment):
+def set_points(root: Path, assignment: str) -> None:
     """Give each grade cell of the source notebook the points exercises.py declares for it."""
     path = notebook_path(root, "source", assignment)
     notebook = nbformat.read(path, as_version=4)
@@ -53,9 +55,10 @@ def set_points(root, assignment):
         plan_for.cache_clear()
 
 
-def write_check_files(root, assignment, parts):
+def write_check_files(root: Path, assignment: str, parts: list[Part]) -> None:
     """release/<id>/checks.json with the visible checks, source/<id>/hidden-checks.json with the hidden ones."""
-    visible, hidden = {}, {}
+    visible: dict[str, dict[str, Any]] = {}
+    hidden: dict[str, dict[str, Any]] = {}
     for part in parts:
         (function, check), = part.checks
         (hidden if part.hidden else visible)[part.grade_id] = check.record(function)

@@ -9,7 +9,9 @@ import base64
 import collections
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 from nbgrader import api
@@ -17,14 +19,20 @@ from nbgrader import api
 from autograder.batch import load_results
 from autograder.clean import csv_cell
 
+if TYPE_CHECKING:  # matplotlib is imported only when a report is drawn
+    from matplotlib.figure import Figure
+
+# {(assignment, student): {grade id: (score, max score, manually adjusted)}}
+Scores = dict[tuple[str, str], dict[str, tuple[float, float, bool]]]
+
 # Pages come from templates beside this file; autoescaping makes every value safe to show as text.
 PAGES = jinja2.Environment(loader=jinja2.PackageLoader("autograder", "templates"),
                            autoescape=jinja2.select_autoescape(["html"]), undefined=jinja2.StrictUndefined)
 
 
-def gradebook_scores(url):
+def gradebook_scores(url: str) -> Scores:
     """{(assignment, student): {grade id: (score, max score, manually adjusted)}} from the gradebook."""
-    scores = collections.defaultdict(dict)
+    scores: Scores = collections.defaultdict(dict)
     with api.Gradebook(url) as gradebook:
         for assignment in gradebook.assignments:
             for submission in assignment.submissions:
@@ -35,7 +43,8 @@ def gradebook_scores(url):
     return scores
 
 
-def write_feedback(root, url, wanted_assignments=(), wanted_students=()):
+def write_feedback(root: Path, url: str, wanted_assignments: Sequence[str] = (),
+                   wanted_students: Sequence[str] = ()) -> list[Path]:
     """feedback/<student>/<assignment>/<assignment>.html for each graded submission; returns the paths.
 
     Each part of the result file is joined with the gradebook by its grade id (manual grades count);
@@ -63,7 +72,7 @@ def write_feedback(root, url, wanted_assignments=(), wanted_students=()):
     return written
 
 
-def write_export(root, url, out):
+def write_export(root: Path, url: str, out: str | Path) -> Path:
     """A CSV, one row per student and assignment: total, maximum, and the score of every part."""
     scores = gradebook_scores(url)
     assignments = sorted({assignment for assignment, _ in scores})
@@ -82,7 +91,7 @@ def write_export(root, url, out):
     return Path(out)
 
 
-def write_report(root, url, out):
+def write_report(root: Path, url: str, out: str | Path) -> Path:
     """An HTML class report: score distributions, pass rate per part, frequent mistakes, failures."""
     from matplotlib.figure import Figure
 
@@ -92,7 +101,7 @@ def write_report(root, url, out):
     for assignment in sorted({assignment for assignment, _ in scores}):
         maximum = max(sum(m for _, m, _ in parts.values()) for (a, _), parts in scores.items() if a == assignment)
         totals = [sum(s for s, _, _ in parts.values()) for (a, _), parts in scores.items() if a == assignment]
-        passed = collections.Counter()
+        passed: collections.Counter[str] = collections.Counter()
         for (a, _), parts in scores.items():
             if a == assignment:
                 passed.update(g for g, (s, m, _) in parts.items() if s == m)
@@ -116,17 +125,17 @@ def write_report(root, url, out):
     return Path(out)
 
 
-def part_order(root, scores, assignment):
+def part_order(root: Path, scores: Scores, assignment: str) -> list[str]:
     """An assignment's grade ids in notebook order, as the result files list them (the gradebook's
     own grades come after, sorted, should any part have been graded by hand alone)."""
-    order = {}
+    order: dict[str, None] = {}  # an ordered set
     for result in load_results(root, [assignment]):
         order.update(dict.fromkeys(part.grade_id for part in result.parts))
     known = {grade_id for (a, _), parts in scores.items() if a == assignment for grade_id in parts}
     return [grade_id for grade_id in order if grade_id in known] + sorted(known - set(order))
 
 
-def _png(figure):
+def _png(figure: "Figure") -> str:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     buffer = io.BytesIO()

@@ -25,6 +25,12 @@ import math
 import os
 import signal
 import sys
+from collections.abc import Callable
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the runner imports course.checks only when the learner's code has run (see main)
+    from course.checks import Outcome
 
 OUTPUT_LIMIT = 20_000  # characters of printed output kept per cell
 LARGEST_ANSWER = 1_000_000  # numbers in one returned value
@@ -33,13 +39,14 @@ LARGEST_ANSWER = 1_000_000  # numbers in one returned value
 class CappedText(io.TextIOBase):
     """A text stream that keeps the first `limit` characters written to it and counts the rest."""
 
-    def __init__(self, limit=OUTPUT_LIMIT):
-        self.parts, self.kept, self.dropped, self.limit = [], 0, 0, limit
+    def __init__(self, limit: int = OUTPUT_LIMIT) -> None:
+        self.parts: list[str] = []
+        self.kept, self.dropped, self.limit = 0, 0, limit
 
-    def writable(self):
+    def writable(self) -> bool:
         return True
 
-    def write(self, text):
+    def write(self, text: str) -> int:
         text = str(text)
         room = self.limit - self.kept
         self.parts.append(text[:room])
@@ -47,12 +54,12 @@ class CappedText(io.TextIOBase):
         self.dropped += max(len(text) - max(room, 0), 0)
         return len(text)
 
-    def text(self):
+    def text(self) -> str:
         note = f"\n… {self.dropped} more characters of output were cut" if self.dropped else ""
         return "".join(self.parts) + note
 
 
-def report(payload=b"", **message):
+def report(payload: bytes = b"", **message: Any) -> None:
     """One line on the grader's channel, and `payload` right after it when there is one."""
     line = (json.dumps(message, allow_nan=True, ensure_ascii=True) + "\n").encode("ascii")
     data = line + payload
@@ -64,7 +71,7 @@ _channel = 1  # replaced in main() by a private copy of standard output
 _runner_pid = os.getpid()
 
 
-def back_in_the_runner():
+def back_in_the_runner() -> None:
     """Called each time the learner's code returns to the runner, from a cell or a call."""
     if os.getpid() != _runner_pid:
         # A process the learner's code forked: it ends here, unheard, so that only the runner goes on
@@ -73,7 +80,7 @@ def back_in_the_runner():
     end_stray_processes()
 
 
-def end_stray_processes():
+def end_stray_processes() -> None:
     """Kill every process the learner's code started, now that its cell or call is over.
 
     Left running, a fork bomb goes on eating the CPU that the next cells, and the other submissions
@@ -104,14 +111,14 @@ def end_stray_processes():
                 os.kill(pid, signal.SIGKILL)
 
 
-def reap_children():
+def reap_children() -> None:
     """Collect every child of the runner that has ended (as pid 1, orphans of the learner's become ours)."""
     with contextlib.suppress(ChildProcessError):
         while os.waitpid(-1, os.WNOHANG)[0]:
             pass
 
 
-def run_cells(cells, skipped, namespace):
+def run_cells(cells: list[str], skipped: set[int], namespace: dict[str, Any]) -> None:
     for index, code in enumerate(cells):
         if index in skipped:
             continue
@@ -128,7 +135,7 @@ def run_cells(cells, skipped, namespace):
         report(event="cell", index=index, state="end", error=error, output=output.text())
 
 
-def text_of(error):
+def text_of(error: BaseException) -> str:
     """str(error), or a placeholder when the learner's exception can't even say what it is."""
     try:
         return str(error)
@@ -136,7 +143,8 @@ def text_of(error):
         return "(its message could not be shown)"
 
 
-def run_calls(calls, skipped, namespace, call):
+def run_calls(calls: list[dict[str, Any]], skipped: set[int], namespace: dict[str, Any],
+              call: Callable[..., "Outcome"]) -> None:
     for index, job in enumerate(calls):
         if index in skipped:
             continue
@@ -164,20 +172,22 @@ class HelperWatch:
     the learner's own code count: SymPy's limit differentiates inside, and that is not the learner's doing.
     """
 
-    def __init__(self, active):
-        self.active, self.used, self.previous = active, set(), None
+    def __init__(self, active: bool) -> None:
+        self.active = active
+        self.used: set[str] = set()
+        self.previous: Callable[..., object] | None = None  # the profiler set before, if any
 
-    def __enter__(self):
+    def __enter__(self) -> "HelperWatch":
         if self.active:
             self.previous = sys.getprofile()
             sys.setprofile(self.notice)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         if self.active:
             sys.setprofile(self.previous)
 
-    def notice(self, frame, event, arg):
+    def notice(self, frame: FrameType, event: str, arg: object) -> None:
         # The learner's code is whatever runs in the notebook's namespace: its cells, and what they exec.
         if event != "call" or frame.f_back is None or frame.f_back.f_globals.get("__name__") != "__main__":
             return
@@ -190,7 +200,7 @@ COURSE_HELPERS = {"forward_difference", "central_difference", "partial_derivativ
                   "nudge_gradients", "gradient_check"}
 
 
-def watched_name(frame):
+def watched_name(frame: FrameType) -> str | None:
     """The dotted name of a ready-made derivative that this new frame runs, or None."""
     module, name = str(frame.f_globals.get("__name__", "")), frame.f_code.co_name
     owner = type(frame.f_locals.get("self", None)).__name__
@@ -209,7 +219,7 @@ def watched_name(frame):
     return None
 
 
-def encode_outcome(outcome):
+def encode_outcome(outcome: "Outcome") -> dict[str, Any]:
     if outcome.error is not None:
         names = [cls.__name__ for cls in outcome.error.__mro__ if issubclass(cls, BaseException)]
         return {"error": names, "message": str(outcome.message)[:2000]}
@@ -219,7 +229,7 @@ def encode_outcome(outcome):
         return {"value": {"refused": type(outcome.value).__name__, "why": str(error)[:200]}}
 
 
-def encode(value, depth=0):
+def encode(value: Any, depth: int = 0) -> dict[str, Any]:
     """`value` as JSON-ready data: plain numbers, arrays, tuples, lists, dicts and SymPy trees; the rest is refused."""
     import numpy as np
 
@@ -248,7 +258,7 @@ SYMPY_LEAVES = {"Pi": "pi", "Exp1": "E", "Infinity": "oo", "NegativeInfinity": "
 LARGEST_TREE = 5_000  # nodes of one SymPy answer; the grader refuses larger ones too
 
 
-def sympy_tree(expression, count):
+def sympy_tree(expression: Any, count: list[int]) -> list[Any]:
     """A SymPy expression as nested [class name, ...] lists: numbers as digits, symbols by name and assumptions."""
     import sympy
 
@@ -271,12 +281,12 @@ def sympy_tree(expression, count):
     return [name, [sympy_tree(argument, count) for argument in expression.args]]
 
 
-def _float(number):
+def _float(number: Any) -> float | str:
     number = float(number)
     return number if math.isfinite(number) else repr(number)  # "nan", "inf" and "-inf" travel as text
 
 
-def become(uid):
+def become(uid: int | None) -> None:
     """Give up root for `uid` (a user of this run's own), before any learner code runs.
 
     Then the learner's code cannot read this process's or anyone's environment through /proc, and
@@ -289,7 +299,7 @@ def become(uid):
     os.setuid(uid)
 
 
-def main():
+def main() -> None:
     import pickle
 
     global _channel

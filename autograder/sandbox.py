@@ -26,8 +26,10 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any, Literal
 
 import course
 from autograder.clean import clean_text
@@ -59,7 +61,7 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-def limits_for(root):
+def limits_for(root: Path) -> Limits:
     """The course's limits: nbgrader_config.py's Execute.timeout per cell, ten of those per notebook."""
     from traitlets.config.loader import PyFileConfigLoader
 
@@ -79,14 +81,14 @@ class SandboxUnavailable(Exception):
 class RunResult:
     """What happened to each cell and call; `incidents` say which ones hung or took the process down."""
 
-    cells: dict = field(default_factory=dict)  # index -> {"error": cleaned text or None, "output": cleaned text}
-    calls: dict = field(default_factory=dict)  # index -> the call's outcomes as raw bytes, decoded when judged
-    used: dict = field(default_factory=dict)  # index -> ready-made derivatives the learner's code called (by-hand)
-    incidents: dict = field(default_factory=dict)  # ("cell" or "call", index) -> reason
+    cells: dict[int, dict[str, str | None]] = field(default_factory=dict)  # index -> {"error": ..., "output": ...}
+    calls: dict[int, bytes] = field(default_factory=dict)  # index -> the call's outcomes, decoded when judged
+    used: dict[int, list[str]] = field(default_factory=dict)  # index -> helpers the learner's code called (by-hand)
+    incidents: dict[tuple[str, int], str] = field(default_factory=dict)  # ("cell" or "call", index) -> reason
     seconds: float = 0.0
 
 
-def check_available():
+def check_available() -> None:
     """Raise SandboxUnavailable unless bubblewrap can start a sandbox here."""
     if shutil.which("bwrap") is None:
         raise SandboxUnavailable("bubblewrap is not installed: run `apt-get install bubblewrap` (Debian/Ubuntu) "
@@ -97,7 +99,8 @@ def check_available():
         raise SandboxUnavailable(f"bubblewrap cannot create a sandbox on this machine: {probe.stderr.strip()}")
 
 
-def run(cells, calls, files=None, limits=DEFAULT_LIMITS, isolate=True):
+def run(cells: list[str], calls: list[dict[str, Any]], files: Mapping[str, bytes] | None = None,
+        limits: Limits = DEFAULT_LIMITS, isolate: bool = True) -> RunResult:
     """Run `cells` (code) then `calls` ({"function", "points", "stable"}) in a sandbox holding `files`.
 
     `files` ({name: bytes}) are written into the sandbox's own folder before anything runs.
@@ -105,7 +108,8 @@ def run(cells, calls, files=None, limits=DEFAULT_LIMITS, isolate=True):
     checking their own work on their own machine (`nudge progress`), never for grading.
     """
     result = RunResult()
-    skip_cells, skip_calls = set(), set()
+    skip_cells: set[int] = set()
+    skip_calls: set[int] = set()
     started = time.monotonic()
     for _attempt in range(limits.restarts + 1):
         budget = limits.notebook_seconds - (time.monotonic() - started)
@@ -114,6 +118,7 @@ def run(cells, calls, files=None, limits=DEFAULT_LIMITS, isolate=True):
         finished, unfinished, reason = _run_once(job, limits, budget, result, isolate)
         if finished:
             break
+        assert reason is not None  # a run that did not finish always says why
         if unfinished is not None and sum(map(len, result.calls.values())) > PROTOCOL_LIMIT:
             result.incidents[unfinished] = reason
             result.incidents[("sandbox", 0)] = "it sent back too much over its restarts, and was not restarted again"
@@ -134,7 +139,7 @@ def run(cells, calls, files=None, limits=DEFAULT_LIMITS, isolate=True):
 
 
 @functools.cache
-def matplotlib_cache():
+def matplotlib_cache() -> dict[str, bytes]:
     """matplotlib's font list, built once per grader process and put in each sandbox's empty /tmp.
 
     Without it every submission pays about 0.3 s for matplotlib to find the fonts again. It holds
@@ -149,13 +154,14 @@ def matplotlib_cache():
         return {path.name: path.read_bytes() for path in Path(folder).glob("fontlist-*.json")}
 
 
-def _units(job):
+def _units(job: dict[str, Any]) -> list[tuple[str, int]]:
     """The cells and calls the runner will report on, in the order it must: the grader's own sequence."""
     cells = [("cell", index) for index in range(len(job["cells"])) if index not in set(job["skip_cells"])]
     return cells + [("call", index) for index in range(len(job["calls"])) if index not in set(job["skip_calls"])]
 
 
-def _run_once(job, limits, budget, result, isolate=True):
+def _run_once(job: dict[str, Any], limits: Limits, budget: float, result: RunResult,
+              isolate: bool = True) -> tuple[bool, tuple[str, int] | None, str | None]:
     """One start of the sandbox. Returns (finished, the (kind, index) that never ended, why)."""
     import cloudpickle  # points may hold functions defined in a grade cell: they travel by value
 
@@ -177,11 +183,13 @@ def _run_once(job, limits, budget, result, isolate=True):
         except OSError as error:
             group.remove()
             return False, None, f"the sandbox could not start: {error}"
+        assert process.stdin is not None and process.stdout is not None  # both are pipes
         try:
             process.stdin.write(payload)
             process.stdin.close()
         except BrokenPipeError:
             pass
+        reason: str | None
         finished, current, reason = False, None, "stopped"
         try:
             finished, current, reason = _follow(process, _units(job), limits, budget, result)
@@ -200,7 +208,8 @@ def _run_once(job, limits, budget, result, isolate=True):
 TAMPERED = "it wrote on the grader's own channel (a report the runner did not send), and was stopped"
 
 
-def _follow(process, units, limits, budget, result):
+def _follow(process: subprocess.Popen[bytes], units: list[tuple[str, int]], limits: Limits, budget: float,
+            result: RunResult) -> tuple[bool, tuple[str, int] | None, str | None]:
     """Read the runner's reports, keeping each unit's deadline by this process's clock and sequence.
 
     The runner reports the units in the order the grader planned them: start, end, start, end.
@@ -211,8 +220,10 @@ def _follow(process, units, limits, budget, result):
     worst, forged "end"s move the learner's code on to later units, within the notebook's cap.
     Returns (finished, the unit that was running, why the run was stopped, or None if it ended).
     """
+    assert process.stdout is not None  # a pipe: see _run_once
     reader = _Reports(process.stdout.fileno())
     position, current, last_ended = 0, None, None
+    index: Any  # as the report says, or forged: used only once it matches a unit the grader planned
     now = time.monotonic()
     notebook_deadline = now + budget
     deadline = now + min(limits.cell_seconds, budget)
@@ -248,7 +259,7 @@ def _follow(process, units, limits, budget, result):
             return False, current or last_ended or (units[0] if units else None), TAMPERED
 
 
-def _death(process, memory_exceeded, limits, stderr_file):
+def _death(process: subprocess.Popen[bytes], memory_exceeded: bool, limits: Limits, stderr_file: IO[bytes]) -> str:
     """Why the process ended early, in words (the last line it wrote is the learner's: cleaned)."""
     code = process.returncode
     stderr_file.seek(max(0, stderr_file.seek(0, os.SEEK_END) - 500))
@@ -261,7 +272,7 @@ def _death(process, memory_exceeded, limits, stderr_file):
     return f"the process ended on its own (exit status {code}), for example by os._exit(){detail}"
 
 
-def _stop(process, grace=0.0):
+def _stop(process: subprocess.Popen[bytes], grace: float = 0.0) -> None:
     """End the sandbox and everything in it."""
     try:
         process.wait(timeout=grace)
@@ -278,10 +289,10 @@ def _stop(process, grace=0.0):
 class _Reports:
     """Reads the runner's JSON lines (and the raw bytes of a call's outcomes), with a timeout and caps."""
 
-    def __init__(self, fd):
+    def __init__(self, fd: int) -> None:
         self.fd, self.buffer, self.total = fd, bytearray(), 0
 
-    def _fill(self, timeout_at):
+    def _fill(self, timeout_at: float) -> Literal["timeout", "eof", "too much"] | None:
         ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout_at - time.monotonic()))
         if not ready:
             return "timeout"
@@ -294,12 +305,12 @@ class _Reports:
         self.buffer += chunk  # a bytearray grows in place: a 32 MiB payload is not copied at every chunk
         return None
 
-    def _take(self, size):
+    def _take(self, size: int) -> bytes:
         taken = bytes(self.buffer[:size])
         del self.buffer[:size]
         return taken
 
-    def next(self, timeout):
+    def next(self, timeout: float) -> dict[str, Any] | Literal["timeout", "eof", "too much"]:
         """The next report as a dict ({} for a line that is not one), or "timeout", "eof", "too much"."""
         timeout_at = time.monotonic() + timeout
         while (end := self.buffer.find(b"\n", 0, HEADER_LIMIT + 1)) < 0:
@@ -327,7 +338,7 @@ class _Reports:
         return message
 
 
-def bwrap_command(limits):
+def bwrap_command(limits: Limits) -> list[str]:
     """The bubblewrap command line: read-only Python and `course`, size-capped scratch folders, nothing else."""
     read_only = {Path(sys.base_prefix), Path(sys.prefix), Path(course.__file__).parent}
     as_root = os.geteuid() == 0
@@ -358,7 +369,7 @@ def bwrap_command(limits):
     return command
 
 
-def _limit_child(limits, group):
+def _limit_child(limits: Limits, group: "Cgroup") -> None:
     """In the child, before bubblewrap starts: join the cgroup and set the rlimits."""
     group.join()
     hard = {
@@ -387,11 +398,11 @@ class Cgroup:
           "cpu": Path("/sys/fs/cgroup/cpu")}
     STALE_SECONDS = 600  # an empty nudge-* cgroup this old was left by a run that was killed
 
-    def __init__(self, folders, version):
+    def __init__(self, folders: list[Path], version: int) -> None:
         self.folders, self.version = folders, version
 
     @classmethod
-    def create(cls, limits):
+    def create(cls, limits: Limits) -> "Cgroup":
         cls.sweep()
         name = f"nudge-{uuid.uuid4().hex[:12]}"
         quota = f"{int(limits.cpus * 100_000)} 100000"
@@ -425,7 +436,7 @@ class Cgroup:
             group.remove()
             return cls([], 0)
 
-    def _write(self, setting, value, required=True):
+    def _write(self, setting: str, value: object, required: bool = True) -> None:
         """Write a setting into whichever of this group's folders has it."""
         for folder in self.folders:
             if (folder / setting).exists():
@@ -436,7 +447,7 @@ class Cgroup:
 
     @classmethod
     @functools.cache
-    def sweep(cls):
+    def sweep(cls) -> None:
         """Once per process: remove the empty cgroups that runs killed before they could tidy up left behind."""
         for parent in [cls.V2, *cls.V1.values()]:
             try:
@@ -447,11 +458,11 @@ class Cgroup:
             except OSError:
                 continue
 
-    def join(self):
+    def join(self) -> None:
         for folder in self.folders:
             (folder / "cgroup.procs").write_text("0")
 
-    def memory_exceeded(self):
+    def memory_exceeded(self) -> bool:
         try:
             if self.version == 2:
                 events = (self.folders[0] / "memory.events").read_text()
@@ -462,7 +473,7 @@ class Cgroup:
             pass
         return False
 
-    def remove(self):
+    def remove(self) -> None:
         for folder in self.folders:
             for _attempt in range(250):  # up to 5 s for the last processes to be reaped
                 try:

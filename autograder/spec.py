@@ -21,7 +21,7 @@ import signal
 import threading
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -201,7 +201,7 @@ def group(exercise: Exercise, reference: Callable, variants: list) -> Derived:
                          symbolic=exercise.symbolic)
     right = [bounded_call(reference, args, exercise.stable) for args in points]
     result = Derived(exercise, reference, all=list(variants))
-    classes = []  # [(outcomes, [Mutant])]
+    classes: list[tuple[list[checks.Outcome], list[one_edit.Mutant]]] = []  # [(outcomes, [Mutant])]
     for mutant in sorted(variants, key=lambda m: m.rank):
         outcomes = [bounded_call(mutant.function, args, exercise.stable) for args in points]
         if any(outcome.error is TimeoutError for outcome in outcomes):
@@ -271,7 +271,7 @@ def same_outcomes(judge: checks.Check, first: list, second: list) -> bool:
 
 
 @contextlib.contextmanager
-def quietly():
+def quietly() -> Iterator[None]:
     """No warnings: a wrong variant overflows and divides by zero, and says so on every call."""
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
@@ -286,12 +286,12 @@ def bounded_call(function: Callable, args: tuple, stable: bool = False) -> check
 
 
 @contextlib.contextmanager
-def _time_limit(seconds: float):
+def _time_limit(seconds: float) -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
-    def too_slow(_signal, _frame):
+    def too_slow(_signal: int, _frame: object) -> None:
         raise TimeoutError
 
     # An outer timer (the judging budget) is paused meanwhile and set again with what it had left.
@@ -318,16 +318,14 @@ def grade_cell_call(source: str) -> tuple[str, str, str]:
         tree = ast.parse(source)
     except SyntaxError as error:
         raise CourseError(f"a grade cell is not valid Python ({error.msg}):\n{source}") from error
-    body = tree.body
-    ok = (len(lines) <= 5 and len(body) == 2 and isinstance(body[0], ast.Expr)
-          and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str)
-          and isinstance(body[1], ast.Expr) and isinstance(body[1].value, ast.Call))
-    call = body[1].value if ok else None
-    ok = ok and (isinstance(call.func, ast.Name) and call.func.id == "check" and len(call.args) == 2
-                 and not call.keywords and isinstance(call.args[0], ast.Name)
-                 and isinstance(call.args[1], ast.Constant) and isinstance(call.args[1].value, str))
-    if not ok:
-        raise CourseError("a grade cell must be a docstring line and one call check(function, \"grade id\"), "
-                          f"five lines at most; this one is:\n{source}")
-    description = body[0].value.value.strip().splitlines()[0]
-    return description, call.args[0].id, call.args[1].value
+    docstring, statement = tree.body if len(tree.body) == 2 else (None, None)
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    function, grade_id = call.args if isinstance(call, ast.Call) and len(call.args) == 2 else (None, None)
+    if (len(lines) <= 5 and isinstance(docstring, ast.Expr) and isinstance(docstring.value, ast.Constant)
+            and isinstance(docstring.value.value, str) and isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name) and call.func.id == "check" and not call.keywords
+            and isinstance(function, ast.Name)
+            and isinstance(grade_id, ast.Constant) and isinstance(grade_id.value, str)):
+        return docstring.value.value.strip().splitlines()[0], function.id, grade_id.value
+    raise CourseError("a grade cell must be a docstring line and one call check(function, \"grade id\"), "
+                      f"five lines at most; this one is:\n{source}")

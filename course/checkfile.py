@@ -81,7 +81,7 @@ def decode(data: Any) -> Any:
         raise CheckFileError("an empty value in a check file")
     (tag, content), *_ = data.items()
     if tag == "array":
-        array = np.array(content, dtype={"b": bool, "i": int, "u": int}.get(data.get("dtype"), float))
+        array: np.ndarray = np.array(content, dtype={"b": bool, "i": int, "u": int}.get(data.get("dtype", "f"), float))
         return array.reshape(data["shape"]) if "shape" in data else array
     if tag == "tuple":
         return tuple(decode(item) for item in content)

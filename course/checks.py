@@ -38,7 +38,7 @@ NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError()` wi
 class CheckFailed(AssertionError):
     """A check found a wrong answer; the message says where, by how much, and the likely mistake."""
 
-    def _render_traceback_(self):
+    def _render_traceback_(self) -> list[str]:
         # IPython shows these lines instead of a traceback: the message is the whole story, and the
         # frames inside course/checks.py would only bury it.
         first, *rest = str(self).splitlines() or [""]
@@ -61,9 +61,9 @@ class Variant:
     measured: bool = False  # the outcomes are already what the check's `measure` makes of the variant's results
 
 
-def each_part(transform):
+def each_part(transform: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """`transform` applied to a value, or to every part of a tuple such as (dw, db)."""
-    def apply(value):
+    def apply(value: Any) -> Any:
         if is_ragged(value):
             return tuple(transform(np.asarray(part, dtype=float)) for part in value)
         return transform(value)  # an array, or a SymPy expression in a symbolic check
@@ -89,10 +89,8 @@ class Numerical:
     wrt: int = 0
     h: float = DEFAULT_STEP
 
-    def __call__(self, *args):
-        args = list(args)
-
-        def f_of_one_argument(value):
+    def __call__(self, *args: Any) -> Any:
+        def f_of_one_argument(value: Any) -> Any:
             moved = list(args)
             moved[self.wrt] = value if np.ndim(args[self.wrt]) else float(value)
             return self.f(*moved)
@@ -141,14 +139,14 @@ class Check:
     by_hand: bool = False
     forbid: tuple = ()
 
-    def draw(self, seed=None):
+    def draw(self, seed: int | None = None) -> list[tuple]:
         """The argument tuples this check calls the function with."""
         if not callable(self.points):
             return [_as_arguments(point) for point in self.points]
         rng = np.random.default_rng(self.seed if seed is None else seed)
         return [_as_arguments(self.points(rng)) for _ in range(self.count)]
 
-    def expected_outcomes(self, points):
+    def expected_outcomes(self, points: list[tuple]) -> "list[Outcome]":
         """What a right function returns (or raises) at each point."""
         if callable(self.expected):
             return [call(self.expected, args) for args in points]
@@ -156,15 +154,15 @@ class Check:
             raise ValueError(f"the check lists {len(self.expected)} expected values for {len(points)} points")
         return [Outcome(error=value) if _is_exception_class(value) else Outcome(value=value) for value in self.expected]
 
-    def variants_at(self, points):
+    def variants_at(self, points: list[tuple]) -> list[Variant]:
         """The wrong answers to recognise, with their outcomes at `points`."""
         return list(self.variants(points) if callable(self.variants) else self.variants)
 
     @property
-    def shows_expected(self):
+    def shows_expected(self) -> bool:
         return bool(self.told)
 
-    def record(self, function):
+    def record(self, function: str) -> dict[str, Any]:
         """This check as plain data for a check file: its points, values and variants, no code."""
         points = self.draw()
         rights = self.expected_outcomes(points)
@@ -182,7 +180,7 @@ class Check:
         }
 
     @classmethod
-    def from_record(cls, record):
+    def from_record(cls, record: dict[str, Any]) -> "Check":
         """The check a check file's record describes."""
         points = [tuple(point) for point in checkfile.decode(record["points"])]
         expected = [checkfile.decode(value) for value in record["expected"]]
@@ -194,7 +192,7 @@ class Check:
         return cls(points, expected, variants=variants, **options)
 
 
-def _recorded_variant(variant):
+def _recorded_variant(variant: Variant) -> dict[str, Any] | None:
     """A variant for a check file, or None if one of its outcomes is no value a file can hold (a complex number)."""
     try:
         return {"name": variant.name, "tier": variant.tier, "outcomes": [_encoded(o) for o in variant.outcomes]}
@@ -202,14 +200,14 @@ def _recorded_variant(variant):
         return None
 
 
-def _always_right(check, variant, rights):
+def _always_right(check: Check, variant: Variant, rights: "list[Outcome]") -> bool:
     """Whether a variant is right at every point (so it names nothing here)."""
     measured = _measured_variants(check, [variant])[0]
     return all(outcome is None or reproduces(check, outcome, right)
                for outcome, right in zip(measured.outcomes, rights, strict=True))
 
 
-def _measured_variants(check, variants):
+def _measured_variants(check: Check, variants: list[Variant]) -> list[Variant]:
     if check.measure is None:
         return list(variants)
     return [v if v.measured else Variant(v.name, tuple(o if o is None else _measured(check.measure, o)
@@ -217,7 +215,7 @@ def _measured_variants(check, variants):
             for v in variants]
 
 
-def _encoded(outcome):
+def _encoded(outcome: "Outcome | None") -> Any:
     """An outcome for a check file: its value, or the class of its exception (a built-in one: the nearest)."""
     if outcome is None:
         return {"unknown": True}
@@ -227,11 +225,11 @@ def _encoded(outcome):
     return checkfile.encode(builtin)
 
 
-def _decoded(data):
+def _decoded(data: Any) -> Any:
     return data if isinstance(data, dict) and "unknown" in data else checkfile.decode(data)
 
 
-def _as_outcome(value):
+def _as_outcome(value: Any) -> "Outcome | None":
     if isinstance(value, dict) and "unknown" in value:
         return None
     return Outcome(error=value) if _is_exception_class(value) else Outcome(value=value)
@@ -246,9 +244,9 @@ class Outcome:
     message: str = ""
 
 
-def call(function, args, stable=False):
+def call(function: Callable[..., Any], args: tuple, stable: bool = False) -> Outcome:
     """Call `function(*args)` and record what happened instead of letting an exception escape."""
-    floating_point = {"over": "raise", "divide": "raise", "invalid": "raise"} if stable else {}
+    floating_point: dict[str, Any] = {"over": "raise", "divide": "raise", "invalid": "raise"} if stable else {}
     try:
         with np.errstate(**floating_point):
             return Outcome(value=function(*_copies(args)))
@@ -256,14 +254,14 @@ def call(function, args, stable=False):
         return Outcome(error=type(error), message=_message_of(error))
 
 
-def _message_of(error):
+def _message_of(error: BaseException) -> str:
     try:
         return str(error)
     except BaseException:  # an exception whose __str__ raises in turn still leaves a verdict
         return "(its message could not be shown)"
 
 
-def call_all(function, points, stable=False):
+def call_all(function: Callable[..., Any], points: list[tuple], stable: bool = False) -> list[Outcome]:
     """Call the function at every point; this is the only step that runs the learner's code."""
     return [call(function, args, stable) for args in points]
 
@@ -292,11 +290,11 @@ class CheckResult:
     mistake: Variant | None = None  # the one wrong answer that explains every point, when there is one
 
     @property
-    def passed(self):
+    def passed(self) -> bool:
         return not self.failures
 
     @property
-    def message(self):
+    def message(self) -> str:
         if self.passed:
             return f"✓ {self.name}: right at {_count_points(self.total, 'all ')}."
         first = self.failures[0]
@@ -307,11 +305,12 @@ class CheckResult:
             lines.append(f"This is the known mistake: {self.mistake.name}.")
         return "\n".join(lines)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return self.message
 
 
-def judge(check, points, outcomes, name="function", parameters=()):
+def judge(check: Check, points: list[tuple], outcomes: list[Outcome], name: str = "function",
+          parameters: list[str] | tuple[str, ...] = ()) -> CheckResult:
     """Compare what a function did with what it should do, and name the mistake if one name explains it."""
     if check.measure is not None:
         outcomes = [_measured(check.measure, outcome) for outcome in outcomes]
@@ -324,7 +323,7 @@ def judge(check, points, outcomes, name="function", parameters=()):
     return result
 
 
-def diagnose(check, points, outcomes, rights):
+def diagnose(check: Check, points: list[tuple], outcomes: list[Outcome], rights: list[Outcome]) -> Variant | None:
     """The variant that reproduces the learner's outcome at every point, if exactly one name does.
 
     Tier by tier (one-edit changes of the reference first, then the instructor's misconceptions, then
@@ -350,7 +349,7 @@ def diagnose(check, points, outcomes, rights):
     return None
 
 
-def _transformed(wrong, right):
+def _transformed(wrong: Callable[[Any], Any], right: Outcome) -> Outcome:
     if right.error is not None:
         return right
     try:
@@ -359,7 +358,7 @@ def _transformed(wrong, right):
         return Outcome(error=ArithmeticError)
 
 
-def reproduces(check, mine, theirs):
+def reproduces(check: Check, mine: Outcome, theirs: Outcome | None) -> bool:
     """Whether the learner's outcome `mine` is the variant's outcome `theirs` (same value, or same exception).
 
     `theirs` is None where the variant's outcome is not known (a misconception written as a change of the
@@ -381,7 +380,7 @@ def reproduces(check, mine, theirs):
         return False
 
 
-def _same_numbers_reshaped(check, mine, right):
+def _same_numbers_reshaped(check: Check, mine: Outcome, right: Outcome) -> bool:
     if mine.error is not None or right.error is not None or check.symbolic or is_ragged(right.value):
         return mine.error is None and right.error is None and reproduces(check, mine, right)
     returned, problem = plain_array(mine.value)
@@ -390,7 +389,7 @@ def _same_numbers_reshaped(check, mine, right):
             and np.allclose(returned.reshape(expected.shape), expected, rtol=check.rtol, atol=check.atol))
 
 
-def _measured(measure, outcome):
+def _measured(measure: Callable[[Any], Any], outcome: Outcome) -> Outcome:
     if outcome.error is not None:
         return outcome
     try:
@@ -401,7 +400,7 @@ def _measured(measure, outcome):
         return Outcome(error=type(error), message=f"your result could not be used: {error}")
 
 
-def evaluate(check, function, seed=None):
+def evaluate(check: Check, function: Callable[..., Any], seed: int | None = None) -> CheckResult:
     """Run all three steps of a check in this process."""
     points = check.draw(seed)
     outcomes = call_all(function, points, check.stable)
@@ -411,7 +410,7 @@ def evaluate(check, function, seed=None):
 HIDDEN_LATER = "The hidden checks of this exercise run when your work is graded."
 
 
-def check(function, grade_id):
+def check(function: Callable[..., Any], grade_id: str) -> None:
     """Run the check `grade_id` on `function` and raise `CheckFailed` with an actionable message when it is wrong.
 
     This is what grade cells call. The check's points, right values and nameable mistakes come from the
@@ -439,7 +438,8 @@ def check(function, grade_id):
     print(result.message)
 
 
-def gradient_check(gradient, f, points, wrt=0, **options):
+def gradient_check(gradient: Callable[..., Any], f: Callable[..., Any], points: Any, wrt: int = 0,
+                   **options: Any) -> CheckResult:
     """Compare a hand-written gradient with the numerical gradient of `f`; return the verdict.
 
     `gradient(*args)` must return ∂f/∂(argument `wrt`) at the same arguments, shaped like that argument.
@@ -447,7 +447,7 @@ def gradient_check(gradient, f, points, wrt=0, **options):
     return evaluate(Check(points, Numerical(f, wrt), **options), gradient)
 
 
-def describe_point(parameters, args):
+def describe_point(parameters: list[str], args: tuple) -> str:
     """`a=1, b=2, c=4` when the parameter names are known, else the bare arguments."""
     shown = [_short(value) for value in args]
     if len(args) <= len(parameters):  # parameters left at their defaults are simply not shown
@@ -455,7 +455,7 @@ def describe_point(parameters, args):
     return "arguments (" + ", ".join(shown) + ")"
 
 
-def _compare(check, args, outcome, right):
+def _compare(check: Check, args: tuple, outcome: Outcome, right: Outcome) -> Failure | None:
     """A Failure describing how `outcome` differs from the right one, or None when it is right."""
     if outcome.error is NotImplementedError and right.error is not NotImplementedError:
         return Failure(args, None, right.value, NOT_IMPLEMENTED)
@@ -475,7 +475,7 @@ def _compare(check, args, outcome, right):
     return _compare_numbers(check, args, outcome.value, right.value, measured)
 
 
-def _compare_parts(check, args, value, expected):
+def _compare_parts(check: Check, args: tuple, value: Any, expected: Any) -> Failure | None:
     """Compare a tuple such as (w, b) part by part: its parts have different shapes."""
     if type(value) not in (tuple, list) or len(value) != len(expected):
         what = f"a {type(value).__name__}" + (f" of {len(value)} values" if type(value) in (tuple, list) else "")
@@ -487,12 +487,12 @@ def _compare_parts(check, args, value, expected):
     return None
 
 
-def is_ragged(value):
+def is_ragged(value: Any) -> bool:
     """Whether `value` is a tuple or list whose parts have different shapes, such as (w, b, history)."""
     return isinstance(value, (tuple, list)) and len({np.shape(part) for part in value}) > 1
 
 
-def _compare_numbers(check, args, value, right_value, part=""):
+def _compare_numbers(check: Check, args: tuple, value: Any, right_value: Any, part: str = "") -> Failure | None:
     expected = np.asarray(right_value, dtype=float)
     returned, problem = plain_array(value, expected.shape)
     if problem:
@@ -511,7 +511,7 @@ def _compare_numbers(check, args, value, right_value, part=""):
     return Failure(args, returned, expected, told + ".", component if expected.ndim else None, relative)
 
 
-def _compare_expressions(check, args, value, expected):
+def _compare_expressions(check: Check, args: tuple, value: Any, expected: Any) -> Failure | None:
     returned, problem = plain_expression(value)
     if problem:
         return Failure(args, value, expected, f"you returned {problem}")
@@ -525,7 +525,7 @@ def _compare_expressions(check, args, value, expected):
     return Failure(args, returned, expected, told + ".")
 
 
-def plain_expression(value):
+def plain_expression(value: Any) -> tuple[Any, str]:
     """`value` as a SymPy expression, or a reason it is not one."""
     import sympy  # only symbolic checks pay for importing SymPy
 
@@ -534,7 +534,7 @@ def plain_expression(value):
     return sympy.sympify(value), ""
 
 
-def equivalent(first, second, points=6):
+def equivalent(first: Any, second: Any, points: int = 6) -> bool:
     """Whether two SymPy expressions are equal for every value of their symbols.
 
     Numbers first: at a few random points of both signs, values that differ settle it at once,
@@ -553,7 +553,7 @@ def equivalent(first, second, points=6):
     return sympy.simplify(first - second) == 0
 
 
-def _differ(first, second):
+def _differ(first: Any, second: Any) -> bool:
     """Whether two SymPy numbers differ by more than round-off (a pole or other non-number decides nothing)."""
     try:
         a, b = complex(first.evalf(30)), complex(second.evalf(30))
@@ -564,7 +564,7 @@ def _differ(first, second):
     return abs(a - b) > 1e-12 * max(1.0, abs(a), abs(b))
 
 
-def plain_array(value, shape=None):
+def plain_array(value: Any, shape: tuple[int, ...] | None = None) -> tuple[Any, str]:
     """`value` as a float array (of `shape`, if given), or a reason it is not an honest numeric answer.
 
     Only plain numbers, NumPy numbers and arrays, and lists of them are accepted: objects that claim
@@ -583,13 +583,13 @@ def plain_array(value, shape=None):
     return array, ""
 
 
-def _what(value):
+def _what(value: Any) -> str:
     """'a float', or for an answer the grader refused to rebuild, its type and the reason."""
     why = getattr(type(value), "why", None)
     return f"a {type(value).__name__}" + (f" ({why})" if isinstance(why, str) and why else "")
 
 
-def _is_plain_numeric(value):
+def _is_plain_numeric(value: Any) -> bool:
     if type(value) in (int, float) or type(value) in (np.ndarray,):
         return type(value) is not np.ndarray or value.dtype.kind in "biuf"
     if isinstance(value, np.generic):
@@ -599,43 +599,43 @@ def _is_plain_numeric(value):
     return False
 
 
-def _same_numbers(check, first, second):
+def _same_numbers(check: Check, first: Any, second: Any) -> bool:
     first, problem = plain_array(first)
     second = np.asarray(second, dtype=float)
     return not problem and first.shape == second.shape and np.allclose(first, second, rtol=check.rtol, atol=check.atol)
 
 
-def _count_points(total, all_=""):
+def _count_points(total: int, all_: str = "") -> str:
     if total == 1:
         return "the 1 point checked" if all_ else "1 point checked"
     return f"{all_}{total} points checked"
 
 
-def _as_arguments(point):
+def _as_arguments(point: Any) -> tuple:
     return tuple(point) if isinstance(point, tuple) else (point,)
 
 
-def _copies(args):
+def _copies(args: tuple) -> tuple:
     """Fresh copies of array arguments, so a function that modifies its input can't spoil the check."""
     return tuple(np.array(a) if isinstance(a, np.ndarray) else a for a in args)
 
 
-def _is_exception_class(value):
+def _is_exception_class(value: object) -> bool:
     return isinstance(value, type) and issubclass(value, BaseException)
 
 
-def _name_of(function):
+def _name_of(function: object) -> str:
     return getattr(function, "__name__", type(function).__name__)
 
 
-def _parameters_of(function):
+def _parameters_of(function: Callable[..., Any]) -> list[str]:
     try:
         return list(inspect.signature(function).parameters)
     except (TypeError, ValueError):
         return []
 
 
-def _short(value):
+def _short(value: Any) -> str:
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return f"{float(value):.6g}"
     if isinstance(value, np.ndarray):

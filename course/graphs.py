@@ -6,10 +6,15 @@ here are measured by nudging (central differences), so the graph needs no hand-w
 the notebooks compare what the chain rule predicts with what the nudge measures.
 """
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
 from course.derivatives import DEFAULT_STEP
 
+# name: (function of the parents' values, parent names, formula as shown)
+Graph = Mapping[str, tuple[Callable[..., float], Sequence[str], str]]
 
-def forward(graph, inputs, pinned=None):
+
+def forward(graph: Graph, inputs: Mapping[str, float], pinned: Mapping[str, float] | None = None) -> dict[str, float]:
     """Every node's value, inputs first, then each step in order; `pinned` nodes keep a given value."""
     pinned = pinned or {}
     values = {name: pinned.get(name, value) for name, value in inputs.items()}
@@ -18,11 +23,11 @@ def forward(graph, inputs, pinned=None):
     return values
 
 
-def output_of(graph):
+def output_of(graph: Graph) -> str:
     return list(graph)[-1]
 
 
-def nudge_gradients(graph, inputs, h=DEFAULT_STEP):
+def nudge_gradients(graph: Graph, inputs: Mapping[str, float], h: float = DEFAULT_STEP) -> dict[str, float]:
     """d(output)/d(node) for every node: nudge that node alone, re-run the steps after it, and compare."""
     values = forward(graph, inputs)
     output = output_of(graph)
@@ -34,7 +39,7 @@ def nudge_gradients(graph, inputs, h=DEFAULT_STEP):
     return gradients
 
 
-def depths(graph, inputs):
+def depths(graph: Graph, inputs: Iterable[str]) -> dict[str, int]:
     """How many steps each node is from the inputs: its column when the graph is drawn."""
     depth = {name: 0 for name in inputs}
     for name, (_function, parents, _formula) in graph.items():

@@ -204,7 +204,7 @@ def render(rows: list[Row]) -> str:
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 
 
-def solution_cells(notebook) -> list:
+def solution_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     """The cells of a source notebook that hold a solution."""
     return [cell for cell in notebook.cells
             if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")]
@@ -270,7 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     for stream in (sys.stdout, sys.stderr):  # a terminal that can't show a character gets a ?, not a crash
-        stream.reconfigure(errors="replace")
+        stream.reconfigure(errors="replace")  # type: ignore[union-attr]  # a TextIOWrapper, run as a command
     if len(argv) == 3 and argv[0] == "--judge":  # the child process of `nudge progress`
         _judge_notebook(Path(argv[1]), Path(argv[2]))
         return 0

@@ -4,23 +4,32 @@ Nothing here calls `plt.show()` or touches pyplot's global state: a notebook mak
 (`fig, ax = plt.subplots()`), a widget makes its own with `new_figure`.
 """
 
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+from numpy.typing import ArrayLike
 
 from course.derivatives import DEFAULT_STEP, central_difference, forward_difference, partial_derivative
-from course.graphs import depths
+from course.graphs import Graph, depths
+
+Interval = tuple[float, float]  # (low, high) along an axis
 
 
-def new_figure(width=6.0, height=4.0, ncols=1):
+def new_figure(width: float = 6.0, height: float = 4.0, ncols: int = 1) -> tuple[Figure, Any]:
     """A figure outside pyplot, for widgets (never shown twice by the inline backend): (figure, ax or axes)."""
     figure = Figure(figsize=(width, height), layout="constrained")
     axes = figure.subplots(1, ncols)
     return figure, axes
 
 
-def plot_function(ax, f, x_range, label=None, samples=400, **style):
+def plot_function(ax: Axes, f: Callable[[np.ndarray], ArrayLike], x_range: Interval,
+                  label: str | None = None, samples: int = 400, **style: Any) -> Line2D:
     """Draw y = f(x) over x_range = (low, high); returns the line."""
     x = np.linspace(*x_range, samples)
     (line,) = ax.plot(x, f(x), label=label, **style)
@@ -31,18 +40,18 @@ def plot_function(ax, f, x_range, label=None, samples=400, **style):
 class SecantArtists:
     """The artists of a secant drawing: the two points, the secant line, and the rise/run legs."""
 
-    points: object
-    secant: object
-    legs: object
-    x_range: tuple
+    points: Line2D
+    secant: Line2D
+    legs: Line2D
+    x_range: tuple[float, ...]
 
 
-def secant_slope(f, x1, x2):
+def secant_slope(f: Callable[[float], float], x1: float, x2: float) -> float | None:
     """The slope of the secant of f between x1 and x2, or None when the points coincide."""
     return None if x1 == x2 else (f(x2) - f(x1)) / (x2 - x1)
 
 
-def draw_secant(ax, f, x1, x2, x_range):
+def draw_secant(ax: Axes, f: Callable[[float], float], x1: float, x2: float, x_range: Interval) -> SecantArtists:
     """Mark (x1, f(x1)) and (x2, f(x2)), the line through them, and its rise over run."""
     (points,) = ax.plot([], [], "o", color="C3", zorder=3)
     (secant,) = ax.plot([], [], "-", color="C3", label="secant")
@@ -52,7 +61,7 @@ def draw_secant(ax, f, x1, x2, x_range):
     return artists
 
 
-def move_secant(artists, f, x1, x2):
+def move_secant(artists: SecantArtists, f: Callable[[float], float], x1: float, x2: float) -> float | None:
     """Move an existing secant drawing to new points, in place; returns its slope (None if x1 == x2)."""
     y1, y2 = f(x1), f(x2)
     artists.points.set_data([x1, x2], [y1, y2])
@@ -66,7 +75,8 @@ def move_secant(artists, f, x1, x2):
     return slope
 
 
-def secant_figure(f, x1, x2, x_range, name="f(x)"):
+def secant_figure(f: Callable[[Any], Any], x1: float, x2: float, x_range: Interval,
+                  name: str = "f(x)") -> tuple[Figure, SecantArtists]:
     """A new figure of f with its secant between x1 and x2, titled and labelled; returns (figure, artists)."""
     figure, ax = new_figure()
     plot_function(ax, f, x_range, label=name)
@@ -77,21 +87,22 @@ def secant_figure(f, x1, x2, x_range, name="f(x)"):
     return figure, artists
 
 
-def label_axes(ax, title, xlabel="x", ylabel="y"):
+def label_axes(ax: Axes, title: str, xlabel: str = "x", ylabel: str = "y") -> None:
     """Title and axis labels in one call: every plot in the course has all three."""
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
 
 
-def draw_line(ax, x, y, slope, x_range, **style):
+def draw_line(ax: Axes, x: float, y: float, slope: float, x_range: Interval, **style: Any) -> Line2D:
     """The straight line through (x, y) with the given slope, across x_range; returns it."""
     xs = np.array(x_range, dtype=float)
     (line,) = ax.plot(xs, y + slope * (xs - x), **style)
     return line
 
 
-def plot_step_errors(ax, f, df, x, steps):
+def plot_step_errors(ax: Axes, f: Callable[[float], float], df: Callable[[float], float], x: float,
+                     steps: ArrayLike) -> tuple[Line2D, Line2D]:
     """Error of the forward and central differences of f at x against the step h, on log–log axes.
 
     `df` is the exact derivative. Returns the two lines; the dip of each marks its best h.
@@ -112,16 +123,17 @@ def plot_step_errors(ax, f, df, x, steps):
 class SliceArtists:
     """A contour map with the point (x, y) and the line y = const, beside the slice z(·, y) with its tangent."""
 
-    point: object
-    slice_line: object
-    curve: object
-    marker: object
-    tangent: object
-    grid: object
+    point: Line2D
+    slice_line: Line2D
+    curve: Line2D
+    marker: Line2D
+    tangent: Line2D
+    grid: np.ndarray
     half_width: float
 
 
-def draw_contour_slice(ax_map, ax_slice, f, x, y, extent, name="z"):
+def draw_contour_slice(ax_map: Axes, ax_slice: Axes, f: Callable[..., Any], x: float, y: float,
+                       extent: Interval, name: str = "z") -> SliceArtists:
     """Contours of z = f(x, y) on the left, the slice through the current y on the right."""
     grid = np.linspace(*extent, 201)
     gx, gy = np.meshgrid(grid, grid)
@@ -146,7 +158,7 @@ def draw_contour_slice(ax_map, ax_slice, f, x, y, extent, name="z"):
     return artists
 
 
-def move_contour_slice(artists, f, x, y):
+def move_contour_slice(artists: SliceArtists, f: Callable[..., Any], x: float, y: float) -> float:
     """Move the point and the slice to (x, y), in place; returns ∂f/∂x there (measured by a nudge)."""
     z = f(x, y)
     slope = partial_derivative(f, (x, y), 0)
@@ -163,12 +175,13 @@ def move_contour_slice(artists, f, x, y):
 class GraphArtists:
     """One text box per node of a computation graph, and what each box says besides the numbers."""
 
-    texts: dict
-    formulas: dict
+    texts: dict[str, Text]
+    formulas: dict[str, str]
     output: str
 
 
-def draw_graph(ax, graph, values, gradients, output="J", hidden=()):
+def draw_graph(ax: Axes, graph: Graph, values: Mapping[str, float], gradients: Mapping[str, float], output: str = "J",
+               hidden: Collection[str] = ()) -> GraphArtists:
     """A computation graph: one box per node with its value and gradient, arrows from inputs to output.
 
     `hidden` nodes (the weights of a network, say) get no box and no arrows: show them another way.
@@ -176,7 +189,7 @@ def draw_graph(ax, graph, values, gradients, output="J", hidden=()):
     inputs = [name for name in values if name not in graph and name not in hidden]
     depth = {name: column for name, column in depths(graph, dict.fromkeys([*inputs, *hidden], 0)).items()
              if name not in hidden}
-    columns = {}
+    columns: dict[int, list[str]] = {}
     for name, column in depth.items():
         columns.setdefault(column, []).append(name)
     position = {}
@@ -202,7 +215,7 @@ def draw_graph(ax, graph, values, gradients, output="J", hidden=()):
     return artists
 
 
-def update_graph(artists, values, gradients):
+def update_graph(artists: GraphArtists, values: Mapping[str, float], gradients: Mapping[str, float]) -> None:
     """Rewrite each node's box in place: its formula, its value and d(output)/d(node)."""
     for name, text in artists.texts.items():
         head = f"{name} = {artists.formulas[name]}" if name in artists.formulas else name
@@ -213,13 +226,14 @@ def update_graph(artists, values, gradients):
 class FitArtists:
     """A line ŷ = m·x + b over the data, and the residuals from each point to it."""
 
-    line: object
-    residuals: object
-    x: object
-    y: object
+    line: Line2D
+    residuals: Line2D
+    x: np.ndarray
+    y: np.ndarray
 
 
-def draw_fit(ax, x, y, m, b, xlabel="x", ylabel="y"):
+def draw_fit(ax: Axes, x: ArrayLike, y: ArrayLike, m: float, b: float, xlabel: str = "x",
+             ylabel: str = "y") -> FitArtists:
     """The data as points, the line ŷ = m·x + b, and each residual as a vertical segment."""
     ax.plot(x, y, "o", color="C0", label="data (x, y)")
     (line,) = ax.plot([], [], color="C3", label="line ŷ = m·x + b")
@@ -231,7 +245,7 @@ def draw_fit(ax, x, y, m, b, xlabel="x", ylabel="y"):
     return artists
 
 
-def move_fit(artists, m, b):
+def move_fit(artists: FitArtists, m: float, b: float) -> None:
     """Move the line to slope m and intercept b, in place, and redraw the residuals."""
     x, y = artists.x, artists.y
     span = np.array([x.min(), x.max()])
@@ -242,7 +256,8 @@ def move_fit(artists, m, b):
                                np.column_stack([y, y_hat, np.full_like(x, np.nan)]).ravel())
 
 
-def cost_grid(cost, m_range, b_range, samples=81):
+def cost_grid(cost: Callable[[float, float], float], m_range: Interval, b_range: Interval,
+              samples: int = 81) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """cost(m, b) on a grid: (m values, b values, costs with rows along b)."""
     ms, bs = np.linspace(*m_range, samples), np.linspace(*b_range, samples)
     return ms, bs, np.array([[cost(m, b) for m in ms] for b in bs])
@@ -252,11 +267,12 @@ def cost_grid(cost, m_range, b_range, samples=81):
 class DescentArtists:
     """Contours of the cost over (m, b) and the path gradient descent has taken across them."""
 
-    path: object
-    head: object
+    path: Line2D
+    head: Line2D
 
 
-def draw_descent(ax, cost, m_range, b_range, start):
+def draw_descent(ax: Axes, cost: Callable[[float, float], float], m_range: Interval,
+                 b_range: Interval, start: Sequence[float]) -> DescentArtists:
     """Contours of cost(m, b) with the path of gradient descent, which starts at `start`."""
     ms, bs, costs = cost_grid(cost, m_range, b_range)
     levels = np.quantile(costs, np.linspace(0, 1, 16) ** 2)  # denser near the minimum, where the path ends
@@ -270,7 +286,7 @@ def draw_descent(ax, cost, m_range, b_range, start):
     return DescentArtists(path, head)
 
 
-def move_descent(artists, path):
+def move_descent(artists: DescentArtists, path: ArrayLike) -> None:
     """Show the path [(m, b), ...] walked so far, in place."""
     path = np.asarray(path, dtype=float)
     artists.path.set_data(path[:, 0], path[:, 1])
@@ -281,11 +297,11 @@ def move_descent(artists, path):
 class BoundaryArtists:
     """The decision boundary w·x + b = 0 of a logistic model over 2-D data."""
 
-    boundary: object
-    x_span: object
+    boundary: Line2D
+    x_span: Interval
 
 
-def draw_boundary(ax, X, y, w, b):
+def draw_boundary(ax: Axes, X: ArrayLike, y: ArrayLike, w: Sequence[float], b: float) -> BoundaryArtists:
     """The two classes of X as points, and the line where w·x + b = 0 (where ŷ = σ(w·x + b) = 0.5)."""
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     ax.plot(*X[y == 0].T, "o", color="C0", label="y = 0")
@@ -296,18 +312,20 @@ def draw_boundary(ax, X, y, w, b):
     ax.set_ylim(X[:, 1].min() - margin, X[:, 1].max() + margin)
     label_axes(ax, "Decision boundary: ŷ = 0.5 along the line", "feature x₁", "feature x₂")
     ax.legend(loc="upper left", fontsize="small")
-    artists = BoundaryArtists(boundary, np.array(ax.get_xlim()))
+    artists = BoundaryArtists(boundary, ax.get_xlim())
     move_boundary(artists, w, b)
     return artists
 
 
-def move_boundary(artists, w, b):
+def move_boundary(artists: BoundaryArtists, w: Sequence[float], b: float) -> None:
     """Move the boundary line to weights w = (w1, w2) and bias b, in place."""
     w1, w2 = w
     if abs(w2) > 1e-12:
         x1 = np.linspace(*artists.x_span, 2)
         artists.boundary.set_data(x1, -(w1 * x1 + b) / w2)
     elif abs(w1) > 1e-12:  # a vertical boundary, x₁ = −b / w₁
-        artists.boundary.set_data([-b / w1] * 2, list(artists.boundary.axes.get_ylim()))
+        ax = artists.boundary.axes
+        assert ax is not None  # draw_boundary drew the line on its axes
+        artists.boundary.set_data([-b / w1] * 2, list(ax.get_ylim()))
     else:
         artists.boundary.set_data([], [])  # w = 0: no boundary, every point gets ŷ = σ(b)

@@ -21,7 +21,9 @@ import operator
 import textwrap
 import tokenize
 import types
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 # The numerical derivatives a learner can reach, by the name of their home module. The course
 # re-exports some (course.checks imports numerical_gradient), so any `course.*` spelling counts.
@@ -104,6 +106,7 @@ def shortcut_message(name: str, shortcut: Shortcut, by_hand: bool) -> str:
 # A name, where a learner's function uses it, means one of: ("name", "course.derivatives") for a module
 # or anything imported, ("function", _Function) for a function of the learner's, ("step", None) for a
 # small constant such as h = 1e-5. Anything else is not followed.
+Meaning = tuple[str, Any]
 
 
 @dataclass(frozen=True)
@@ -111,12 +114,12 @@ class _Function:
     """A learner function to read: its name, its syntax tree, where its source starts in its cell, its names."""
 
     name: str
-    node: ast.AST  # a FunctionDef, AsyncFunctionDef or Lambda
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
     offset: int  # lines of the cell above the start of the parsed source
     names: "_Cells | _Globals"
 
 
-def _search(name, start, by_hand, forbid):
+def _search(name: str, start: Meaning | None, by_hand: bool, forbid: tuple[str, ...]) -> Shortcut | None:
     """Read the function `start` means and every learner function it uses, breadth first; the first shortcut."""
     forbidden = tuple(_canonical(entry) for entry in forbid)
     if start is not None and start[0] == "name":  # the exercise's name bound straight to a helper
@@ -126,7 +129,8 @@ def _search(name, start, by_hand, forbid):
         return None
     # A function is read once for each set of its parameters that its callers pass a step in: the
     # learner's own difference_quotient(f, x, h) is honest until a by-hand answer calls it with h = 1e-3.
-    queue, seen = [(start[1], frozenset())], {(id(start[1].node), frozenset())}
+    queue: list[tuple[_Function, frozenset[str]]] = [(start[1], frozenset())]
+    seen: set[tuple[int, frozenset[str]]] = {(id(start[1].node), frozenset())}
     while queue and len(seen) <= _MOST_FUNCTIONS:
         function, steps = queue.pop(0)
         shortcut, uses = _read(function, by_hand, forbidden, steps)
@@ -139,14 +143,16 @@ def _search(name, start, by_hand, forbid):
     return None
 
 
-def _read(function, by_hand, forbidden, steps=frozenset()):
+def _read(function: _Function, by_hand: bool, forbidden: tuple[str, ...],
+          steps: frozenset[str] = frozenset()) -> tuple[Shortcut | None, list[tuple[_Function, frozenset[str]]]]:
     """The first shortcut in one function's own code, and the learner functions it uses.
 
     `steps` are parameters its caller passes a small step in; the uses come with theirs.
     """
     scope = _Scope(function.names, function)
     scope.steps |= steps
-    found, uses = [], []
+    found: list[tuple[int, int, str]] = []  # (line, column, what)
+    uses: list[tuple[_Function, frozenset[str]]] = []
     # `course` and `course.derivatives` in course.derivatives.central_difference are parts of one name
     parts = {id(node.value) for node in ast.walk(function.node) if isinstance(node, ast.Attribute)}
     for node in ast.walk(function.node):
@@ -163,8 +169,8 @@ def _read(function, by_hand, forbidden, steps=frozenset()):
                 stepped = _stepped_parameters(called[1], node, scope)
                 if stepped:
                     uses.append((called[1], stepped))
-        if isinstance(node, ast.Call) and _method_name(node, scope) in _METHODS:
-            what = _judge_name(_METHODS[_method_name(node, scope)], by_hand, forbidden, method=True)
+        if isinstance(node, ast.Call) and (method_name := _method_name(node, scope)) in _METHODS:
+            what = _judge_name(_METHODS[method_name], by_hand, forbidden, method=True)
         elif by_hand and isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             if _is_difference(node.left, scope) and scope.is_step(node.right):
                 what = f"a difference quotient (a difference divided by the step {_shown(node.right)})"
@@ -176,7 +182,7 @@ def _read(function, by_hand, forbidden, steps=frozenset()):
     return Shortcut(function.name, function.offset + line if line else 0, what), uses
 
 
-def _stepped_parameters(function, call, scope):
+def _stepped_parameters(function: _Function, call: ast.Call, scope: "_Scope") -> frozenset[str]:
     """The parameters of a learner function to which this call passes a small step (h = 1e-3, 1e-5 * x, ...)."""
     arguments = function.node.args
     names = [argument.arg for argument in (*arguments.posonlyargs, *arguments.args)]
@@ -185,7 +191,7 @@ def _stepped_parameters(function, call, scope):
     return frozenset(stepped)
 
 
-def _judge_name(name, by_hand, forbidden, method=False):
+def _judge_name(name: str, by_hand: bool, forbidden: tuple[str, ...], method: bool = False) -> str | None:
     """How a learner would call using `name` here, if it is a shortcut for this exercise; else None."""
     module, _, base = name.rpartition(".")
     if by_hand and name in ("numpy.polyder", "numpy.polynomial.deriv"):
@@ -201,7 +207,7 @@ def _judge_name(name, by_hand, forbidden, method=False):
     return None
 
 
-def _canonical(name):
+def _canonical(name: str) -> str:
     """One spelling per helper, however it was imported: course.checks.numerical_gradient is course.derivatives'."""
     module, _, base = name.rpartition(".")
     root = module.split(".")[0]
@@ -221,29 +227,30 @@ class _Scope:
     they bind (a parameter h=1e-5) means the same thing wherever a learner uses it.
     """
 
-    def __init__(self, names, function=None):
+    def __init__(self, names: "_Cells | _Globals", function: _Function | None = None) -> None:
         self.names = names
-        self.local = set()  # every name the function binds: parameters, assignments, loop variables, ...
-        self.aliases = {}  # local names bound to an import or to a helper: D = course.derivatives
-        self.steps = set()  # local names bound to a small constant: h = 1e-5, or a default h=1e-5
-        self.differences = set()  # local names bound to a subtraction: rise = f(x + h) - f(x)
-        for node in ast.walk(function.node) if function is not None else ():
+        self.local: set[str] = set()  # every name the function binds: parameters, assignments, loop variables, ...
+        self.aliases: dict[str, str] = {}  # local names bound to an import or to a helper: D = course.derivatives
+        self.steps: set[str] = set()  # local names bound to a small constant: h = 1e-5, or a default h=1e-5
+        self.differences: set[str] = set()  # local names bound to a subtraction: rise = f(x + h) - f(x)
+        definition = None if function is None else function.node
+        for node in ast.walk(definition) if definition is not None else ():
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
                 self._parameters(node.args)
-                if not isinstance(node, ast.Lambda) and node is not function.node:
+                if not isinstance(node, ast.Lambda) and node is not definition:
                     self.local.add(node.name)
             elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
                 self.local.add(node.id)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                for bound, target in _imported(node):
+                for bound, imported in _imported(node):
                     self.local.add(bound)
-                    self.aliases[bound] = target
+                    self.aliases[bound] = imported
             elif isinstance(node, ast.Assign):
                 for target in node.targets:
                     for bound, value in _pairs(target, node.value):
                         self._assigned(bound, value)
 
-    def _parameters(self, arguments):
+    def _parameters(self, arguments: ast.arguments) -> None:
         positional = [*arguments.posonlyargs, *arguments.args]
         defaults = [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults)
         named = [*zip(positional, defaults, strict=True),
@@ -256,7 +263,7 @@ class _Scope:
             if default is not None and self.is_step(default):  # h=1e-5, h=DEFAULT_STEP
                 self.steps.add(argument.arg)
 
-    def _assigned(self, bound, value):
+    def _assigned(self, bound: str, value: ast.expr) -> None:
         if self.is_step(value):  # h = 1e-5, and a step relative to x too: h = 1e-5 * x
             self.steps.add(bound)
         elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Sub):
@@ -268,7 +275,7 @@ class _Scope:
             elif meaning is not None and meaning[0] == "step":
                 self.steps.add(bound)  # step = h
 
-    def meaning(self, node):
+    def meaning(self, node: ast.expr) -> Meaning | None:
         """What a name or a chain such as D.partial_derivative refers to, or None when it is not known."""
         attributes = []
         for _ in range(_DEEPEST):
@@ -279,7 +286,7 @@ class _Scope:
         if not isinstance(node, ast.Name):
             return None  # the attribute of a value, such as expression.diff
         if node.id in self.aliases:
-            meaning = ("name", self.aliases[node.id])
+            meaning: Meaning | None = ("name", self.aliases[node.id])
         elif node.id in self.steps:
             meaning = ("step", None)
         elif node.id in self.local:
@@ -292,7 +299,7 @@ class _Scope:
             return None  # an attribute of a function or a number: not a helper
         return ("name", ".".join([meaning[1], *reversed(attributes)]))
 
-    def is_step(self, node, depth=0):
+    def is_step(self, node: ast.expr, depth: int = 0) -> bool:
         """Whether `node` is a small step, or a multiple of one: 1e-5, h, 2 * h, DEFAULT_STEP."""
         if depth > _DEEPEST:
             return False
@@ -311,7 +318,7 @@ class _Scope:
         return False
 
 
-def _is_difference(node, scope, depth=0):
+def _is_difference(node: ast.expr, scope: _Scope, depth: int = 0) -> bool:
     """Whether a numerator is a difference: a - b, a multiple of one, or a local name bound to one."""
     if depth > _DEEPEST:
         return False
@@ -331,14 +338,14 @@ _METHODS = {"diff": "sympy.diff", "series": "sympy.series", "taylor_term": "symp
             "deriv": "numpy.polynomial.deriv"}
 
 
-def _method_name(call, scope):
+def _method_name(call: ast.Call, scope: _Scope) -> str | None:
     """The method a call such as `something.diff(...)` makes on a value, not on a module (np.diff); else None."""
     if isinstance(call.func, ast.Attribute) and scope.meaning(call.func) is None:
         return call.func.attr
     return None
 
 
-def _is_small(node):
+def _is_small(node: ast.expr) -> bool:
     value = _constant(node)
     return value is not None and 0 < abs(value) <= LARGEST_STEP
 
@@ -346,7 +353,7 @@ def _is_small(node):
 _ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 
 
-def _constant(node, depth=0):
+def _constant(node: ast.expr, depth: int = 0) -> float | None:
     """The value of a number written out, such as 1e-5, -0.001, 2 * 1e-6 or 10 ** -5; else None."""
     if depth > _DEEPEST:
         return None
@@ -372,7 +379,7 @@ def _constant(node, depth=0):
         return None
 
 
-def _shown(node):
+def _shown(node: ast.expr) -> str:
     """A short text for the step, such as `2 * h`, for the message."""
     try:
         text = ast.unparse(node)
@@ -381,7 +388,7 @@ def _shown(node):
     return text if len(text) <= 30 else "h"
 
 
-def _imported(node):
+def _imported(node: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, str]]:
     """(bound name, what it refers to) for each name an import statement binds."""
     if isinstance(node, ast.Import):
         for alias in node.names:
@@ -394,7 +401,7 @@ def _imported(node):
                 yield alias.asname or alias.name, f"{node.module}.{alias.name}"
 
 
-def _star(module):
+def _star(module: str) -> Iterator[tuple[str, str]]:
     """What `from module import *` binds, of the names that matter here."""
     for name in (*NUMERICAL_HELPERS, *SYMPY_DIFFERENTIATION, STEP_CONSTANT):
         home, _, base = name.rpartition(".")
@@ -402,7 +409,7 @@ def _star(module):
             yield base, f"{module}.{base}"
 
 
-def _pairs(target, value):
+def _pairs(target: ast.expr, value: ast.expr) -> Iterator[tuple[str, ast.expr]]:
     """(name, value) for each name an assignment binds: h = 1e-5, or x, h = 1.0, 1e-5."""
     if isinstance(target, ast.Name):
         yield target.id, value
@@ -412,7 +419,7 @@ def _pairs(target, value):
                 yield from _pairs(part, part_value)
 
 
-def _parse(source):
+def _parse(source: str) -> ast.Module | None:
     """The syntax tree of a cell, or None when it does not parse; never raises, whatever the cell holds."""
     try:
         return ast.parse(source)
@@ -423,23 +430,23 @@ def _parse(source):
 class _Cells:
     """The names a notebook's cells bind at the top level, after running them in order."""
 
-    def __init__(self, sources):
-        self.bindings = {}
+    def __init__(self, sources: Iterable[str]) -> None:
+        self.bindings: dict[str, Meaning] = {}
         for source in sources:
             tree = _parse(source) if isinstance(source, str) else None
             if tree is not None:
                 self._run(tree.body)
 
-    def lookup(self, name):
+    def lookup(self, name: str) -> Meaning | None:
         return self.bindings.get(name)
 
-    def _run(self, statements):
+    def _run(self, statements: list[ast.stmt]) -> None:
         for statement in statements:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.bindings[statement.name] = ("function", _Function(statement.name, statement, 0, self))
             elif isinstance(statement, (ast.Import, ast.ImportFrom)):
-                for bound, target in _imported(statement):
-                    self.bindings[bound] = ("name", target)
+                for bound, imported in _imported(statement):
+                    self.bindings[bound] = ("name", imported)
             elif isinstance(statement, ast.Assign):
                 for target in statement.targets:
                     self._unbind(target)
@@ -454,12 +461,12 @@ class _Cells:
                 for handler in getattr(statement, "handlers", []):
                     self._run(handler.body)
 
-    def _unbind(self, target):
+    def _unbind(self, target: ast.expr) -> None:
         for node in ast.walk(target):
             if isinstance(node, ast.Name):
                 self.bindings.pop(node.id, None)
 
-    def _assign(self, bound, value):
+    def _assign(self, bound: str, value: ast.expr) -> None:
         if isinstance(value, ast.Lambda):
             self.bindings[bound] = ("function", _Function(bound, value, 0, self))
         elif _is_small(value):
@@ -478,11 +485,12 @@ class _Cells:
 class _Globals:
     """The names a live function sees, read from its globals: what the kernel holds right now."""
 
-    def __init__(self, namespace):
+    def __init__(self, namespace: Mapping[str, Any]) -> None:
         self.namespace = namespace
-        self.read = {}  # id(function) -> its _Function: each is parsed once, so a search ends
+        # id(function) -> its _Function: each is parsed once, so a search ends
+        self.read: dict[int, _Function | None] = {}
 
-    def lookup(self, name):
+    def lookup(self, name: str) -> Meaning | None:
         if name not in self.namespace:
             return None
         value = self.namespace[name]
@@ -494,7 +502,7 @@ class _Globals:
         return None if function is None else ("function", function)
 
 
-def _meaning_of(value):
+def _meaning_of(value: object) -> Meaning | None:
     """What a value in the kernel is, for the names it can be bound to: a module, a helper, a step."""
     if isinstance(value, types.ModuleType):
         return ("name", value.__name__)
@@ -507,12 +515,12 @@ def _meaning_of(value):
     return None
 
 
-def _dotted(value):
+def _dotted(value: object) -> Meaning | None:
     module, qualname = getattr(value, "__module__", None), getattr(value, "__qualname__", None)
     return ("name", f"{module}.{qualname}") if isinstance(module, str) and isinstance(qualname, str) else None
 
 
-def _is_learner_function(value, namespace):
+def _is_learner_function(value: object, namespace: object) -> bool:
     """Whether `value` is a plain function written in the notebook, not one from a library."""
     if not isinstance(value, types.FunctionType):
         return False
@@ -520,7 +528,7 @@ def _is_learner_function(value, namespace):
     return module not in ("course", "numpy", "sympy") and (value.__globals__ is namespace or module == "__main__")
 
 
-def _read_live(function, names=None):
+def _read_live(function: object, names: _Globals | None = None) -> _Function | None:
     """A live function's syntax tree from its source (IPython keeps each cell's in linecache), or None."""
     if not isinstance(function, types.FunctionType):
         return None
@@ -534,7 +542,7 @@ def _read_live(function, names=None):
     if tree is None:
         return None
     for node in ast.walk(tree):
-        named = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == function.__name__
-        if named or (function.__name__ == "<lambda>" and isinstance(node, ast.Lambda)):
+        if ((isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == function.__name__)
+                or (function.__name__ == "<lambda>" and isinstance(node, ast.Lambda))):
             return _Function(function.__name__, node, max(start - 1, 0), names)
     return None

@@ -6,14 +6,19 @@ notebook runs headless, where nobody moves a slider.
 """
 
 import io
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 from course.derivatives import central_difference, numerical_gradient, partial_derivative
-from course.graphs import forward, nudge_gradients, output_of
+from course.graphs import Graph, forward, nudge_gradients, output_of
 from course.plots import (
+    Interval,
     draw_boundary,
     draw_contour_slice,
     draw_descent,
@@ -34,7 +39,7 @@ from course.plots import (
 class FigureImage:
     """A matplotlib figure shown as an image widget; `refresh()` re-renders it after artists move."""
 
-    def __init__(self, figure):
+    def __init__(self, figure: Figure) -> None:
         self.figure = figure
         self.canvas = FigureCanvasAgg(figure)
         # Shown at its own pixel size: stretched to the cell's width, the PNG would look blurred.
@@ -45,13 +50,13 @@ class FigureImage:
         # about twice as fast (benchmarks/widgets.py), and the sliders never resize the figure.
         figure.set_layout_engine("none")
 
-    def refresh(self):
+    def refresh(self) -> None:
         buffer = io.BytesIO()
         self.canvas.print_png(buffer)
         self.widget.value = buffer.getvalue()
 
 
-def nudge_slider(description, value, low, high, step):
+def nudge_slider(description: str, value: float, low: float, high: float, step: float) -> widgets.FloatSlider:
     """A labelled float slider that reports only when released, so each nudge is one redraw."""
     return widgets.FloatSlider(
         value=value, min=low, max=high, step=step, description=description,
@@ -60,14 +65,15 @@ def nudge_slider(description, value, low, high, step):
     )
 
 
-def nudge_widget(f, start=2.0, low=0.0, high=10.0, step=0.001, name="f"):
+def nudge_widget(f: Callable[[float], float], start: float = 2.0, low: float = 0.0, high: float = 10.0,
+                 step: float = 0.001, name: str = "f") -> widgets.VBox:
     """An input a, a button that nudges it by `step`, and what that does to f(a): the heart of calculus."""
     slider = nudge_slider("input a", start, low, high, step)
     nudge = widgets.Button(description=f"nudge a by +{step:g}")
     reset = widgets.Button(description=f"back to a = {start:g}")
     readout = widgets.HTML()
 
-    def update(_change=None):
+    def update(_change: object = None) -> None:
         a, run = slider.value, slider.value - start
         rise = f(a) - f(start)
         ratio = f"{rise / run:.4f}" if run else "— (nudge a first)"
@@ -81,7 +87,8 @@ def nudge_widget(f, start=2.0, low=0.0, high=10.0, step=0.001, name="f"):
     return widgets.VBox([slider, widgets.HBox([nudge, reset]), readout])
 
 
-def secant_widget(f, x1=1.0, x2=3.0, x_range=(0.0, 4.0), name="f(x)"):
+def secant_widget(f: Callable[[float], float], x1: float = 1.0, x2: float = 3.0, x_range: Interval = (0.0, 4.0),
+                  name: str = "f(x)") -> widgets.VBox:
     """Two points on the curve of f; slide the second towards the first and watch the secant's slope."""
     figure, artists = secant_figure(f, x1, x2, x_range, name)
     image = FigureImage(figure)
@@ -90,7 +97,7 @@ def secant_widget(f, x1=1.0, x2=3.0, x_range=(0.0, 4.0), name="f(x)"):
     second = nudge_slider("second point x₂", x2, *x_range, 0.01)
     readout = widgets.HTML()
 
-    def update(_change=None):
+    def update(_change: object = None) -> None:
         slope = move_secant(artists, f, first.value, second.value)
         if slope is None:
             readout.value = "The points coincide: there is no secant, and no slope to compute (run = 0)."
@@ -105,7 +112,8 @@ def secant_widget(f, x1=1.0, x2=3.0, x_range=(0.0, 4.0), name="f(x)"):
     return widgets.VBox([first, second, readout, image.widget])
 
 
-def limit_widget(f, x=1.0, x_range=(-0.5, 3.5), name="f(x)"):
+def limit_widget(f: Callable[[float], float], x: float = 1.0, x_range: Interval = (-0.5, 3.5),
+                 name: str = "f(x)") -> widgets.VBox:
     """Shrink the step h and watch the secant from x to x + h turn into the tangent at x."""
     h_start = 1.0
     figure, artists = secant_figure(f, x, x + h_start, x_range, name)
@@ -118,9 +126,10 @@ def limit_widget(f, x=1.0, x_range=(-0.5, 3.5), name="f(x)"):
                                   continuous_update=False, readout_format=".4f", layout=widgets.Layout(width="28em"))
     readout = widgets.HTML()
 
-    def update(_change=None):
+    def update(_change: object = None) -> None:
         h = step.value
         quotient = move_secant(artists, f, x, x + h)
+        assert quotient is not None  # h > 0: the two points never coincide
         readout.value = (f"h = {h:.4f}: Δy/Δx = (f({x:g} + h) − f({x:g})) / h = <b>{quotient:.4f}</b>; "
                          f"the tangent's slope is {tangent_slope:.4f} (gap {quotient - tangent_slope:+.4f})")
         image.refresh()
@@ -130,7 +139,8 @@ def limit_widget(f, x=1.0, x_range=(-0.5, 3.5), name="f(x)"):
     return widgets.VBox([step, readout, image.widget])
 
 
-def partial_widget(f, x=1.0, y=1.0, extent=(-3.0, 3.0), name="z"):
+def partial_widget(f: Callable[..., Any], x: float = 1.0, y: float = 1.0, extent: Interval = (-3.0, 3.0),
+                   name: str = "z") -> widgets.VBox:
     """Nudge x and y on a contour map of f and watch the slice at the current y, with its slope ∂f/∂x."""
     figure, (ax_map, ax_slice) = new_figure(10.0, 4.2, ncols=2)
     artists = draw_contour_slice(ax_map, ax_slice, f, x, y, extent, name)
@@ -139,7 +149,7 @@ def partial_widget(f, x=1.0, y=1.0, extent=(-3.0, 3.0), name="z"):
     y_slider = nudge_slider("y (held constant along the slice)", y, *extent, 0.01)
     readout = widgets.HTML()
 
-    def update(_change=None):
+    def update(_change: object = None) -> None:
         x_now, y_now = x_slider.value, y_slider.value
         slope_x = move_contour_slice(artists, f, x_now, y_now)
         slope_y = partial_derivative(f, (x_now, y_now), 1)
@@ -153,7 +163,7 @@ def partial_widget(f, x=1.0, y=1.0, extent=(-3.0, 3.0), name="z"):
     return widgets.VBox([x_slider, y_slider, readout, image.widget])
 
 
-def change_readout(graph, start, now):
+def change_readout(graph: Graph, start: Mapping[str, float], now: Mapping[str, float]) -> str:
     """The output at `start` and `now`, and its change: predicted by the gradients at the start, and actual."""
     output = output_of(graph)
     before, after = forward(graph, start)[output], forward(graph, now)[output]
@@ -163,7 +173,7 @@ def change_readout(graph, start, now):
             f"Σ ∂{output}/∂x · Δx = <b>{predicted:+.6f}</b>; actual change = <b>{after - before:+.6f}</b>")
 
 
-def graph_widget(graph, inputs, step=0.001):
+def graph_widget(graph: Graph, inputs: Mapping[str, float], step: float = 0.001) -> widgets.VBox:
     """A computation graph with a slider per input: the change of the output the gradients predict, and the actual one.
 
     The start point is where the sliders begin; "make this the start" moves it to where they are now.
@@ -180,17 +190,17 @@ def graph_widget(graph, inputs, step=0.001):
     restart = widgets.Button(description="make this the start")
     readout = widgets.HTML()
 
-    def update(_change=None):
+    def update(_change: object = None) -> None:
         now = {name: slider.value for name, slider in sliders.items()}
         values, gradients = forward(graph, now), nudge_gradients(graph, now)
         update_graph(artists, values, gradients)
         readout.value = change_readout(graph, start, now)
         image.refresh()
 
-    def nudge(name):
+    def nudge(name: str) -> None:
         sliders[name].value = round(sliders[name].value + step, 10)
 
-    def make_start(_button):
+    def make_start(_button: object) -> None:
         start.update({name: slider.value for name, slider in sliders.items()})
         update()
 
@@ -204,7 +214,8 @@ def graph_widget(graph, inputs, step=0.001):
     return widgets.VBox([*rows, restart, readout, image.widget])
 
 
-def network_widget(graph, inputs, parameters, step=0.001):
+def network_widget(graph: Graph, inputs: Mapping[str, float], parameters: Sequence[str],
+                   step: float = 0.001) -> widgets.VBox:
     """A small network as a computation graph: pick one weight, nudge it, and watch the loss.
 
     `inputs` holds the data (x₁, x₂, y) and every parameter; `parameters` names the parameters, which are
@@ -222,7 +233,7 @@ def network_widget(graph, inputs, parameters, step=0.001):
     restart = widgets.Button(description="make this the start")
     readout, table = widgets.HTML(), widgets.HTML()
 
-    def update(_change=None):
+    def update(_change: object = None) -> None:
         now[chosen.value] = value.value
         values, gradients = forward(graph, now), nudge_gradients(graph, now)
         update_graph(artists, values, gradients)
@@ -232,7 +243,7 @@ def network_widget(graph, inputs, parameters, step=0.001):
         readout.value = change_readout(graph, start, now)
         image.refresh()
 
-    def choose(_change):
+    def choose(_change: object) -> None:
         centre = now[chosen.value]
         value.unobserve(update, names="value")  # moving the slider to a new parameter is not a nudge
         value.min, value.max = min(value.min, centre - 2), max(value.max, centre + 2)
@@ -240,7 +251,7 @@ def network_widget(graph, inputs, parameters, step=0.001):
         value.min, value.max = centre - 2, centre + 2
         value.observe(update, names="value")
 
-    def make_start(_button):
+    def make_start(_button: object) -> None:
         start.update(now)
         update()
 
@@ -252,7 +263,9 @@ def network_widget(graph, inputs, parameters, step=0.001):
     return widgets.VBox([widgets.HBox([chosen, value, nudge]), restart, readout, image.widget, table])
 
 
-def fit_widget(x, y, cost, m=0.0, b=0.0, m_range=(-5.0, 5.0), b_range=(-10.0, 10.0), xlabel="x", ylabel="y"):
+def fit_widget(x: ArrayLike, y: ArrayLike, cost: Callable[[float, float], float], m: float = 0.0, b: float = 0.0,
+               m_range: Interval = (-5.0, 5.0), b_range: Interval = (-10.0, 10.0), xlabel: str = "x",
+               ylabel: str = "y") -> widgets.VBox:
     """Sliders for the slope m and intercept b of a line over data; shows the residuals and cost(m, b)."""
     figure, ax = new_figure()
     artists = draw_fit(ax, x, y, m, b, xlabel, ylabel)
@@ -261,7 +274,7 @@ def fit_widget(x, y, cost, m=0.0, b=0.0, m_range=(-5.0, 5.0), b_range=(-10.0, 10
     b_slider = nudge_slider("intercept b", b, *b_range, 0.01)
     readout = widgets.HTML()
 
-    def update(_change=None):
+    def update(_change: object = None) -> None:
         move_fit(artists, m_slider.value, b_slider.value)
         readout.value = f"cost J(m, b) = <b>{cost(m_slider.value, b_slider.value):.4f}</b>"
         image.refresh()
@@ -272,7 +285,9 @@ def fit_widget(x, y, cost, m=0.0, b=0.0, m_range=(-5.0, 5.0), b_range=(-10.0, 10
     return widgets.VBox([m_slider, b_slider, readout, image.widget])
 
 
-def descent_widget(cost, start=(0.0, 0.0), m_range=(-5.0, 5.0), b_range=(-10.0, 10.0), eta=0.01):
+def descent_widget(cost: Callable[[float, float], float], start: tuple[float, float] = (0.0, 0.0),
+                   m_range: Interval = (-5.0, 5.0), b_range: Interval = (-10.0, 10.0),
+                   eta: float = 0.01) -> widgets.VBox:
     """Gradient descent on cost(m, b), one step per click; the learning rate η is a slider.
 
     The gradient is measured by nudging, so the widget shows how descent behaves, not how to derive it.
@@ -289,13 +304,13 @@ def descent_widget(cost, start=(0.0, 0.0), m_range=(-5.0, 5.0), b_range=(-10.0, 
     readout = widgets.HTML()
     path = [tuple(map(float, start))]
 
-    def show(note=""):
+    def show(note: str = "") -> None:
         m, b = path[-1]
         readout.value = f"step {len(path) - 1}: m = {m:.4f}, b = {b:.4f}, cost J = <b>{cost(m, b):.6g}</b> {note}"
         move_descent(artists, path)
         image.refresh()
 
-    def walk(steps):
+    def walk(steps: int) -> None:
         note = ""
         for _ in range(steps):
             point = np.array(path[-1])
@@ -308,7 +323,7 @@ def descent_widget(cost, start=(0.0, 0.0), m_range=(-5.0, 5.0), b_range=(-10.0, 
             note = "— the cost went <b>up</b>: η is too large, each step overshoots."
         show(note)
 
-    def start_again(_button=None):
+    def start_again(_button: object = None) -> None:
         del path[1:]
         show()
 
@@ -320,7 +335,9 @@ def descent_widget(cost, start=(0.0, 0.0), m_range=(-5.0, 5.0), b_range=(-10.0, 
     return widgets.VBox([rate, widgets.HBox([one, ten, reset]), readout, image.widget])
 
 
-def boundary_widget(X, y, cost, w=(1.0, 1.0), b=0.0, w_range=(-5.0, 5.0), b_range=(-5.0, 5.0)):
+def boundary_widget(X: ArrayLike, y: ArrayLike, cost: Callable[[np.ndarray, float], float],
+                    w: tuple[float, float] = (1.0, 1.0), b: float = 0.0, w_range: Interval = (-5.0, 5.0),
+                    b_range: Interval = (-5.0, 5.0)) -> widgets.VBox:
     """Sliders for w₁, w₂ and b of a logistic model over 2-D data: the decision boundary, cost and accuracy."""
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
     figure, ax = new_figure()
@@ -330,7 +347,7 @@ def boundary_widget(X, y, cost, w=(1.0, 1.0), b=0.0, w_range=(-5.0, 5.0), b_rang
                nudge_slider("bias b", b, *b_range, 0.01)]
     readout = widgets.HTML()
 
-    def update(_change=None):
+    def update(_change: object = None) -> None:
         w1, w2, bias = (slider.value for slider in sliders)
         move_boundary(artists, (w1, w2), bias)
         weights = np.array([w1, w2])
