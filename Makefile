@@ -19,7 +19,8 @@ test: $(INSTALLED) system
 # The inner loop: everything but the tests marked slow or browser, in under two minutes on 2 cores.
 test-fast: $(INSTALLED) system
 	$(BIN)/ruff check course autograder tests benchmarks source
-	$(BIN)/python -m pytest -m "not slow and not browser" $(ARGS)
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -n auto -m "not slow and not browser" $(ARGS)
 
 release: $(INSTALLED)
 	$(BIN)/nudge release
