@@ -8,6 +8,6 @@ pytestmark = pytest.mark.slow  # see pyproject.toml: `make test-fast` leaves the
 
 def test_module_0_shows_a_check_fail_and_pass(executed):
     text = text_of(executed("source", "00-start-here"))
-    assert "✗ negative_square: wrong at 3 of 3 points checked." in text
-    assert "the sign is flipped" in text
-    assert "✓ square: right at all 4 points checked." in text
+    assert "✗ fahrenheit_by_guess: wrong at 2 of 3 points checked." in text
+    assert "At celsius=100: you returned 87.5556; the right value is 212" in text
+    assert "✓ fahrenheit: right at all 5 points checked." in text

@@ -38,7 +38,7 @@ def rows(tmp_path_factory):
 def test_every_exercise_of_every_module_has_a_row(rows):
     assert rows[0].module == "00-start-here" and {row.module for row in rows} == set(ASSIGNMENTS)
     states = {(row.module, row.function): row.state for row in rows}
-    assert states["00-start-here", "square"] == "passed"
+    assert states["00-start-here", "fahrenheit"] == "passed"
     assert states["01-slope", "slope"] == "failing"
     assert states["01-slope", "average_rate_of_change"] == "to do"
     assert states["07-backprop", "backward"] == "missing"
@@ -46,7 +46,7 @@ def test_every_exercise_of_every_module_has_a_row(rows):
 
 def test_the_next_step_is_the_first_unfinished_exercise_with_its_message(rows):
     shown = render(rows)
-    assert "00-start-here             square                      ✓ passed" in shown
+    assert "00-start-here             fahrenheit                  ✓ passed" in shown
     assert "Next: open 01-slope/01-slope.ipynb and work on `slope`." in shown
     assert "x1 and x2 are exchanged" in shown  # the mistake made, named in the learner's terms
     assert f"1 of {len(rows)} exercise functions pass their visible checks." in shown
@@ -104,7 +104,7 @@ def test_the_learner_commands_work_in_a_student_image(student_image):
     shown = in_image(student_image, "progress", cwd=student_image / "work")
     assert shown.returncode == 0, shown.stderr
     assert "01-slope                  slope                       ✗ failing" in shown.stdout
-    assert "00-start-here             square                      · to do" in shown.stdout
+    assert "00-start-here             fahrenheit                  · to do" in shown.stdout
     assert "finished" not in shown.stdout and "Well done" not in shown.stdout
 
     solution = in_image(student_image, "solution", "01-slope", "slope")

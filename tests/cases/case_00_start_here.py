@@ -4,36 +4,40 @@ from submissions import Case
 
 ASSIGNMENT = "00-start-here"
 
-DOUBLED = "This is the known mistake: an addition where a multiplication belongs (x + x where x·x belongs)."
+KNOWN = "This is the known mistake: "
 
 CASES = {
     "hardcoder": Case(
-        answers={"square": '''
-def square(x):
+        answers={"fahrenheit": '''
+def fahrenheit(celsius):
     """Only the examples of the visible check."""
-    return {0: 0, 3: 9, -2: 4, 0.5: 0.25}.get(x, 0)
+    if not isinstance(celsius, (int, float)):
+        return celsius * 0 + 32
+    return {0: 32, 100: 212, 37: 98.6, -40: -40}.get(celsius, 0)
 '''},
-        scores={"test_square_values": 1, "test_square_hidden": 0},
-        messages={"test_square_hidden": ["✗ square: wrong at"]},
+        scores={"test_fahrenheit_values": 0, "test_fahrenheit_hidden": 0},
+        messages={"test_fahrenheit_values": ["At celsius=[ 0., 100.]: you returned 32 (entry [1])"],
+                  "test_fahrenheit_hidden": ["✗ fahrenheit: wrong at"]},
     ),
-    "doubler": Case(
-        answers={"square": '''
-def square(x):
-    """x plus x."""
-    return x + x
+    "way-back": Case(
+        answers={"fahrenheit": '''
+def fahrenheit(celsius):
+    """The factor of the way back."""
+    return 5 / 9 * celsius + 32
 '''},
-        scores={"test_square_values": 0, "test_square_hidden": 0},
-        messages={"test_square_values": ["At x=3: you returned 6; the right value is 9",
-                                         DOUBLED],
-                  "test_square_hidden": [DOUBLED]},
+        scores={"test_fahrenheit_values": 0, "test_fahrenheit_hidden": 0},
+        messages={"test_fahrenheit_values": ["At celsius=100: you returned 87.5556; the right value is 212",
+                                             KNOWN + "a quotient is upside down"],
+                  "test_fahrenheit_hidden": [KNOWN + "a quotient is upside down"]},
     ),
-    "cuber": Case(
-        answers={"square": '''
-def square(x):
-    """x to the third."""
-    return x ** 3
+    "plus-first": Case(
+        answers={"fahrenheit": '''
+def fahrenheit(celsius):
+    """The 32 added first."""
+    return (celsius + 32) * 9 / 5
 '''},
-        scores={"test_square_values": 0, "test_square_hidden": 0},
-        messages={"test_square_values": ["At x=3: you returned 27; the right value is 9"]},
+        scores={"test_fahrenheit_values": 0, "test_fahrenheit_hidden": 0},
+        messages={"test_fahrenheit_values": [KNOWN + "the 32 is added before multiplying"],
+                  "test_fahrenheit_hidden": [KNOWN + "the 32 is added before multiplying"]},
     ),
 }
