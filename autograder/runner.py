@@ -196,7 +196,7 @@ class HelperWatch:
             self.used.add(name)
 
 
-COURSE_HELPERS = {"forward_difference", "central_difference", "partial_derivative", "numerical_gradient",
+COURSE_HELPERS = {"central_difference", "partial_derivative", "numerical_gradient",
                   "nudge_gradients", "gradient_check"}
 
 

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from course import checkfile
-from course.derivatives import DEFAULT_STEP, numerical_gradient
+from course.derivatives import STENCIL_STEP, numerical_gradient
 from course.shortcuts import find_shortcut_in_function, shortcut_message
 
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError()` with your code."
@@ -87,7 +87,7 @@ class Numerical:
 
     f: Callable[..., Any]
     wrt: int = 0
-    h: float = DEFAULT_STEP
+    h: float = STENCIL_STEP
 
     def __call__(self, *args: Any) -> Any:
         def f_of_one_argument(value: Any) -> Any:

@@ -28,7 +28,6 @@ from typing import Any
 # The numerical derivatives a learner can reach, by the name of their home module. The course
 # re-exports some (course.checks imports numerical_gradient), so any `course.*` spelling counts.
 NUMERICAL_HELPERS = (
-    "course.derivatives.forward_difference",
     "course.derivatives.central_difference",
     "course.derivatives.partial_derivative",
     "course.derivatives.numerical_gradient",

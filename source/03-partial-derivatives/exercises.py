@@ -27,8 +27,11 @@ from course.examples import (
 
 BY_RULE = Tolerance(1e-9, 1e-12, "2x, 2y, or the inputs themselves: one multiplication at most, so only round-off "
                                  "differs")
-NUDGED = Tolerance(1e-6, 1e-8, "z and the models are quadratic or linear in each input, so the central difference "
-                               "(h = 1e-5) has no truncation error, only round-off ε·|f|/h, at most 5e-10 here")
+NUDGED = Tolerance(1e-8, 1e-9, "z and the models are quadratic or linear in each input, so the five-point stencil "
+                               "(h = 1e-4) has no truncation error, only round-off 1.5·ε·|f|/h, below 1e-10 here")
+GRADIENT_NUDGED = Tolerance(1e-8, 3e-9, "your central differences (h = 1e-5) are off by h²/6·|∂³f|, below 3e-10 "
+                                        "for wave where |x|, |y|, |z| ≤ 3, and the stencil by under 1e-11; a forward "
+                                        "difference is h/2·|∂²f| ≈ 1e-5 away")
 CENTRAL = Tolerance(1e-8, 1e-9, "a central difference with the same h, written any other right way (the moved "
                                 "coordinates' difference as the step, arrays, two divisions), differs from the "
                                 "reference by round-off ε·|f|/h alone, at most 2e-10 here; a forward one is "
@@ -176,7 +179,7 @@ EXERCISES = [
         grades=(
             Grade("test_gradient_values", points=[(bowl, (1.0, 2.0)), (bowl, (3.0, -1.0)), (product, (2.0, 3.0, 4.0))]),
             Grade("test_gradient_numeric", count=10, seed=6, expected=Numerical(value_at, wrt=1),
-                  told="a numerical gradient gives",
+                  told="a numerical gradient gives", tolerance=GRADIENT_NUDGED,
                   points=lambda rng: (wave, tuple(rng.uniform(-3, 3, 3).round(3).tolist()))),
             Grade("test_gradient_hidden", hidden=True, marks=2, points=random_gradient, count=16, seed=36),
         ),

@@ -12,11 +12,10 @@ ROUND_OFF = Tolerance(1e-9, 1e-12, "a product, a sum and a multiplication by 3 o
                                    "differs")
 BY_RULE = Tolerance(1e-9, 1e-12, "3, or 3 times an input: one multiplication at most, so only round-off differs")
 CHAIN_1D = Tolerance(1e-9, 1e-12, "z² and three products, none above 200: only round-off differs")
-NUDGED = Tolerance(1e-8, 1e-8, "J is linear in every input and every node, so a central difference (h = 1e-5) has no "
-                               "truncation error: only round-off ε·|J|/h, below 2e-9 where |J| < 100, and the step as "
-                               "stored, off by ε·|x|, 7e-10 of the derivative at most")
-NUDGED_QUARTIC = Tolerance(1e-8, 1e-8, "a central difference of y = z⁴ (h = 1e-5) is off by h²/6·24|z| (below 1.2e-9 "
-                                       "for |z| < 3) plus round-off ε·z⁴/h (below 2e-9)")
+NUDGED = Tolerance(1e-8, 1e-8, "J is linear in every input and every node, so the five-point stencil (h = 1e-4) has "
+                               "no truncation error: only round-off 1.5·ε·|J|/h, below 4e-10 where |J| < 100")
+NUDGED_QUARTIC = Tolerance(1e-8, 1e-8, "y = z⁴ is a quartic, which the five-point stencil (h = 1e-4) differentiates "
+                                       "without truncation error: only round-off 1.5·ε·z⁴/h, below 3e-10 for |z| < 3")
 
 
 def J(a, b, c):

@@ -111,8 +111,8 @@ EXERCISES = [
                           (BMI, np.array([21.0, 22.0, 20.0, 18.0]), np.array([1.0, 1.0]), 0.0)]),
             Grade("test_gradients_numeric", count=10, seed=3, points=lambda rng: random_table(rng, (3, 9), (1, 4)),
                   expected=by_nudging, told="a numerical gradient gives",
-                  tolerance=Tolerance(1e-6, 1e-7, "central differences (h = 1e-5) of a quadratic are exact but for "
-                                                  "round-off ε·L/h, at most 3e-9 here: 1e-7 leaves a margin of 30")),
+                  tolerance=Tolerance(1e-8, 1e-8, "the five-point stencil (h = 1e-4) is exact on a quadratic but for "
+                                                  "round-off 1.5·ε·L/h, below 1e-9 here: a margin of 10")),
             Grade("test_gradients_hidden", hidden=True, marks=2, count=10, seed=53,
                   points=lambda rng: random_table(rng, (2, 60), (1, 5))),
         ),

@@ -19,9 +19,10 @@ DISTINCT = np.array([1.0, -2.0, 0.5, 3.0, -1.0, 2.0, -0.5, 1.5, 4.0])
 ROUND_OFF = Tolerance(1e-9, 1e-12, "a dozen multiplications and additions of numbers below 1e3: only round-off differs")
 MEANS = Tolerance(1e-9, 1e-10, "means of up to 200 such products (a loop adds them in another order than np.mean): "
                                "round-off of up to ~1e-12 on gradients near zero")
-NUDGED = Tolerance(1e-6, 1e-8, "the loss is quadratic in each parameter, so a central difference with h = 1e-5 has "
-                               "no truncation error, only round-off ε·L/h, below 1e-8 at these sizes")
-STEPPED = Tolerance(1e-9, 2e-9, "params − η·(a numerical gradient off by below 1e-8), with η ≤ 0.2: off by below 2e-9")
+NUDGED = Tolerance(1e-8, 2e-9, "the loss is quadratic in each parameter, so the five-point stencil (h = 1e-4) has no "
+                               "truncation error, only round-off 1.5·ε·L/h, below 2e-10 at these sizes")
+STEPPED = Tolerance(1e-9, 4e-10, "params − η·(a numerical gradient off by below 2e-10), with η ≤ 0.2: off by below "
+                                 "4e-11")
 
 
 def outputs(x1, x2, p):

@@ -365,53 +365,57 @@ def edit_exercises(course, old, new, assignment=MODULE):
 
 def test_the_plan_of_a_module_has_one_part_per_grade_cell(course_copy):
     found = plan.plan_for(course_copy, MODULE)
-    assert [(p.grade_id, p.points, p.hidden) for p in found.parts] == [("test_square_values", 1.0, False),
-                                                                       ("test_square_hidden", 1.0, True)]
-    assert found.parts[0].description == "square: the values at a few numbers you can check by hand."
+    assert [(p.grade_id, p.points, p.hidden) for p in found.parts] == [("test_fahrenheit_values", 1.0, False),
+                                                                       ("test_fahrenheit_hidden", 1.0, True)]
+    assert found.parts[0].description == "fahrenheit: temperatures you can convert by hand."
     (function, check), = found.parts[0].checks
-    assert function == "square" and check.draw() == [(0,), (3,), (-2,), (0.5,)]
-    assert found.function_names == {"square"} and found.max_score == 2
+    assert function == "fahrenheit" and [point for (point,) in check.draw()][:4] == [0, 100, 37, -40]
+    assert found.function_names == {"fahrenheit"} and found.max_score == 2
 
 
 def test_a_grade_cell_naming_an_undeclared_id_is_refused(course_copy):
-    edit_grade_cell(course_copy, "test_square_values", '"""square: more."""\ncheck(square, "test_square_more")',
-                    new_id="test_square_more")
-    with pytest.raises(CourseError, match=r"00-start-here: the grade cell test_square_more calls "
-                                          r"check\(square, 'test_square_more'\), which exercises.py does not declare"):
+    edit_grade_cell(course_copy, "test_fahrenheit_values",
+                    '"""fahrenheit: more."""\ncheck(fahrenheit, "test_fahrenheit_more")', new_id="test_fahrenheit_more")
+    with pytest.raises(CourseError, match=r"00-start-here: the grade cell test_fahrenheit_more calls "
+                                          r"check\(fahrenheit, 'test_fahrenheit_more'\), which exercises.py does not "
+                                          r"declare"):
         plan.plan_for(course_copy, MODULE)
 
 
 def test_a_grade_cell_calling_another_id_than_its_own_is_refused(course_copy):
-    edit_grade_cell(course_copy, "test_square_values", '"""square: values."""\ncheck(square, "test_square_hidden")')
-    with pytest.raises(CourseError,
-                       match=r"the grade cell test_square_values calls check\(square, 'test_square_hidden'\)"):
+    edit_grade_cell(course_copy, "test_fahrenheit_values",
+                    '"""fahrenheit: values."""\ncheck(fahrenheit, "test_fahrenheit_hidden")')
+    with pytest.raises(CourseError, match=r"the grade cell test_fahrenheit_values calls "
+                                          r"check\(fahrenheit, 'test_fahrenheit_hidden'\)"):
         plan.plan_for(course_copy, MODULE)
 
 
 def test_a_grade_cell_checking_another_function_is_refused(course_copy):
-    edit_grade_cell(course_copy, "test_square_values", '"""square: values."""\ncheck(cube, "test_square_values")')
+    edit_grade_cell(course_copy, "test_fahrenheit_values", '"""fahrenheit: values."""\ncheck(cube, '
+                                                           '"test_fahrenheit_values")')
     with pytest.raises(CourseError, match="which exercises.py does not declare for cube"):
         plan.plan_for(course_copy, MODULE)
 
 
 def test_a_declared_grade_no_cell_has_is_refused(course_copy):
-    edit_exercises(course_copy, 'Grade("test_square_values", points=[0, 3, -2, 0.5]),',
-                   'Grade("test_square_values", points=[0, 3, -2, 0.5]), Grade("test_square_more", points=[7]),')
-    with pytest.raises(CourseError, match="00-start-here: exercises.py declares test_square_more, which no grade "
+    edit_exercises(course_copy, 'Grade("test_fahrenheit_values", points=[0, 100, 37, -40, np.array([0.0, 100.0])]),',
+                   'Grade("test_fahrenheit_values", points=[0, 100, 37, -40, np.array([0.0, 100.0])]), '
+                   'Grade("test_fahrenheit_more", points=[7]),')
+    with pytest.raises(CourseError, match="00-start-here: exercises.py declares test_fahrenheit_more, which no grade "
                                           "cell checks"):
         plan.plan_for(course_copy, MODULE)
 
 
 def test_a_grade_cell_with_extra_code_is_refused(course_copy):
-    edit_grade_cell(course_copy, "test_square_values",
-                    '"""square: values."""\nprint("checking")\ncheck(square, "test_square_values")')
+    edit_grade_cell(course_copy, "test_fahrenheit_values",
+                    '"""fahrenheit: values."""\nprint("checking")\ncheck(fahrenheit, "test_fahrenheit_values")')
     with pytest.raises(CourseError, match=r'a grade cell must be a docstring line and one call check\(function, '
                                           r'"grade id"\)(.|\n)*print\("checking"\)'):
         plan.plan_for(course_copy, MODULE)
 
 
 def test_a_declared_function_no_solution_cell_defines_is_refused(course_copy):
-    edit_exercises(course_copy, 'Exercise(\n        "square",', 'Exercise(\n        "cube",')
+    edit_exercises(course_copy, 'Exercise(\n        "fahrenheit",', 'Exercise(\n        "cube",')
     with pytest.raises(CourseError, match="00-start-here/exercises.py declares cube, which no solution cell defines"):
         plan.plan_for(course_copy, MODULE)
 
@@ -447,10 +451,10 @@ def test_set_points_writes_the_declared_marks_into_the_notebook(course_copy):
 
 
 def test_set_points_follows_a_change_of_the_declaration(course_copy):
-    edit_exercises(course_copy, 'Grade("test_square_values", points=[0, 3, -2, 0.5]),',
-                   'Grade("test_square_values", marks=3, points=[0, 3, -2, 0.5]),')
+    edit_exercises(course_copy, 'Grade("test_fahrenheit_values", points=[0, 100, 37, -40, np.array([0.0, 100.0])]),',
+                   'Grade("test_fahrenheit_values", marks=3, points=[0, 100, 37, -40, np.array([0.0, 100.0])]),')
     release.set_points(course_copy, MODULE)
-    assert grade_points(course_copy, MODULE) == {"test_square_values": 3, "test_square_hidden": 1}
+    assert grade_points(course_copy, MODULE) == {"test_fahrenheit_values": 3, "test_fahrenheit_hidden": 1}
     assert plan.plan_for(course_copy, MODULE).max_score == 4
 
 
@@ -467,8 +471,9 @@ def test_the_check_files_hold_visible_checks_in_the_release_and_hidden_ones_in_t
     release.write_check_files(course_copy, MODULE, plan.plan_for(course_copy, MODULE).parts)
     visible = checkfile.read(course_copy / "release" / MODULE / checkfile.VISIBLE)
     hidden = checkfile.read(course_copy / "source" / MODULE / checkfile.HIDDEN)
-    assert list(visible) == ["test_square_values"] and list(hidden) == ["test_square_hidden"]
-    assert visible["test_square_values"]["expected"] == [0, 9, 4, 0.25]
-    assert visible["test_square_values"]["options"]["told"] == "the right value is"
-    assert hidden["test_square_hidden"]["options"]["told"] == "" and len(hidden["test_square_hidden"]["points"]) == 10
-    assert "test_square_hidden" not in (course_copy / "release" / MODULE / checkfile.VISIBLE).read_text()
+    assert list(visible) == ["test_fahrenheit_values"] and list(hidden) == ["test_fahrenheit_hidden"]
+    assert visible["test_fahrenheit_values"]["expected"][:4] == [32.0, 212.0, 98.60000000000001, -40.0]
+    assert visible["test_fahrenheit_values"]["options"]["told"] == "the right value is"
+    hidden_check = hidden["test_fahrenheit_hidden"]
+    assert hidden_check["options"]["told"] == "" and len(hidden_check["points"]) == 10
+    assert "test_fahrenheit_hidden" not in (course_copy / "release" / MODULE / checkfile.VISIBLE).read_text()

@@ -48,8 +48,7 @@ BY_HAND = {
     "07-backprop": {"backward", "batch_gradient"},
 }
 FORBID = {
-    "02-derivative": {"difference_quotient": ("course.derivatives.forward_difference",),
-                      "numerical_derivative": NUMERIC,
+    "02-derivative": {"numerical_derivative": NUMERIC,
                       "derivative_by_limit": ("sympy.diff", "sympy.Derivative", "sympy.series")},
     "03-partial-derivatives": {"numerical_partial": NUMERIC, "gradient": NUMERIC},
 }
@@ -86,7 +85,7 @@ NUMERICAL_ANSWERS = {
     "module-alias": ("import course.derivatives as D\n\n\ndef dJ_db(a, b, c):\n"
                      "    return D.partial_derivative(J, (a, b, c), 1)\n", "partial_derivative"),
     "from-package": ("from course import derivatives\n\n\ndef dJ_db(a, b, c):\n"
-                     "    return derivatives.forward_difference(lambda v: J(a, v, c), b)\n", "forward_difference"),
+                     "    return derivatives.central_difference(lambda v: J(a, v, c), b)\n", "central_difference"),
     "star": ("from course.derivatives import *\n\n\ndef dJ_db(a, b, c):\n"
              "    return float(numerical_gradient(lambda p: J(*p), [a, b, c])[1])\n", "numerical_gradient"),
     "re-export": ("from course.checks import numerical_gradient\n\n\ndef dJ_db(a, b, c):\n"
@@ -270,9 +269,9 @@ def test_forbid_refuses_the_named_helpers_only():
     sources = [imports("02-derivative")]
     assert find_shortcut([*sources, central], "numerical_derivative", False, NUMERIC) is not None
     assert find_shortcut([*sources, own], "numerical_derivative", False, NUMERIC) is None  # the step is no helper
-    forward_only = ("course.derivatives.forward_difference",)
+    partial_only = ("course.derivatives.partial_derivative",)
     assert find_shortcut([*sources, central.replace("numerical_derivative", "difference_quotient")],
-                         "difference_quotient", False, forward_only) is None  # wrong, but that is for the checks
+                         "difference_quotient", False, partial_only) is None  # wrong, but that is for the checks
 
 
 @pytest.mark.parametrize("body", ["return sympy.diff(expression, x)", "return expression.diff(x)",
