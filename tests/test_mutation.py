@@ -60,3 +60,10 @@ def test_every_hand_written_mistake_is_one_no_single_edit_makes(assignment):
             twice += [f"{name}: {mistake.name!r} is the variant {variant!r}" for variant, found in variants
                       if spec.same_outcomes(judge, outcomes, found)]
     assert not twice, "\n".join(twice)
+
+
+def test_the_readme_shows_today_s_figures(verdicts):
+    assignment, found = verdicts
+    row = table(found).splitlines()[1].split()
+    assert f"| {' | '.join(row)} |" in (ROOT / "README.md").read_text(encoding="utf-8"), (
+        f"README's mutation figures for {assignment} are stale: paste `python -m autograder.mutation` into it")

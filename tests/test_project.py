@@ -68,3 +68,8 @@ def test_start_without_a_release_says_what_to_do(course_copy):
 def test_unknown_options_are_refused_outside_start():
     failed = nudge("release", "--frobnicate")
     assert failed.returncode == 2 and "unrecognized arguments: --frobnicate" in failed.stderr
+
+
+def test_the_readme_shows_a_complete_exercise_declaration_as_it_is():
+    declared = (ROOT / "source" / "01-slope" / "exercises.py").read_text(encoding="utf-8")
+    assert f"```python\n{declared}```" in (ROOT / "README.md").read_text(encoding="utf-8")
