@@ -28,6 +28,8 @@ class MutantVerdict:
     mutant: str  # the edit's name
     equivalent: bool = False
     survived: bool = False  # not equivalent, and full marks nonetheless
+    seen: bool = False  # a visible check fails it: the learner finds the mistake before grading does
+    kind: str = ""  # the kind of edit (autograder.mutants.RANKS)
     names: list = field(default_factory=list)  # the mistakes the failing checks named
     right_names: set = field(default_factory=set)  # names that describe this mutant
 
@@ -56,7 +58,8 @@ def judge_mutants(root: Path, assignment: str) -> list[MutantVerdict]:
             for member in members:
                 names_of[id(member)] = {named.name}
         for mutant in derived.all:
-            verdict = MutantVerdict(assignment, name, mutant.name, right_names=names_of.get(id(mutant), set()))
+            verdict = MutantVerdict(assignment, name, mutant.name, right_names=names_of.get(id(mutant), set()),
+                                    kind=mutant.kind)
             if id(mutant) in equivalent:
                 verdict.equivalent = True
             elif id(mutant) not in names_of and id(mutant) not in unnamed:
@@ -70,6 +73,7 @@ def judge_mutants(root: Path, assignment: str) -> list[MutantVerdict]:
                         outcomes = checks.call_all(mutant.function, points, check.stable)
                     result = checks.judge(check, points, outcomes, name, parameters)
                     passed = passed and result.passed
+                    verdict.seen = verdict.seen or (not grade.hidden and not result.passed)
                     if result.mistake is not None:
                         verdict.names.append(result.mistake.name)
                 verdict.survived = passed

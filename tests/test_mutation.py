@@ -25,6 +25,14 @@ def test_every_mutant_that_is_not_equivalent_is_killed(verdicts):
     assert not survivors, f"{assignment}: mutants with full marks:\n" + "\n".join(survivors)
 
 
+def test_every_mistake_fails_a_visible_check_too(verdicts):
+    """Visible points tell every pair of same-kind parameters apart and sit on every boundary: a learner sees each
+    one-edit mistake before grading does."""
+    assignment, found = verdicts
+    unseen = [f"{v.function}: {v.mutant}" for v in found if v.killed and not v.seen]
+    assert not unseen, f"{assignment}: mistakes only hidden checks catch:\n" + "\n".join(unseen)
+
+
 def test_every_name_given_is_the_mistake_made(verdicts):
     assignment, found = verdicts
     wrong = [f"{v.function}: made {v.mutant!r}, named {v.names}" for v in found if v.named_wrongly]

@@ -10,6 +10,8 @@ from conftest import ASSIGNMENTS, ROOT, errors, execute, notebook, nudge
 from nbgrader.validator import Validator
 from plot_audit import PLOT_UNLABELLED
 
+from autograder import spec
+
 
 def test_assignments_are_numbered_in_course_order():
     assert ASSIGNMENTS[:2] == ["00-start-here", "01-slope"]
@@ -109,6 +111,18 @@ def _differences(comparison, prefix=""):
     for name, sub in comparison.subdirs.items():
         found += _differences(sub, f"{prefix}{name}/")
     return found
+
+
+@pytest.mark.parametrize("step", ["source", "release"])
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_grade_cell_is_a_docstring_line_and_one_check(step, assignment):
+    cells = [cell for cell in nbformat.read(notebook(step, assignment), as_version=4).cells
+             if cell.metadata.get("nbgrader", {}).get("grade") and not cell.metadata["nbgrader"].get("solution")]
+    assert cells, "no grade cells: the test would check nothing"
+    for cell in cells:
+        assert len(cell.source.strip().splitlines()) <= 5
+        description, function, grade_id = spec.grade_cell_call(cell.source)  # refuses anything else
+        assert grade_id == cell.metadata["nbgrader"]["grade_id"] and description.startswith(f"{function}:")
 
 
 def test_release_keeps_no_solution_or_hidden_test():
