@@ -570,6 +570,9 @@ def dy_dz(z):
     return graphs.nudge_gradients(graph, {"z": z})["z"]
 '''}, CHAIN), assignment=CHAIN), without(CHAIN, "dy_dz"), ["worked out by hand", "nudge_gradients"], CHAIN),
         "a38-numerical": Attack(as_files(solved({"dz_dx": '''
+from course.checks import Numerical
+
+
 def dz_dx(x, y):
     """The checks' own numerical derivative."""
     return Numerical(lambda x, y: x**2 + y**2, wrt=0)(x, y)

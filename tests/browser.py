@@ -52,7 +52,7 @@ class Lab:
                            JUPYTERLAB_WORKSPACES_DIR=str(Path(folder) / "lab-workspaces"))
         self.log = open(Path(folder) / "jupyterlab.log", "w+")  # JupyterLab writes here until stop() closes it
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "autograder", "--course", str(course), "start", "--workspace", str(self.workspace),
+            [sys.executable, "-m", "course", "--course", str(course), "start", "--workspace", str(self.workspace),
              "--no-browser", "--ip=127.0.0.1", f"--port={self.port}", f"--IdentityProvider.token={self.token}",
              "--LabApp.expose_app_in_browser=True", "--JupyterNotebookApp.expose_app_in_browser=True"],
             env=environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -69,8 +69,9 @@ class Lab:
                     return
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
+                    said = self.output()  # before stop() closes the log
                     self.stop()
-                    raise RuntimeError(f"JupyterLab did not start:\n{self.output()}") from None
+                    raise RuntimeError(f"JupyterLab did not start:\n{said}") from None
                 time.sleep(0.5)
 
     def output(self):

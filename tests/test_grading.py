@@ -78,9 +78,10 @@ def result(course, student, assignment):
 
 
 def gradebook_parts(course, student, assignment):
+    """{grade id: automatic score} as the gradebook holds them (manual grades that other tests give aside)."""
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         found = gradebook.find_submission(assignment, student)
-        return {grade.name: grade.score for notebook in found.notebooks for grade in notebook.grades}
+        return {grade.name: grade.auto_score for notebook in found.notebooks for grade in notebook.grades}
 
 
 def test_the_run_completes_and_summarises(graded):
@@ -239,7 +240,7 @@ def test_feedback_export_and_report(graded):
     hidden_rows = [row for row in page.split("<tr>") if "(hidden check)" in row]
     assert hidden_rows and not any("the right value is" in row or "BEGIN HIDDEN" in row for row in hidden_rows)
     flipper = (course / "feedback" / "flipper" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text(encoding="utf-8")
-    assert "Known mistake:</b> the sign is flipped" in flipper
+    assert "Known mistake:</b> y1 and y2 are exchanged" in flipper
 
     out = course / "grades.csv"
     assert nudge_in(course, "export", "--out", str(out)).returncode == 0
@@ -255,7 +256,7 @@ def test_feedback_export_and_report(graded):
     assert nudge_in(course, "report", "--out", str(report)).returncode == 0
     text = report.read_text(encoding="utf-8")
     assert text.count("data:image/png;base64,") == len(ASSIGNMENTS)
-    assert "the sign is flipped" in text and "not valid JSON" in text
+    assert "y1 and y2 are exchanged" in text and "not valid JSON" in text
 
 
 def test_commands_explain_what_is_wrong(tmp_path):
@@ -335,7 +336,7 @@ def test_nothing_crosses_from_one_submission_to_the_next_in_one_worker(tmp_path)
     assert run.returncode == 0, run.stderr[-2000:]
     honest = {p["grade_id"]: p for p in result(course, "c-honest-but-wrong", ASSIGNMENT)["parts"]}
     assert honest["test_slope_values"]["score"] == 0 and honest["test_slope_hidden"]["score"] == 0
-    assert "the sign is flipped" in honest["test_slope_values"]["message"]
+    assert "y1 and y2 are exchanged" in honest["test_slope_values"]["message"]
     assert honest["test_average_rate_of_change_values"]["score"] == 1
 
 
