@@ -169,10 +169,10 @@ def test_hints_open_one_after_another(lab, page):
 
 
 def test_a_learner_solves_an_exercise_sees_its_check_pass_and_validate_succeed(lab, page):
-    # A copy of the learner's notebook, so the other tests see it unanswered.
+    # A copy of the learner's module folder (the notebook and the checks beside it), so the other tests see it
+    # unanswered.
     solving = lab.workspace / "01-slope-solving"
-    solving.mkdir()
-    shutil.copy(lab.workspace / "01-slope" / "01-slope.ipynb", solving)
+    shutil.copytree(lab.workspace / "01-slope", solving)
     cells = nbformat.read(solving / "01-slope.ipynb", as_version=4).cells
     index = {each.metadata.get("nbgrader", {}).get("grade_id"): i for i, each in enumerate(cells)}
     panel = open_notebook(page, lab, "01-slope-solving/01-slope.ipynb")
