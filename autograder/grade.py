@@ -99,39 +99,36 @@ def grade_notebook(plan: Plan, path: Path | None, student: str, limits: sandbox.
     assert data is not None  # the cells were read from it
 
     learner = learner_cells(cells, plan)
-    planned = []  # (part, function name, check, points) for every check of every part, in order
-    for part in plan.parts:
-        for index, (function, check) in enumerate(part.checks):
-            points = check.draw(seed=student_seed(student, assignment, part.grade_id, index, check.seed))
-            planned.append((part, function, check, points))
-    calls = [{"function": function, "points": points, "stable": check.stable,
-              "watch": bool(check.by_hand or check.forbid)} for _part, function, check, points in planned]
+    # One call per part: its function at points drawn from a seed of this student's own.
+    drawn = [part.check.draw(seed=student_seed(student, assignment, part.grade_id, part.check.seed))
+             for part in plan.parts]
+    calls = [{"function": part.function, "points": points, "stable": part.check.stable,
+              "watch": bool(part.check.by_hand or part.check.forbid)}
+             for part, points in zip(plan.parts, drawn, strict=True)]
 
     # The sandbox's folder holds only the notebook: the bytes read here, never a path it could follow.
     sources = [plan.imports, *[cell["source"] for cell in learner]]
     run = sandbox.run(sources, calls, {f"{assignment}.ipynb": data}, limits, isolate)
 
-    verdicts, answered = {}, []
-    for index, (_part, function, _check, _points) in enumerate(planned):
+    verdicts: dict[int, judging.Verdict] = {}
+    answered = []
+    for index, part in enumerate(plan.parts):
         if index in run.calls and ("call", index) not in run.incidents:
             answered.append(index)
         else:
             why = (run.incidents.get(("call", index)) or run.incidents.get(("sandbox", 0))
                    or "it was never reached (an earlier problem)")
-            verdicts[index] = judging.Verdict(False, f"✗ {function}: could not be checked: {why}.")
-    to_judge = []
-    for index in answered:
-        _part, function, check, points = planned[index]
-        to_judge.append((function, check, points, plan.parameters.get(function, []), run.calls[index],
-                         run.used.get(index, [])))
+            verdicts[index] = judging.Verdict(False, f"✗ {part.function}: could not be checked: {why}.")
+    to_judge: list[judging.CallToJudge] = [
+        (plan.parts[index].function, plan.parts[index].check, drawn[index],
+         plan.parameters.get(plan.parts[index].function, []), run.calls[index], run.used.get(index, []))
+        for index in answered]
     verdicts.update(zip(answered, judging.judge_calls(to_judge, budget, sources), strict=True))
-    for part in plan.parts:
-        found = [verdicts[index] for index, planned_call in enumerate(planned) if planned_call[0] is part]
-        failing = [verdict for verdict in found if not verdict.passed]
-        message = "\n".join(verdict.message for verdict in (failing or found))
-        mistake = next((verdict.mistake for verdict in failing if verdict.mistake), None)
-        result.parts.append(PartResult(part.grade_id, part.points, 0.0 if failing else part.points, message, mistake,
-                                       part.hidden, part.description))
+    for index, part in enumerate(plan.parts):
+        verdict = verdicts[index]
+        result.parts.append(PartResult(part.grade_id, part.points, part.points if verdict.passed else 0.0,
+                                       verdict.message, None if verdict.passed else verdict.mistake, part.hidden,
+                                       part.description))
     for (kind, index), why in run.incidents.items():
         if kind == "cell":
             where = f"your code cell {learner[index - 1]['number']}" if index else "the notebook's imports cell"
@@ -265,9 +262,11 @@ def learner_cells(cells: list[dict[str, Any]], plan: Plan) -> list[dict[str, Any
     return chosen
 
 
-def student_seed(student: str, assignment: str, grade_id: str, index: int, seed: int) -> int:
+def student_seed(student: str, assignment: str, grade_id: str, seed: int) -> int:
     """A seed of this student's own for one check: hidden points differ between students, and a re-grade repeats."""
-    key = f"{assignment}/{grade_id}/{index}/{seed}/{student}".encode()
+    # The "/0/" stood for the first check of a grade cell when a cell could make several: kept, so that a re-grade
+    # of work graded then draws the points it drew.
+    key = f"{assignment}/{grade_id}/0/{seed}/{student}".encode()
     return int.from_bytes(hashlib.sha256(key).digest()[:8], "little")
 
 

@@ -9,7 +9,7 @@ learner's kernel is later given only the function names and the points; expected
 
 import ast
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,8 @@ class Part:
     points: float
     description: str
     hidden: bool
-    checks: list[tuple[str, Check]] = field(default_factory=list)  # [(function name, Check)]: one, from exercises.py
+    function: str  # the learner's function it calls
+    check: Check  # where, what it must return, how closely: from exercises.py
 
 
 @dataclass
@@ -88,8 +89,7 @@ def planned_parts(root: Path, assignment: str, source: nbformat.NotebookNode) ->
             raise CourseError(f"{assignment}: the grade cell {grade_id} calls check({function}, {called_id!r}), "
                               f"which exercises.py does not declare for {function}")
         derived, grade = declared.pop(grade_id)
-        parts.append(Part(grade_id, float(grade.marks), description, grade.hidden,
-                          [(function, derived.check(grade))]))
+        parts.append(Part(grade_id, float(grade.marks), description, grade.hidden, function, derived.check(grade)))
     if declared:
         raise CourseError(f"{assignment}: exercises.py declares {', '.join(declared)}, which no grade cell checks")
     return parts

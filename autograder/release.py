@@ -60,7 +60,6 @@ def write_check_files(root: Path, assignment: str, parts: list[Part]) -> None:
     visible: dict[str, dict[str, Any]] = {}
     hidden: dict[str, dict[str, Any]] = {}
     for part in parts:
-        (function, check), = part.checks
-        (hidden if part.hidden else visible)[part.grade_id] = check.record(function)
+        (hidden if part.hidden else visible)[part.grade_id] = part.check.record(part.function)
     checkfile.write(root / "release" / assignment / checkfile.VISIBLE, assignment, visible)
     checkfile.write(root / "source" / assignment / checkfile.HIDDEN, assignment, hidden)

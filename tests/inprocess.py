@@ -29,7 +29,7 @@ def grade_in_process(assignment: str, answers: dict[str, str], student: str) -> 
             continue
     found = {}
     for part in plan.parts:
-        (function, check), = part.checks
+        function, check = part.function, part.check
         shortcut = find_shortcut(sources, function, check.by_hand, tuple(check.forbid)) if (
             check.by_hand or check.forbid) else None
         if shortcut is not None:
@@ -38,7 +38,7 @@ def grade_in_process(assignment: str, answers: dict[str, str], student: str) -> 
         if not callable(namespace.get(function)):
             found[part.grade_id] = (0.0, f"✗ {function} is not defined")
             continue
-        points = check.draw(seed=student_seed(student, assignment, part.grade_id, 0, check.seed))
+        points = check.draw(seed=student_seed(student, assignment, part.grade_id, check.seed))
         with quietly():
             outcomes = call_all(namespace[function], points, check.stable)
         result = judge(check, points, outcomes, function, plan.parameters.get(function, []))

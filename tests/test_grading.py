@@ -189,10 +189,10 @@ def test_outputs_are_capped_in_the_graded_notebook(graded):
 def test_hidden_points_differ_between_students_and_repeat_on_regrade(graded):
     from autograder.grade import student_seed
 
-    assert student_seed("ana", ASSIGNMENT, "test_slope_hidden", 0, 11) == \
-        student_seed("ana", ASSIGNMENT, "test_slope_hidden", 0, 11)
-    assert student_seed("ana", ASSIGNMENT, "test_slope_hidden", 0, 11) != \
-        student_seed("bo", ASSIGNMENT, "test_slope_hidden", 0, 11)
+    assert student_seed("ana", ASSIGNMENT, "test_slope_hidden", 11) == \
+        student_seed("ana", ASSIGNMENT, "test_slope_hidden", 11)
+    assert student_seed("ana", ASSIGNMENT, "test_slope_hidden", 11) != \
+        student_seed("bo", ASSIGNMENT, "test_slope_hidden", 11)
 
 
 def test_the_collection_time_is_the_graders_not_the_students(graded):

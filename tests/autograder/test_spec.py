@@ -368,7 +368,7 @@ def test_the_plan_of_a_module_has_one_part_per_grade_cell(course_copy):
     assert [(p.grade_id, p.points, p.hidden) for p in found.parts] == [("test_fahrenheit_values", 1.0, False),
                                                                        ("test_fahrenheit_hidden", 1.0, True)]
     assert found.parts[0].description == "fahrenheit: temperatures you can convert by hand."
-    (function, check), = found.parts[0].checks
+    function, check = found.parts[0].function, found.parts[0].check
     assert function == "fahrenheit" and [point for (point,) in check.draw()][:4] == [0, 100, 37, -40]
     assert found.function_names == {"fahrenheit"} and found.max_score == 2
 
