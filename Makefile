@@ -11,10 +11,11 @@ INSTALLED := $(VENV)/.installed
 start: $(INSTALLED)
 	$(BIN)/nudge start $(ARGS)
 
+# The whole suite in random order, a test file to a core (a file's fixtures, such as one grading batch, are built once).
 test: $(INSTALLED) system
 	$(BIN)/ruff check course autograder tests benchmarks source
 	$(BIN)/mypy
-	$(BIN)/python -m pytest $(ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadfile $(ARGS)
 
 # The inner loop: everything but the tests marked slow or browser, in under two minutes on 2 cores.
 test-fast: $(INSTALLED) system
