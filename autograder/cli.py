@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 from autograder.course_dir import CourseError, check_course_root, find_course_root, tool_environment
+from course.learner import tolerant_output
 
 
 def main(argv: list[str] | None = None) -> int:
-    for stream in (sys.stdout, sys.stderr):  # a terminal that can't show a character gets a ?, not a crash
-        stream.reconfigure(errors="replace")  # type: ignore[union-attr]  # a TextIOWrapper, run as a command
+    tolerant_output()
     parser = build_parser()
     options = parser.parse_args(argv)
     os.environ["PATH"] = tool_environment()["PATH"]  # nbgrader's gradebook runs `alembic` by name

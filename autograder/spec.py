@@ -322,7 +322,7 @@ def grade_cell_call(source: str) -> tuple[str, str, str]:
     call = statement.value if isinstance(statement, ast.Expr) else None
     function, grade_id = call.args if isinstance(call, ast.Call) and len(call.args) == 2 else (None, None)
     if (len(lines) <= 5 and isinstance(docstring, ast.Expr) and isinstance(docstring.value, ast.Constant)
-            and isinstance(docstring.value.value, str) and isinstance(call, ast.Call)
+            and isinstance(docstring.value.value, str) and docstring.value.value.strip() and isinstance(call, ast.Call)
             and isinstance(call.func, ast.Name) and call.func.id == "check" and not call.keywords
             and isinstance(function, ast.Name)
             and isinstance(grade_id, ast.Constant) and isinstance(grade_id.value, str)):

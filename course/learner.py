@@ -7,6 +7,7 @@ package is installed, and otherwise says this copy has none.
 """
 
 import argparse
+import io
 import json
 import os
 import shutil
@@ -267,10 +268,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def tolerant_output() -> None:
+    """A terminal that cannot show a character gets a ?, not a crash (a stream a caller put in place stays as it is)."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    for stream in (sys.stdout, sys.stderr):  # a terminal that can't show a character gets a ?, not a crash
-        stream.reconfigure(errors="replace")  # type: ignore[union-attr]  # a TextIOWrapper, run as a command
+    tolerant_output()
     if len(argv) == 3 and argv[0] == "--judge":  # the child process of `nudge progress`
         _judge_notebook(Path(argv[1]), Path(argv[2]))
         return 0

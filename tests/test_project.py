@@ -73,3 +73,16 @@ def test_unknown_options_are_refused_outside_start():
 def test_the_readme_shows_a_complete_exercise_declaration_as_it_is():
     declared = (ROOT / "source" / "01-slope" / "exercises.py").read_text(encoding="utf-8")
     assert f"```python\n{declared}```" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_command_run_with_its_output_captured_still_runs(capsys):
+    # main() makes a terminal's output tolerant of characters it cannot show; a stream put in its place stays.
+    import contextlib
+    import io
+
+    from course.learner import main
+
+    captured = io.StringIO()
+    with contextlib.redirect_stdout(captured):
+        assert main(["--course", str(ROOT), "solution", "01-slope", "slope"]) == 0
+    assert "def slope(x1, y1, x2, y2):" in captured.getvalue()

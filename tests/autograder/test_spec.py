@@ -41,6 +41,7 @@ def test_a_grade_cell_of_five_lines_is_accepted_and_described_by_its_first_line(
     '"""square."""\nx = 1\ncheck(square, "test_square_values")',  # an extra statement
     '"""square."""\ncheck(square, "test_square_values")\nassert square(2) == 4',  # an extra statement after
     'check(square, "test_square_values")',  # no docstring
+    '"""  """\ncheck(square, "test_square_values")',  # a docstring that says nothing
     '"""square."""\nverify(square, "test_square_values")',  # another function than check
     '"""square."""\ncheck(lambda x: x * x, "test_square_values")',  # not a function's name
     '"""square."""\ncheck(square)',  # no grade id
