@@ -75,7 +75,7 @@ def test_the_readme_shows_a_complete_exercise_declaration_as_it_is():
     assert f"```python\n{declared}```" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def test_a_command_run_with_its_output_captured_still_runs(capsys):
+def test_a_command_run_with_its_output_captured_still_runs():
     # main() makes a terminal's output tolerant of characters it cannot show; a stream put in its place stays.
     import contextlib
     import io
