@@ -30,7 +30,7 @@ def test_sympy_takes_the_limit_and_diff_agrees(text):
     assert "Δy/Δx = 2*x + Δx" in text
     assert "limit as Δx → 0: 2*x    at x = 1: 2" in text
     assert "sympy.diff(x**2, x): 2*x" in text
-    assert "limit of ((x + Δx)**n − x**n)/Δx: n*x**(n - 1)" in text  # the power rule, as a limit
+    assert "limit of ((x + Δx)**k − x**k)/Δx: k*x**(k - 1)" in text  # the power rule, as a limit
 
 
 def test_power_rule_and_sums(text):

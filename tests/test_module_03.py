@@ -67,9 +67,9 @@ def test_steps_against_the_gradient_approach_the_minimum(text):
 
 
 def test_a_loss_of_m_and_b_has_a_partial_for_each(text):
-    assert "ŷ = m·x + b = 2, J(m, b) = 25" in text
-    assert "nudge m: J = 24.980004, so ∂J/∂m ≈ -19.996" in text
-    assert "nudge b: J = 24.990001, so ∂J/∂b ≈ -9.999" in text
+    assert "ŷ = m·x + b = 2, L(m, b) = 25" in text
+    assert "nudge m: L = 24.980004, so ∂L/∂m ≈ -19.996" in text
+    assert "nudge b: L = 24.990001, so ∂L/∂b ≈ -9.999" in text
 
 
 def test_the_slice_moves_with_y_but_its_slope_does_not():
