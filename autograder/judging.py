@@ -25,7 +25,7 @@ from types import FrameType
 
 from autograder.clean import clean_text
 from autograder.outcomes import decode_outcomes
-from course.checks import Check, judge
+from course.checks import Check, JudgeTimeout, judge
 from course.shortcuts import Shortcut, find_shortcut, shortcut_in_calls, shortcut_message
 
 MESSAGE_LIMIT = 4_000  # characters of one verdict's message
@@ -60,10 +60,6 @@ def address_space_in_use() -> int:
     """Bytes of address space this process has mapped now: the base a memory limit is added to."""
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[0]) * resource.getpagesize()
-
-
-class _OutOfTime(BaseException):
-    """Raised by the timer; a BaseException, so that no `except Exception` inside SymPy swallows it."""
 
 
 def judge_calls(calls: list[CallToJudge], budget: Budget = DEFAULT_BUDGET,
@@ -129,7 +125,7 @@ def _judge_in_child(calls: list[CallToJudge], budget: Budget, channel: int, sour
     resource.setrlimit(resource.RLIMIT_CPU, (int(budget.seconds) + 5, int(budget.seconds) + 5))
 
     def out_of_time(_signal: int, _frame: FrameType | None) -> None:
-        raise _OutOfTime
+        raise JudgeTimeout
 
     signal.signal(signal.SIGALRM, out_of_time)
     shortcuts: dict[tuple[str, bool, tuple[str, ...]], Shortcut | None] = {}
@@ -144,7 +140,7 @@ def _judge_in_child(calls: list[CallToJudge], budget: Budget, channel: int, sour
                 outcomes = decode_outcomes(payload, len(points))
                 checked = judge(check, points, outcomes, function, parameters)
                 verdict = (checked.passed, checked.message, checked.mistake.name if checked.mistake else None)
-        except _OutOfTime:
+        except JudgeTimeout:
             verdict = (False, f"✗ {function}: could not be checked in time: judging this answer took longer than "
                               f"{budget.call_seconds:g} s.", None)
         except MemoryError:

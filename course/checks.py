@@ -35,6 +35,13 @@ from course.shortcuts import find_shortcut_in_function, shortcut_message
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError()` with your code."
 
 
+class JudgeTimeout(BaseException):
+    """The grader's timer ran out while a check was being judged: not an outcome of the learner's function.
+
+    A BaseException, so no `except Exception` in SymPy or NumPy swallows it; `call` lets it through too.
+    """
+
+
 class CheckFailed(AssertionError):
     """A check found a wrong answer; the message says where, by how much, and the likely mistake."""
 
@@ -250,6 +257,8 @@ def call(function: Callable[..., Any], args: tuple, stable: bool = False) -> Out
     try:
         with np.errstate(**floating_point):
             return Outcome(value=function(*_copies(args)))
+    except JudgeTimeout:
+        raise  # the judge's own clock, never the answer's outcome
     except BaseException as error:  # anything, sys.exit() included, becomes part of the verdict
         return Outcome(error=type(error), message=_message_of(error))
 

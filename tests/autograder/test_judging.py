@@ -41,6 +41,19 @@ def test_a_slow_judgement_costs_only_its_own_call():
     assert verdicts[1].passed
 
 
+def test_the_judges_clock_is_never_taken_for_the_answer():
+    # The expected values of a check come from a function the grader calls through checks.call, which records what
+    # any exception does as an outcome: the judge's own time-out must pass through it, not become "must raise".
+    def slow_reference(value):
+        while True:
+            pass
+
+    slow = checks.Check([(2.0,)], slow_reference)
+    verdict, = judging.judge_calls([one_call(slow, [(2.0,)], payload({"number": 5.0}))], QUICK)
+    assert not verdict.passed and "could not be checked in time" in verdict.message
+    assert "must raise" not in verdict.message and "JudgeTimeout" not in verdict.message
+
+
 def test_work_no_timer_can_interrupt_is_stopped_by_the_budget():
     def giant(value):
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})  # as deaf to the timer as one long C call
