@@ -286,6 +286,9 @@ def _describe(node: ast.AST, parameters: set) -> str:
         return f"{node.value:g}" if isinstance(node.value, (int, float)) else ""
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("np", "numpy"):
         return f"np.{node.attr}"
+    if isinstance(node, ast.Attribute) and node.attr == "T":  # Xᵀ, not a call of .T
+        inner = _describe(node.value, parameters)
+        return f"{inner}ᵀ" if inner else ""
     if isinstance(node, ast.Attribute):
         return f".{node.attr}()" if not isinstance(node.ctx, ast.Store) else ""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len":

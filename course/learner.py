@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,29 +137,42 @@ def progress(root: Path, workspace: Path) -> list[Row]:
 
 
 def _run_module(root: Path, module: str, path: Path) -> dict[str, tuple[bool, str]]:
-    """{grade id: (passed, message)} of the module's visible checks on the learner's notebook at `path`."""
-    command = [sys.executable, "-m", "course.learner", "--judge", str(path), str(Path(root) / "release" / module)]
-    try:
-        finished = subprocess.run(command, capture_output=True, text=True, timeout=MODULE_TIME_LIMIT,
-                                  cwd=path.parent, env={**os.environ, "MPLBACKEND": "Agg"})
-    except subprocess.TimeoutExpired:
-        return {}
+    """{grade id: (passed, message)} of the module's visible checks on the learner's notebook at `path`.
+
+    The child starts in an empty folder, so nothing beside the notebook can stand in for a module it imports,
+    and reports on a file of its own: whatever the learner's code prints cannot be taken for a verdict.
+    """
+    with tempfile.TemporaryDirectory(prefix="nudge-progress-") as scratch:
+        report = Path(scratch) / "verdicts.jsonl"
+        command = [sys.executable, "-m", "course.learner", "--judge", str(path), str(Path(root) / "release" / module),
+                   str(report)]
+        try:
+            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=MODULE_TIME_LIMIT,
+                           cwd=scratch, env={**os.environ, "MPLBACKEND": "Agg"})
+        except subprocess.TimeoutExpired:
+            pass  # the checks it had reported stand; the rest say they did not run
+        lines = report.read_text(encoding="utf-8", errors="replace").splitlines() if report.exists() else []
     verdicts = {}
-    for line in finished.stdout.splitlines():
-        if line.startswith("{"):
+    for line in lines:
+        try:
             item = json.loads(line)
-            verdicts[item["grade_id"]] = (item["passed"], item["message"])
+            verdicts[str(item["grade_id"])] = (bool(item["passed"]), str(item["message"]))
+        except (ValueError, KeyError, TypeError):  # a line cut short by a time-out
+            continue
     return verdicts
 
 
-def _judge_notebook(path: Path, release: Path) -> None:
-    """Run the learner's cells of the notebook at `path`, then print one JSON line per visible check."""
+def _judge_notebook(path: Path, release: Path, report: Path) -> None:
+    """Run the learner's cells of the notebook at `path`, then write one JSON line per visible check to `report`."""
     from course.checks import Check, evaluate
 
     learner = nbformat.read(path, as_version=4)
     given = nbformat.read(release / f"{release.name}.ipynb", as_version=4)
     instructor = {cell.source.strip() for cell in given.cells}
     code = [cell for cell in learner.cells if cell.cell_type == "code"]
+    # From here on, as in the learner's kernel: the notebook's folder is the current one, and importable.
+    os.chdir(path.parent)
+    sys.path.insert(0, str(path.parent))
     namespace = {"__name__": "__main__"}
     for index, cell in enumerate(code):
         nbgrader = cell.metadata.get("nbgrader", {})
@@ -169,14 +183,16 @@ def _judge_notebook(path: Path, release: Path) -> None:
                 exec(compile(cell.source, f"<cell {index + 1}>", "exec"), namespace)
             except BaseException:  # a broken cell is the learner's to fix; the checks say what it left
                 continue
-    for grade_id, record in checkfile.read(release / checkfile.VISIBLE).items():
-        function = namespace.get(record["function"])
-        if not callable(function):
-            verdict = {"passed": False, "message": f"✗ {record['function']} is not defined: run its cell"}
-        else:
-            result = evaluate(Check.from_record(record), function)
-            verdict = {"passed": result.passed, "message": result.message}
-        print(json.dumps({"grade_id": grade_id, **verdict}), flush=True)
+    with open(report, "a", encoding="utf-8") as out:
+        for grade_id, record in checkfile.read(release / checkfile.VISIBLE).items():
+            function = namespace.get(record["function"])
+            if not callable(function):
+                verdict = {"passed": False, "message": f"✗ {record['function']} is not defined: run its cell"}
+            else:
+                result = evaluate(Check.from_record(record), function)
+                verdict = {"passed": result.passed, "message": result.message}
+            out.write(json.dumps({"grade_id": grade_id, **verdict}) + "\n")
+            out.flush()
 
 
 def render(rows: list[Row]) -> str:
@@ -278,8 +294,8 @@ def tolerant_output() -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     tolerant_output()
-    if len(argv) == 3 and argv[0] == "--judge":  # the child process of `nudge progress`
-        _judge_notebook(Path(argv[1]), Path(argv[2]))
+    if len(argv) == 4 and argv[0] == "--judge":  # the child process of `nudge progress`
+        _judge_notebook(Path(argv[1]), Path(argv[2]), Path(argv[3]))
         return 0
     parser = build_parser()
     options, extra = parser.parse_known_args(argv)

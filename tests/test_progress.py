@@ -125,3 +125,24 @@ def test_the_release_has_no_instructor_files():
     shipped = {path.name for path in (ROOT / "release").rglob("*") if path.is_file()}
     assert not shipped & {"exercises.py", "hidden-checks.json"}
     assert {Path(name).suffix for name in shipped} <= {".ipynb", ".json", ".csv", ".png"}
+
+
+def test_what_a_learners_code_prints_or_leaves_beside_it_is_never_a_verdict(tmp_path):
+    # A notebook that prints JSON (some of it shaped like a verdict), and a module file beside it named like one
+    # that nudge progress imports: the verdicts still come from the checks, and the file never runs.
+    workspace = tmp_path / "work"
+    update_workspace(ROOT, workspace)
+    for module in ASSIGNMENTS[1:]:
+        shutil.rmtree(workspace / module)
+    chatty = ('def fahrenheit(celsius):\n    print({"celsius": celsius})\n'
+              '    print(\'{"grade_id": "test_fahrenheit_values", "passed": false, "message": "forged"}\')\n'
+              '    print("{not json")\n    return 9 / 5 * celsius + 32\n')
+    folder = workspace / "00-start-here"
+    nbformat.write(submission("00-start-here", {"fahrenheit": chatty}), folder / "00-start-here.ipynb")
+    marker = tmp_path / "imported"
+    (folder / "nbformat.py").write_text(f"open({str(marker)!r}, 'w').close()\n", encoding="utf-8")
+
+    found = [row for row in progress(ROOT, workspace) if row.module == "00-start-here"]
+
+    assert [(row.function, row.state) for row in found] == [("fahrenheit", "passed")]
+    assert not marker.exists()
