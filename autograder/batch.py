@@ -21,7 +21,7 @@ import tqdm
 
 from autograder import sandbox
 from autograder.clean import clean_name, clean_text
-from autograder.course_dir import CourseError, assignments
+from autograder.course_dir import CourseError, assignments, grading_secret
 from autograder.grade import SubmissionResult, grade_submission, ungraded_parts, write_graded_notebook
 from autograder.gradebook import GradebookWriter
 from autograder.judging import address_space_in_use
@@ -52,6 +52,7 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
     root = Path(root)
     sandbox.check_available()
     sandbox.matplotlib_cache()  # built once here, so that every worker forked below starts with it
+    grading_secret(root)  # made here, once, before any worker reads it
     for assignment in sorted({assignment for assignment, _ in submissions}):
         try:
             plan_for(root, assignment)  # a broken source notebook stops the run before anything changes

@@ -1,11 +1,14 @@
 """Where the course is: the folder holding nbgrader_config.py and source/."""
 
 import os
+import secrets
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 ASSIGNMENT_PATTERN = "[0-9][0-9]-*"
+SECRET_FILE = ".nudge-secret"
 
 
 class CourseError(Exception):
@@ -53,3 +56,29 @@ def tool_environment() -> dict[str, str]:
     environment = dict(os.environ)
     environment["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), environment.get("PATH", "")])
     return environment
+
+
+def grading_secret(root: Path) -> str:
+    """The course's own secret, mixed into every student's seed, so that nobody can work out the hidden points.
+
+    Made on the first grading run (random, readable by its owner alone) and kept beside the gradebook, so that a
+    re-grade draws the points it drew before. Never in source/ or release/; git ignores it.
+    """
+    path = Path(root) / SECRET_FILE
+    if not path.exists():
+        # Written whole under another name, then linked into place: a second grader starting at the same moment
+        # finds either no file or the complete one, and the first link wins.
+        with tempfile.NamedTemporaryFile("w", dir=root, prefix=".nudge-secret-", delete=False) as draft:
+            draft.write(secrets.token_hex(32) + "\n")
+        try:
+            os.chmod(draft.name, 0o600)
+            os.link(draft.name, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft.name)
+    text = path.read_text(encoding="ascii", errors="replace").strip()
+    if len(text) < 32 or not all(character in "0123456789abcdef" for character in text):
+        raise CourseError(f"{path} is not a grading secret (64 hex digits): restore it from a backup, or delete it "
+                          "to make a new one (hidden points then change for every student)")
+    return text

@@ -23,6 +23,7 @@ import nbformat
 
 from autograder import judging, sandbox
 from autograder.clean import clean_code, clean_name, clean_text, has_hidden_characters, shown_code
+from autograder.course_dir import grading_secret
 from autograder.plan import Plan, plan_for
 
 OUTPUT_LIMIT = sandbox.CELL_OUTPUT_LIMIT
@@ -79,13 +80,15 @@ def grade_submission(root: Path, assignment: str, student: str,
                      limits: sandbox.Limits = sandbox.DEFAULT_LIMITS) -> SubmissionResult:
     """Grade submitted/<student>/<assignment>/ of the course at `root`."""
     path, note = choose_notebook(Path(root), student, assignment)
-    return grade_notebook(plan_for(Path(root), assignment), path, student, limits, notes=[note] if note else [])
+    return grade_notebook(plan_for(Path(root), assignment), path, student, grading_secret(Path(root)), limits,
+                          notes=[note] if note else [])
 
 
-def grade_notebook(plan: Plan, path: Path | None, student: str, limits: sandbox.Limits = sandbox.DEFAULT_LIMITS,
-                   isolate: bool = True, notes: Sequence[str] = (),
+def grade_notebook(plan: Plan, path: Path | None, student: str, secret: str,
+                   limits: sandbox.Limits = sandbox.DEFAULT_LIMITS, isolate: bool = True, notes: Sequence[str] = (),
                    budget: judging.Budget = judging.DEFAULT_BUDGET) -> SubmissionResult:
-    """Grade the notebook at `path` (None: nothing to grade) by `plan`, seeded for `student`."""
+    """Grade the notebook at `path` (None: nothing to grade) by `plan`, seeded for `student` with the course's
+    `secret` (`course_dir.grading_secret`)."""
     started = time.monotonic()
     assignment = plan.assignment
     result = SubmissionResult(clean_text(student), assignment, notes=[clean_text(note) for note in notes])
@@ -100,7 +103,7 @@ def grade_notebook(plan: Plan, path: Path | None, student: str, limits: sandbox.
 
     learner = learner_cells(cells, plan)
     # One call per part: its function at points drawn from a seed of this student's own.
-    drawn = [part.check.draw(seed=student_seed(student, assignment, part.grade_id, part.check.seed))
+    drawn = [part.check.draw(seed=student_seed(secret, student, assignment, part.grade_id, part.check.seed))
              for part in plan.parts]
     calls = [{"function": part.function, "points": points, "stable": part.check.stable,
               "watch": bool(part.check.by_hand or part.check.forbid)}
@@ -262,11 +265,10 @@ def learner_cells(cells: list[dict[str, Any]], plan: Plan) -> list[dict[str, Any
     return chosen
 
 
-def student_seed(student: str, assignment: str, grade_id: str, seed: int) -> int:
-    """A seed of this student's own for one check: hidden points differ between students, and a re-grade repeats."""
-    # The "/0/" stood for the first check of a grade cell when a cell could make several: kept, so that a re-grade
-    # of work graded then draws the points it drew.
-    key = f"{assignment}/{grade_id}/0/{seed}/{student}".encode()
+def student_seed(secret: str, student: str, assignment: str, grade_id: str, seed: int) -> int:
+    """A seed of this student's own for one check: hidden points differ between students, a re-grade repeats them,
+    and without the course's secret nobody can work them out from the release."""
+    key = f"{secret}/{assignment}/{grade_id}/{seed}/{student}".encode()
     return int.from_bytes(hashlib.sha256(key).digest()[:8], "little")
 
 

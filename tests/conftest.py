@@ -76,6 +76,11 @@ def text(executed, request):
     return text_of(executed("source", request.module.ASSIGNMENT))
 
 
+# Every course copy grades with this secret, so that the in-process twin (tests/inprocess.py) draws the hidden
+# points the sandboxed batch draws; a real course makes a random one on its first grading run.
+TEST_SECRET = "5eed" * 16
+
+
 def copy_course(folder):
     """A private copy of the course (source, release and configuration) at folder/course."""
     course = Path(folder) / "course"
@@ -83,6 +88,7 @@ def copy_course(folder):
     for name in ("source", "release"):
         shutil.copytree(ROOT / name, course / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     shutil.copy(ROOT / "nbgrader_config.py", course)
+    (course / ".nudge-secret").write_text(TEST_SECRET + "\n", encoding="ascii")
     return course
 
 

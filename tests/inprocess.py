@@ -1,12 +1,13 @@
 """Judge a submission's answers in this process, by the assignment's grading plan: the fast twin of `nudge grade`.
 
 Only for the course's own test submissions (tests/cases), never for hostile code: the answers run here,
-without the sandbox. The points are drawn with the same per-student seed as `nudge grade`, the code is
-read for shortcuts the same way, and the verdicts come from the same `course.checks.judge`, so the
-marks and messages are the ones the sandboxed batch gives (tests/test_grading.py checks that too).
+without the sandbox. The points are drawn with the seed `nudge grade` uses on the tests' course copies
+(conftest's TEST_SECRET), the code is read for shortcuts the same way, and the verdicts come from the same
+`course.checks.judge`, so the marks and messages are the ones the sandboxed batch gives (tests/test_grading.py
+checks that too).
 """
 
-from conftest import ROOT
+from conftest import ROOT, TEST_SECRET
 
 from autograder.grade import student_seed
 from autograder.plan import plan_for
@@ -38,7 +39,7 @@ def grade_in_process(assignment: str, answers: dict[str, str], student: str) -> 
         if not callable(namespace.get(function)):
             found[part.grade_id] = (0.0, f"✗ {function} is not defined")
             continue
-        points = check.draw(seed=student_seed(student, assignment, part.grade_id, check.seed))
+        points = check.draw(seed=student_seed(TEST_SECRET, student, assignment, part.grade_id, check.seed))
         with quietly():
             outcomes = call_all(namespace[function], points, check.stable)
         result = judge(check, points, outcomes, function, plan.parameters.get(function, []))

@@ -17,7 +17,7 @@ import time
 
 import pytest
 from attacks import ASSIGNMENT, attacks, full_marks
-from conftest import ASSIGNMENTS, copy_course, nudge
+from conftest import ASSIGNMENTS, TEST_SECRET, copy_course, nudge
 from nbgrader.api import Gradebook
 from submissions import load_cases, solution_sources, submission, write_submission
 
@@ -186,13 +186,14 @@ def test_outputs_are_capped_in_the_graded_notebook(graded):
     assert "more characters of output were cut" in path.read_text(encoding="utf-8")
 
 
-def test_hidden_points_differ_between_students_and_repeat_on_regrade(graded):
+def test_hidden_points_differ_between_students_and_courses_and_repeat_on_regrade(graded):
     from autograder.grade import student_seed
 
-    assert student_seed("ana", ASSIGNMENT, "test_slope_hidden", 11) == \
-        student_seed("ana", ASSIGNMENT, "test_slope_hidden", 11)
-    assert student_seed("ana", ASSIGNMENT, "test_slope_hidden", 11) != \
-        student_seed("bo", ASSIGNMENT, "test_slope_hidden", 11)
+    ana = student_seed(TEST_SECRET, "ana", ASSIGNMENT, "test_slope_hidden", 11)
+    assert ana == student_seed(TEST_SECRET, "ana", ASSIGNMENT, "test_slope_hidden", 11)
+    assert ana != student_seed(TEST_SECRET, "bo", ASSIGNMENT, "test_slope_hidden", 11)
+    # Without the course's secret, the points cannot be worked out from what the release says.
+    assert ana != student_seed("0" * 64, "ana", ASSIGNMENT, "test_slope_hidden", 11)
 
 
 def test_the_collection_time_is_the_graders_not_the_students(graded):

@@ -64,6 +64,6 @@ def test_updating_the_workspace_never_overwrites_the_learners_work(tmp_path):
 def test_the_working_folder_and_instructor_state_are_ignored_by_git():
     for path in ["work/01-slope/01-slope.ipynb", "gradebook.db", "submitted/s/01-slope/01-slope.ipynb",
                  "autograded/x", "feedback/x", ".venv/bin/python", "gradebook-backups/gradebook-1.db",
-                 ".nudge-grade.lock", "grades.csv", "report.html"]:
+                 ".nudge-grade.lock", ".nudge-secret", "grades.csv", "report.html"]:
         ignored = subprocess.run(["git", "check-ignore", "-q", path], cwd=ROOT)
         assert ignored.returncode == 0, f"{path} should be ignored by git"

@@ -478,3 +478,26 @@ def test_the_check_files_hold_visible_checks_in_the_release_and_hidden_ones_in_t
     hidden_check = hidden["test_fahrenheit_hidden"]
     assert hidden_check["options"]["told"] == "" and len(hidden_check["points"]) == 10
     assert "test_fahrenheit_hidden" not in (course_copy / "release" / MODULE / checkfile.VISIBLE).read_text()
+
+
+# --- the grading secret --------------------------------------------------------------------------------------------
+
+
+def test_the_grading_secret_is_made_once_kept_private_and_read_back(tmp_path):
+    from autograder.course_dir import SECRET_FILE, grading_secret
+
+    first = grading_secret(tmp_path)
+    assert len(first) == 64 and grading_secret(tmp_path) == first  # a re-grade draws the same points
+    assert (tmp_path / SECRET_FILE).stat().st_mode & 0o077 == 0  # the instructor's alone
+    assert [path.name for path in tmp_path.iterdir()] == [SECRET_FILE]  # no draft left behind
+    other = tmp_path / "another-course"
+    other.mkdir()
+    assert grading_secret(other) != first  # each course its own
+
+
+def test_a_damaged_grading_secret_is_refused_with_what_to_do(tmp_path):
+    from autograder.course_dir import SECRET_FILE, grading_secret
+
+    (tmp_path / SECRET_FILE).write_text("oops\n")
+    with pytest.raises(CourseError, match="is not a grading secret .* restore it from a backup, or delete it"):
+        grading_secret(tmp_path)

@@ -67,7 +67,8 @@ def derivative_by_limit(expression, x):
                     "test_numerical_derivative_accuracy", "test_numerical_derivative_hidden",
                     "test_derivative_by_limit_hidden"),
         messages={
-            "test_difference_quotient_hidden": ["✗ difference_quotient: wrong at", "you returned 0"],
+            # which point is shown first depends on the draw: a polynomial has no __name__ for the table to look up
+            "test_difference_quotient_hidden": ["✗ difference_quotient: wrong at 20 of 20 points checked."],
             "test_d_square_numeric": ["you returned 0; a numerical derivative gives"],
             "test_d_log_hidden": ["you returned 0"],
             "test_numerical_derivative_accuracy": ["you returned 0"],
