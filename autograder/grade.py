@@ -25,6 +25,7 @@ from autograder import judging, sandbox
 from autograder.clean import clean_code, clean_name, clean_text, has_hidden_characters, shown_code
 from autograder.course_dir import grading_secret
 from autograder.plan import Plan, plan_for
+from autograder.spec import quietly
 
 OUTPUT_LIMIT = sandbox.CELL_OUTPUT_LIMIT
 NOTEBOOK_LIMIT = 64 << 20  # bytes of a submitted notebook read
@@ -122,10 +123,14 @@ def grade_notebook(plan: Plan, path: Path | None, student: str, secret: str,
             why = (run.incidents.get(("call", index)) or run.incidents.get(("sandbox", 0))
                    or "it was never reached (an earlier problem)")
             verdicts[index] = judging.Verdict(False, f"✗ {part.function}: could not be checked: {why}.")
-    to_judge: list[judging.CallToJudge] = [
-        (plan.parts[index].function, plan.parts[index].check, drawn[index],
-         plan.parameters.get(plan.parts[index].function, []), run.calls[index], run.used.get(index, []))
-        for index in answered]
+    to_judge = []
+    for index in answered:
+        part = plan.parts[index]
+        with quietly():  # the reference's own warnings are nobody's concern here
+            rights = part.check.expected_outcomes(drawn[index])
+        to_judge.append(judging.CallToJudge(part.function, part.check, drawn[index],
+                                            plan.parameters.get(part.function, []), run.calls[index],
+                                            run.used.get(index, []), rights))
     verdicts.update(zip(answered, judging.judge_calls(to_judge, budget, sources), strict=True))
     for index, part in enumerate(plan.parts):
         verdict = verdicts[index]

@@ -25,7 +25,7 @@ from types import FrameType
 
 from autograder.clean import clean_text
 from autograder.outcomes import decode_outcomes
-from course.checks import Check, JudgeTimeout, judge
+from course.checks import Check, JudgeTimeout, Outcome, judge
 from course.shortcuts import Shortcut, find_shortcut, shortcut_in_calls, shortcut_message
 
 MESSAGE_LIMIT = 4_000  # characters of one verdict's message
@@ -51,9 +51,19 @@ class Budget:
 
 DEFAULT_BUDGET = Budget()
 
-# One call to judge: (function name, Check, points, parameter names, the call's raw outcome bytes,
-# the ready-made derivatives the sandbox saw the learner's code call).
-CallToJudge = tuple[str, Check, list[tuple], list[str], bytes, list[str]]
+@dataclass(frozen=True)
+class CallToJudge:
+    """One call of a learner's function to judge, with everything judging it needs."""
+
+    function: str  # its name
+    check: Check
+    points: list[tuple]
+    parameters: list[str]  # the names of its parameters, for messages
+    payload: bytes  # what the sandbox sent back of its outcomes, not yet decoded
+    called: list[str]  # the ready-made derivatives the sandbox saw the learner's code call
+    # The right outcomes at `points`, worked out by the grader before judging (the instructor's code, so its time
+    # is not the answer's: a reference such as a symbolic limit may take seconds); None: judging works them out.
+    rights: list[Outcome] | None = None
 
 
 def address_space_in_use() -> int:
@@ -94,7 +104,7 @@ def judge_calls(calls: list[CallToJudge], budget: Budget = DEFAULT_BUDGET,
     late = Verdict(False, "could not be checked: the grader's judging process ended before it came to this "
                           "answer" if ended else
                           "could not be checked in time: judging this answer took longer than the grader allows")
-    return [verdicts.get(index) or _named(calls[index][0], late) for index in range(len(calls))]
+    return [verdicts.get(index) or _named(calls[index].function, late) for index in range(len(calls))]
 
 
 def _named(function: str, verdict: Verdict) -> Verdict:
@@ -129,16 +139,17 @@ def _judge_in_child(calls: list[CallToJudge], budget: Budget, channel: int, sour
 
     signal.signal(signal.SIGALRM, out_of_time)
     shortcuts: dict[tuple[str, bool, tuple[str, ...]], Shortcut | None] = {}
-    for index, (function, check, points, parameters, payload, called) in enumerate(calls):
+    for index, call in enumerate(calls):
+        function, check = call.function, call.check
         verdict: tuple[bool, str, str | None]  # passed, message, the known mistake's name
         try:
             signal.setitimer(signal.ITIMER_REAL, budget.call_seconds)
-            shortcut = _shortcut(sources, function, check, shortcuts) or _called(function, check, called)
+            shortcut = _shortcut(sources, function, check, shortcuts) or _called(function, check, call.called)
             if shortcut is not None:
                 verdict = (False, shortcut_message(function, shortcut, check.by_hand), None)
             else:
-                outcomes = decode_outcomes(payload, len(points))
-                checked = judge(check, points, outcomes, function, parameters)
+                outcomes = decode_outcomes(call.payload, len(call.points))
+                checked = judge(check, call.points, outcomes, function, call.parameters, call.rights)
                 verdict = (checked.passed, checked.message, checked.mistake.name if checked.mistake else None)
         except JudgeTimeout:
             verdict = (False, f"✗ {function}: could not be checked in time: judging this answer took longer than "

@@ -97,6 +97,7 @@ class Exercise:
     by_hand: bool = False
     forbid: tuple[str, ...] = ()
     derive: bool = True  # derive mistakes from one-edit variants (off where they cannot be evaluated quickly)
+    derivative_of: Callable | None = None  # a derivative of one input: what it differentiates, for show_check
 
 
 @dataclass
@@ -126,7 +127,8 @@ class Derived:
             points, expected, count=grade.count, seed=grade.seed,
             rtol=tolerance.rtol, atol=tolerance.atol, variants=functools.partial(self.variants, grade),
             told="" if grade.hidden else grade.told, symbolic=exercise.symbolic, stable=exercise.stable,
-            measure=grade.measure, by_hand=exercise.by_hand, forbid=tuple(exercise.forbid))
+            measure=grade.measure, by_hand=exercise.by_hand, forbid=tuple(exercise.forbid),
+            derivative_of=exercise.derivative_of)
 
     def variants(self, grade: Grade, points: list) -> list[checks.Variant]:
         """The nameable wrong answers with their outcomes at `points`: computed only when an answer is wrong,

@@ -129,7 +129,9 @@ class Check:
               its numbers, since it skips the rule the exercise teaches (see `course.shortcuts`);
     forbid:   dotted names of helpers that compute exactly what the exercise asks, such as
               ("course.derivatives.central_difference",); a module's name forbids all of it. Calling one,
-              even through another function of the learner's, fails the check.
+              even through another function of the learner's, fails the check;
+    derivative_of: for a derivative exercise of one input, the function it differentiates (a NumPy function or
+              one of course/): `show_check` draws its numerical derivative beside the learner's function.
     """
 
     points: Any
@@ -145,6 +147,7 @@ class Check:
     measure: Any = None
     by_hand: bool = False
     forbid: tuple = ()
+    derivative_of: Any = None
 
     def draw(self, seed: int | None = None) -> list[tuple]:
         """The argument tuples this check calls the function with."""
@@ -183,7 +186,9 @@ class Check:
                          if (recorded := _recorded_variant(variant)) is not None],
             "options": {"rtol": self.rtol, "atol": self.atol, "told": self.told, "symbolic": self.symbolic,
                         "stable": self.stable, "by_hand": self.by_hand, "forbid": list(self.forbid),
-                        "measure": checkfile.encode(self.measure) if self.measure is not None else None},
+                        "measure": checkfile.encode(self.measure) if self.measure is not None else None,
+                        "derivative_of": (checkfile.encode(self.derivative_of) if self.derivative_of is not None
+                                          else None)},
         }
 
     @classmethod
@@ -195,7 +200,8 @@ class Check:
                                  item["tier"], measured=True) for item in record["variants"])
         options = dict(record["options"])
         options["forbid"] = tuple(options["forbid"])
-        options["measure"] = checkfile.decode(options["measure"]) if options["measure"] is not None else None
+        for name in ("measure", "derivative_of"):  # functions, named in the file
+            options[name] = checkfile.decode(options[name]) if options.get(name) is not None else None
         return cls(points, expected, variants=variants, **options)
 
 
@@ -319,11 +325,14 @@ class CheckResult:
 
 
 def judge(check: Check, points: list[tuple], outcomes: list[Outcome], name: str = "function",
-          parameters: list[str] | tuple[str, ...] = ()) -> CheckResult:
-    """Compare what a function did with what it should do, and name the mistake if one name explains it."""
+          parameters: list[str] | tuple[str, ...] = (), rights: list[Outcome] | None = None) -> CheckResult:
+    """Compare what a function did with what it should do, and name the mistake if one name explains it.
+
+    `rights`: the right outcomes at `points` when already worked out (else the check works them out here).
+    """
     if check.measure is not None:
         outcomes = [_measured(check.measure, outcome) for outcome in outcomes]
-    rights = check.expected_outcomes(points)
+    rights = check.expected_outcomes(points) if rights is None else rights
     failures = [failure for args, outcome, right in zip(points, outcomes, rights, strict=True)
                 if (failure := _compare(check, args, outcome, right)) is not None]
     result = CheckResult(name, list(parameters), len(points), failures, check.shows_expected)
@@ -443,8 +452,41 @@ def check(function: Callable[..., Any], grade_id: str) -> None:
             raise CheckFailed(shortcut_message(_name_of(function), shortcut, spec.by_hand))
     result = evaluate(spec, function)
     if not result.passed:
-        raise CheckFailed(result.message)
+        picture = ""
+        if drawable_points(spec.draw()):
+            picture = ("\nTo see where your function and the right values part, run: from course.checks import "
+                       f"show_check; show_check({record['function']}, {grade_id!r})")
+        raise CheckFailed(result.message + picture)
     print(result.message)
+
+
+def drawable_points(points: list[tuple]) -> list[float]:
+    """The numbers a check of a function of one input calls it at (arrays aside), in order; [] for any other check."""
+    if any(len(args) != 1 for args in points):
+        return []
+    return sorted(float(args[0]) for args in points if _is_plain_number(args[0]))
+
+
+def show_check(function: Callable[..., Any], grade_id: str) -> Any:
+    """Draw `function` beside the right values of its visible check `grade_id` (and, for a derivative, a numerical
+    derivative of what it differentiates), so you see where and how the curves part. Returns the figure.
+
+    Only visible checks of a function of one number can be drawn; a hidden check's values are never shown.
+    """
+    from course.plots import check_figure
+
+    record = checkfile.find(grade_id)
+    if record is None:
+        raise CheckFailed(f"{grade_id} is a hidden check: its points and values are never shown, drawn or not.")
+    spec = Check.from_record(record)
+    points = spec.draw()
+    if not drawable_points(points) or spec.symbolic:
+        raise CheckFailed(f"{grade_id} does not check a function of one number, so it cannot be drawn; its message "
+                          "says where your function is wrong.")
+    rights = spec.expected_outcomes(points)
+    known = [(float(args[0]), float(right.value)) for args, right in zip(points, rights, strict=True)
+             if _is_plain_number(args[0]) and right.error is None and _is_plain_number(right.value)]
+    return check_figure(function, known, spec.derivative_of, _name_of(function), spec.told)
 
 
 def gradient_check(gradient: Callable[..., Any], f: Callable[..., Any], points: Any, wrt: int = 0,
@@ -596,6 +638,11 @@ def _what(value: Any) -> str:
     """'a float', or for an answer the grader refused to rebuild, its type and the reason."""
     why = getattr(type(value), "why", None)
     return f"a {type(value).__name__}" + (f" ({why})" if isinstance(why, str) and why else "")
+
+
+def _is_plain_number(value: Any) -> bool:
+    """One real number (not an array, not a bool)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def _is_plain_numeric(value: Any) -> bool:

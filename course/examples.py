@@ -12,6 +12,11 @@ if TYPE_CHECKING:  # each function imports NumPy itself, when it is called
 
 # --- module 02 ---
 
+
+def cube(x: float) -> float:
+    """x³: what d_cube differentiates."""
+    return x**3
+
 # --- module 03 ---
 
 

@@ -15,7 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from numpy.typing import ArrayLike
 
-from course.derivatives import DEFAULT_STEP, partial_derivative
+from course.derivatives import DEFAULT_STEP, central_difference, partial_derivative
 from course.graphs import Graph, depths
 
 Interval = tuple[float, float]  # (low, high) along an axis
@@ -330,3 +330,39 @@ def move_boundary(artists: BoundaryArtists, w: Sequence[float], b: float) -> Non
         artists.boundary.set_data([-b / w1] * 2, list(ax.get_ylim()))
     else:
         artists.boundary.set_data([], [])  # w = 0: no boundary, every point gets ŷ = σ(b)
+
+
+def check_figure(function: Callable[[float], Any], known: Sequence[tuple[float, float]],
+                 derivative_of: Callable[[float], Any] | None, name: str, told: str) -> Figure:
+    """The learner's `function` as a curve, the right values `known` [(x, value)] as dots, and, for a derivative
+    exercise, the numerical derivative of `derivative_of` as a dashed curve: where they part is the mistake."""
+    figure, ax = new_figure(6.0, 3.8)
+    xs = [x for x, _ in known]
+    span = max(max(xs) - min(xs), 1.0)
+    low, high = min(xs) - 0.15 * span, max(xs) + 0.15 * span
+    if derivative_of is not None and all(x > 0 for x in xs) and not _defined_at(derivative_of, low):
+        low = min(xs) / 2  # ln x and the like: stay where the function is defined
+    grid = np.linspace(low, high, 200)
+    values = []
+    for x in grid:  # point by point: the learner's function may take one number at a time
+        try:
+            values.append(float(function(float(x))))
+        except Exception:  # a point where it fails is a gap in its curve, and its check says why
+            values.append(np.nan)
+    ax.plot(grid, values, color="C0", label=f"your {name}")
+    if derivative_of is not None:
+        with np.errstate(all="ignore"):
+            slopes = [central_difference(derivative_of, float(x)) for x in grid]
+        ax.plot(grid, slopes, "--", color="C2", label="a numerical derivative")
+    ax.plot(xs, [value for _, value in known], "o", color="C3", label=told or "the right values")
+    label_axes(ax, f"{name} against the right values of its check", "x", f"{name}(x)")
+    ax.legend(fontsize="small")
+    return figure
+
+
+def _defined_at(f: Callable[[float], Any], x: float) -> bool:
+    with np.errstate(all="ignore"):
+        try:
+            return bool(np.isfinite(f(x)))
+        except (ValueError, ArithmeticError):
+            return False

@@ -7,6 +7,7 @@ from numpy.polynomial import Polynomial
 
 from autograder.spec import Exercise, Grade, Mistake, Tolerance
 from course.checks import Numerical
+from course.examples import cube
 
 QUOTIENT = Tolerance(1e-9, 1e-12, "one difference of two values of f and one division: only round-off differs")
 POWER_RULE = Tolerance(1e-9, 1e-12, "a product or a quotient of numbers below 1e3: only round-off differs")
@@ -31,11 +32,6 @@ def random_secant(rng):
     x = float(rng.choice([-1, 1]) * rng.uniform(0.5, 3))
     h = float(rng.choice([0.7, 0.3, 0.1, 0.01, -0.2, -0.05]))
     return f, x, h
-
-
-def cube(x):
-    """x³: only the oracle of d_cube's numerical check (never a point of a check)."""
-    return x**3
 
 
 def exact_derivative(f, x):
@@ -85,6 +81,7 @@ EXERCISES = [
         "d_square",
         tolerance=POWER_RULE,
         by_hand=True,
+        derivative_of=np.square,
         grades=(
             Grade("test_d_square_values", points=[0, 1, 2, 5, -3, np.array([0.5, 4.0])]),
             Grade("test_d_square_numeric", points=lambda rng: float(rng.uniform(-10, 10)), count=10, seed=21,
@@ -101,6 +98,7 @@ EXERCISES = [
         "d_cube",
         tolerance=POWER_RULE,
         by_hand=True,
+        derivative_of=cube,
         grades=(
             Grade("test_d_cube_values", points=[0, 1, 2, -1, 0.5, np.array([-2.0, 3.0])]),
             Grade("test_d_cube_numeric", points=lambda rng: float(rng.uniform(-5, 5)), count=10, seed=23,
@@ -113,6 +111,7 @@ EXERCISES = [
         "d_log",
         tolerance=POWER_RULE,
         by_hand=True,
+        derivative_of=np.log,
         grades=(
             Grade("test_d_log_values", points=[1, 2, 0.5, 4, np.array([0.25, 10.0])]),
             Grade("test_d_log_numeric", points=lambda rng: float(rng.uniform(0.1, 10)), count=10, seed=25,

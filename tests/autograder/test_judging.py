@@ -17,7 +17,7 @@ def payload(*values):
 
 
 def one_call(check, points, data, name="f", called=()):
-    return (name, check, points, ["x"], data, list(called))
+    return judging.CallToJudge(name, check, points, ["x"], data, list(called))
 
 
 def test_right_and_wrong_answers_are_judged_in_the_child():
@@ -113,5 +113,8 @@ def test_a_helper_the_sandbox_saw_called_fails_a_by_hand_check():
 
 
 def test_a_judging_process_that_dies_says_so():
-    (verdict,) = judging.judge_calls([("f", "not a check", [(1.0,)], [], b"[]")], QUICK)  # malformed: no 6th item
+    import os
+
+    dies = checks.Check([(1.0,)], [2.0], measure=lambda value: os._exit(3))  # the judging child ends on the spot
+    (verdict,) = judging.judge_calls([one_call(dies, [(1.0,)], payload({"number": 2.0}))], QUICK)
     assert not verdict.passed and "ended before it came to this answer" in verdict.message

@@ -16,6 +16,7 @@ from course.checks import (
     Outcome,
     Variant,
     call_all,
+    check,
     evaluate,
     gradient_check,
     judge,
@@ -728,3 +729,61 @@ def test_a_record_keeps_arrays_of_ints_and_floats_and_tuples():
     same_verdict(spec, back, step)
     assert evaluate(back, lambda w, counts, eta: (w + eta * counts, int(counts.sum()))).mistake.name == \
         "the step goes uphill"
+
+
+# --- drawing a failed check --------------------------------------------------------------------------------------
+
+
+def draw_beside(tmp_path, monkeypatch, made, grade_id="test_d_square_values", function="d_square"):
+    """A check file in tmp_path (the notebook's folder) holding the check `made` of `function`."""
+    from course import checkfile
+
+    monkeypatch.chdir(tmp_path)
+    checkfile.write(tmp_path / checkfile.VISIBLE, "test", {grade_id: made.record(function)})
+
+
+def test_a_failed_check_of_one_input_can_be_drawn_with_its_right_values_and_a_numerical_derivative(tmp_path,
+                                                                                                    monkeypatch):
+    from course.checks import show_check
+
+    draw_beside(tmp_path, monkeypatch, Check([0, 1, 2, 5, np.array([0.5, 4.0])], [0, 2, 4, 10, [1, 8]],
+                                             derivative_of=np.square))
+
+    def d_square(x):
+        return 2 * x**2
+
+    with pytest.raises(CheckFailed, match=r"show_check\(d_square, 'test_d_square_values'\)"):
+        check(d_square, "test_d_square_values")
+    figure = show_check(d_square, "test_d_square_values")
+    (ax,) = figure.axes
+    curves = {line.get_label(): line for line in ax.get_lines()}
+    assert set(curves) == {"your d_square", "a numerical derivative", "the right value is"}
+    dots = curves["the right value is"]
+    assert list(dots.get_xdata()) == [0, 1, 2, 5] and list(dots.get_ydata()) == [0, 2, 4, 10]  # the array aside
+    slope = curves["a numerical derivative"]
+    np.testing.assert_allclose(slope.get_ydata(), 2 * np.asarray(slope.get_xdata()), atol=1e-8)  # 2x, by nudging
+    mine = curves["your d_square"]
+    np.testing.assert_allclose(mine.get_ydata(), 2 * np.asarray(mine.get_xdata()) ** 2)
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+
+
+def test_hidden_checks_and_checks_of_several_inputs_are_never_drawn(tmp_path, monkeypatch):
+    from course.checks import show_check
+
+    draw_beside(tmp_path, monkeypatch, Check([(1, 2), (3, 4)], [3, 7]), grade_id="test_add_values")
+    with pytest.raises(CheckFailed, match="does not check a function of one number"):
+        show_check(lambda a, b: a - b, "test_add_values")
+    with pytest.raises(CheckFailed, match="test_d_square_hidden is a hidden check: its points and values are never "
+                                          "shown"):
+        show_check(lambda x: x, "test_d_square_hidden")
+
+
+def test_a_failed_check_of_several_inputs_does_not_offer_a_drawing(tmp_path, monkeypatch):
+    draw_beside(tmp_path, monkeypatch, Check([(1, 2), (3, 4)], [3, 7]), grade_id="test_add_values", function="add")
+
+    def add(a, b):
+        return a - b
+
+    with pytest.raises(CheckFailed, match="wrong at 2 of 2 points") as failure:
+        check(add, "test_add_values")
+    assert "show_check" not in str(failure.value)
