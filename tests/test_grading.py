@@ -26,7 +26,7 @@ from autograder.clean import clean_name
 pytestmark = pytest.mark.slow  # see pyproject.toml: `make test-fast` leaves these out
 
 CASES = load_cases()
-CELL_TIMEOUT = 8  # seconds: short, so that the endless loop costs little test time
+CELL_TIMEOUT = 12  # seconds: short, so that an endless loop costs little test time, yet room for a busy machine
 
 
 def make_course(folder):
