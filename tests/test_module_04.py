@@ -1,5 +1,7 @@
 """Module 4 shows, by running, every number of its syllabus section: J = 3(a + b·c) forward and backward."""
 
+import re
+
 import nbformat
 import pytest
 from conftest import notebook
@@ -44,8 +46,16 @@ def test_each_derivative_is_checked_by_a_nudge(text, shown):
 
 
 def test_the_backward_pass_is_shown_to_be_cheaper(text):
-    assert "k =         2, L =  2: afresh          4 multiplications, backward         3" in text
-    assert "k = 1,000,000, L = 50: afresh 50,000,000 multiplications, backward 1,000,049" in text
+    assert "k =         2, s =  2: afresh          4 multiplications, backward         3" in text
+    assert "k = 1,000,000, s = 50: afresh 50,000,000 multiplications, backward 1,000,049" in text
+
+
+def test_L_means_only_the_loss():
+    """The path length of "Why backward?" is s: L is the loss of one example throughout the course."""
+    source = nbformat.read(notebook("source", ASSIGNMENT), as_version=4)
+    counting = next(cell.source for cell in source.cells if cell.source.startswith("for k, s in"))
+    assert not re.search(r"\bL\b", counting)
+    assert "$s$ local derivatives" in next(cell.source for cell in source.cells if "## Why backward?" in cell.source)
 
 
 @pytest.mark.parametrize("shown", [
