@@ -111,6 +111,11 @@ def test_an_input_feeding_both_hidden_neurons_adds_its_two_paths(text, markdown)
     assert "(../04-chain-rule/04-chain-rule.ipynb#Gradients-add-over-paths)" in markdown
 
 
+def test_the_sigmoid_link_is_nudged_before_it_is_written(text):
+    assert "o11 = 0.5: h11 = σ(o11) = 0.622459; nudge o11 by 0.001: Δh11 / Δo11 = 0.2350" in text
+    assert "o12 = 2: h12 = σ(o12) = 0.880797; nudge o12 by 0.001: Δh12 / Δo12 = 0.1050" in text
+
+
 def test_the_sigmoid_curve_is_described_as_it_runs(text, markdown):
     """No plateau: a slow slide from about 0.24 (step 20) to about 0.14 (step 1000), then a sudden drop."""
     assert "plateau" not in markdown
