@@ -35,8 +35,9 @@ ALL_WRONG = dict.fromkeys(FULL_MARKS, 0)
 
 def right(*functions):
     """Full marks in the grade cells of these functions."""
+    # Whole grade ids, not prefixes: test_dJ_db_two_paths_values is not one of dJ_db's.
     return {grade_id: marks for grade_id, marks in FULL_MARKS.items()
-            if any(grade_id.startswith(f"test_{name}_") for name in functions)}
+            if any(grade_id == f"test_{name}_{kind}" for name in functions for kind in ("values", "numeric", "hidden"))}
 
 
 def backward_to_v_u_a(dv, du, da):
