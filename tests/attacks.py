@@ -17,6 +17,8 @@ import nbformat
 from conftest import notebook
 from submissions import solution_sources, submission
 
+from autograder import spec
+
 ASSIGNMENT = "01-slope"
 FULL = {"test_slope_values": 1, "test_slope_vertical": 1, "test_slope_hidden": 2,
         "test_average_rate_of_change_values": 1, "test_average_rate_of_change_hidden": 2}
@@ -537,8 +539,14 @@ def derivative_by_limit(f, x):
 
 
 def without(assignment, *exercises):
-    """Full marks in `assignment` except 0 for every grade cell of these exercises (test_<exercise>_...)."""
-    return {grade_id: 0 if any(grade_id.startswith(f"test_{name}_") for name in exercises) else points
+    """Full marks in `assignment` except 0 for every grade cell that checks one of these exercises.
+
+    By the function each grade cell calls, not by a prefix of its grade id: test_dJ_db_two_paths_values does not
+    check dJ_db."""
+    nb = nbformat.read(notebook("source", assignment), as_version=4)
+    checked = {c.metadata.nbgrader["grade_id"]: spec.grade_cell_call(c.source)[1] for c in nb.cells
+               if c.metadata.get("nbgrader", {}).get("grade")}
+    return {grade_id: 0 if checked[grade_id] in exercises else points
             for grade_id, points in full_marks(assignment).items()}
 
 

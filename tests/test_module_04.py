@@ -1,5 +1,7 @@
 """Module 4 shows, by running, every number of its syllabus section: J = 3(a + b·c) forward and backward."""
 
+import re
+
 import nbformat
 import pytest
 from conftest import notebook
@@ -44,8 +46,16 @@ def test_each_derivative_is_checked_by_a_nudge(text, shown):
 
 
 def test_the_backward_pass_is_shown_to_be_cheaper(text):
-    assert "k =         2, L =  2: afresh          4 multiplications, backward         3" in text
-    assert "k = 1,000,000, L = 50: afresh 50,000,000 multiplications, backward 1,000,049" in text
+    assert "k =         2, s =  2: afresh          4 multiplications, backward         3" in text
+    assert "k = 1,000,000, s = 50: afresh 50,000,000 multiplications, backward 1,000,049" in text
+
+
+def test_L_means_only_the_loss():
+    """The path length of "Why backward?" is s: L is the loss of one example throughout the course."""
+    source = nbformat.read(notebook("source", ASSIGNMENT), as_version=4)
+    counting = next(cell.source for cell in source.cells if cell.source.startswith("for k, s in"))
+    assert not re.search(r"\bL\b", counting)
+    assert "$s$ local derivatives" in next(cell.source for cell in source.cells if "## Why backward?" in cell.source)
 
 
 @pytest.mark.parametrize("shown", [
@@ -56,6 +66,34 @@ def test_the_backward_pass_is_shown_to_be_cheaper(text):
 ])
 def test_the_chain_rule_in_one_variable(text, shown):
     assert shown in text
+
+
+@pytest.mark.parametrize("shown", [
+    # b feeds two steps: u = a·b, v = b + c, J = u·v at (4, 2, 1).
+    "a = 4, b = 2, c = 1, u = 8, v = 3, J = 24",
+    # The nudge first, one path at a time, then along both.
+    "b 2 → 2.001 through u only: u = 8.004, v = 3.000, J = 24.012000, ΔJ / Δb = 12.000",
+    "b 2 → 2.001 through v only: u = 8.000, v = 3.001, J = 24.008000, ΔJ / Δb = 8.000",
+    "b 2 → 2.001 along both paths: u = 8.004, v = 3.001, J = 24.020004, ΔJ / Δb = 20.004",
+    # Then the rule: the two paths' contributions add.
+    "dJ/du = v = 3, dJ/dv = u = 8",
+    "dJ/db = dJ/du·du/db + dJ/dv·dv/db = 3·4 + 8·1 = 20",
+    "dJ/da = dJ/du·du/da = 3·2 = 6",
+    "dJ/dc = dJ/dv·dv/dc = 8·1 = 8",
+    "J at the start: 24.0000; now: <b>24.0000</b>",
+])
+def test_gradients_add_over_paths(text, shown):
+    assert shown in text
+
+
+def test_the_nudge_of_the_shared_node_comes_before_the_rule():
+    source = nbformat.read(notebook("source", ASSIGNMENT), as_version=4)
+    sources = [cell.source for cell in source.cells]
+    nudge = next(i for i, cell in enumerate(sources) if "through u only" in cell)
+    rule = next(i for i, cell in enumerate(sources) if cell.startswith("## Gradients add over paths"))
+    exercise = next(i for i, cell in enumerate(sources) if cell.startswith("def dJ_db_two_paths"))
+    summary = next(i for i, cell in enumerate(sources) if cell.startswith("## Summary"))
+    assert nudge < rule < exercise < summary
 
 
 def test_the_widget_starts_at_J_33(text):
@@ -82,3 +120,23 @@ def test_the_notebooks_own_graph_drives_the_widget():
     assert "predicted change Σ ∂J/∂x · Δx = <b>+0.006000</b>; actual change = <b>+0.006000</b>" in readout.value
     buttons["a + 0.001"].click()
     assert "predicted change Σ ∂J/∂x · Δx = <b>+0.009000</b>" in readout.value
+
+
+def test_the_two_path_graph_drives_the_widget():
+    """The second graph's widget: a nudge of b, which feeds u and v, moves J by the sum of both paths."""
+    import ipywidgets
+
+    from course import graphs
+    from course.widgets import graph_widget
+
+    source = nbformat.read(notebook("source", ASSIGNMENT), as_version=4)
+    graph_cell = next(cell.source for cell in source.cells if cell.source.startswith("two_paths = {"))
+    namespace = {"graphs": graphs}
+    exec(compile(graph_cell, "graph cell", "exec"), namespace)
+    widget = graph_widget(namespace["two_paths"], namespace["start_2"])
+    readout = next(child for child in widget.children if isinstance(child, ipywidgets.HTML))
+    buttons = {button.description: button for row in widget.children if isinstance(row, ipywidgets.HBox)
+               for button in row.children if isinstance(button, ipywidgets.Button)}
+    buttons["b + 0.001"].click()
+    assert "now: <b>24.0200</b>" in readout.value
+    assert "predicted change Σ ∂J/∂x · Δx = <b>+0.020000</b>; actual change = <b>+0.020004</b>" in readout.value

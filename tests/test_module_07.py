@@ -95,6 +95,36 @@ def test_final_predictions_beside_the_true_bmi(text, height, weight, bmi, predic
     assert f"height {height} cm, weight {weight} kg: true BMI {bmi}, network {prediction}" in text
 
 
+def test_dvar_says_which_output_it_is_the_derivative_of(markdown):
+    """Module 0's convention: `dvar` is the derivative of the final output: L for one example, J over a data set."""
+    assert "In code `dvar` means $\\partial L / \\partial(\\text{var})$" not in markdown
+    assert "In code `dvar` means the derivative of the final output with\nrespect to `var`, as in module 0." in markdown
+    assert "that output is the loss $L$" in markdown and "it is the cost $J$" in markdown
+
+
+def test_the_two_ways_of_writing_the_output_derivative_are_related(markdown):
+    assert "-2(y - \\hat y) = 2(\\hat y - y)" in markdown
+
+
+def test_an_input_feeding_both_hidden_neurons_adds_its_two_paths(text, markdown):
+    assert "dL/dx1 = dL/do11·w11¹ + dL/do12·w12¹ = (-8)·(0.5) + (2)·(1) = -2" in text
+    assert "(../04-chain-rule/04-chain-rule.ipynb#Gradients-add-over-paths)" in markdown
+
+
+def test_the_sigmoid_link_is_nudged_before_it_is_written(text):
+    assert "o11 = 0.5: h11 = σ(o11) = 0.622459; nudge o11 by 0.001: Δh11 / Δo11 = 0.2350" in text
+    assert "o12 = 2: h12 = σ(o12) = 0.880797; nudge o12 by 0.001: Δh12 / Δo12 = 0.1050" in text
+
+
+def test_the_sigmoid_curve_is_described_as_it_runs(text, markdown):
+    """No plateau: a slow slide from about 0.24 (step 20) to about 0.14 (step 1000), then a sudden drop."""
+    assert "plateau" not in markdown
+    assert "from 0.24 to about 0.14 over the next thousand steps" in markdown
+    for shown in ["step   20: mean loss J = 0.2386", "step 1000: mean loss J = 0.1426",
+                  "step 1100: mean loss J = 0.1367", "step 1300: mean loss J = 0.002961"]:
+        assert shown in text
+
+
 def test_the_sigmoid_network_trains_through_all_four_points(text):
     sigmoid = losses(text, 4)
     assert len(sigmoid) == 9 and sigmoid[0] > 400 and sigmoid[-1] < 1e-6 and all(np.diff(sigmoid) < 0)
@@ -126,6 +156,8 @@ def test_the_notebooks_own_network_drives_the_widget():
     readout = next(child for child in widget.children if isinstance(child, ipywidgets.HTML))
     buttons = [b for row in widget.children if isinstance(row, ipywidgets.HBox)
                for b in row.children if isinstance(b, ipywidgets.Button)]
+    # x1 feeds both hidden neurons: the nudge measures the sum of its two paths, (−8)(0.5) + (2)(1).
+    assert graphs.nudge_gradients(namespace["graph"], namespace["example"])["x1"] == pytest.approx(-2.0)
     next(b for b in buttons if b.description == "+ 0.001").click()
     assert "now: <b>3.9840</b>" in readout.value
     assert "predicted change Σ ∂L/∂x · Δx = <b>-0.016000</b>; actual change = <b>-0.015984</b>" in readout.value

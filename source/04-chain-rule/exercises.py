@@ -1,8 +1,9 @@
-"""Module 04's exercises: where forward, dJ_dv, dJ_du, dJ_da, dJ_db, dJ_dc and dy_dz are checked, and how closely.
+"""Module 04's exercises: where forward, dJ_dv, dJ_du, dJ_da, dJ_db, dJ_dc, dy_dz and dJ_db_two_paths are checked.
 
-J(a, b, c) = 3(a + b·c), computed as u = b·c, v = a + u, J = 3v. The grader's own formulas below (J and the
-steps after an inner node, for the nudges; the misconceptions no single edit of a reference makes) only give
-values; no check file holds them.
+J(a, b, c) = 3(a + b·c), computed as u = b·c, v = a + u, J = 3v; and, for the last exercise, a second graph where b
+feeds two steps: u = a·b, v = b + c, J = u·v. The grader's own formulas below (the costs and the steps after an
+inner node, for the nudges; the misconceptions no single edit of a reference makes) only give values; no check
+file holds them.
 """
 
 from autograder.spec import Exercise, Grade, Mistake, Tolerance
@@ -14,6 +15,9 @@ BY_RULE = Tolerance(1e-9, 1e-12, "3, or 3 times an input: one multiplication at 
 CHAIN_1D = Tolerance(1e-9, 1e-12, "z² and three products, none above 200: only round-off differs")
 NUDGED = Tolerance(1e-8, 1e-8, "J is linear in every input and every node, so the five-point stencil (h = 1e-4) has "
                                "no truncation error: only round-off 1.5·ε·|J|/h, below 4e-10 where |J| < 100")
+TWO_PATHS = Tolerance(1e-9, 1e-12, "two products and a sum of numbers below 100: only round-off differs")
+NUDGED_TWO_PATHS = Tolerance(1e-8, 1e-8, "J = ab² + abc is quadratic in b, so the five-point stencil (h = 1e-4) has "
+                                         "no truncation error: only round-off 1.5·ε·|J|/h, below 1e-9 where |J| < 250")
 NUDGED_QUARTIC = Tolerance(1e-8, 1e-8, "y = z⁴ is a quartic, which the five-point stencil (h = 1e-4) differentiates "
                                        "without truncation error: only round-off 1.5·ε·z⁴/h, below 3e-10 for |z| < 3")
 
@@ -31,6 +35,11 @@ def J_after_u(a, u):
 def J_after_v(v):
     """The step after v: J = 3v."""
     return 3 * v
+
+
+def J_two_paths(a, b, c):
+    """The second graph's cost: J = u·v with u = a·b and v = b + c (b feeds both steps)."""
+    return (a * b) * (b + c)
 
 
 def y_of_z(z):
@@ -151,5 +160,23 @@ EXERCISES = [
         ),
         mistakes=(Mistake("only the outer derivative dy/dx = 2x: the inner dx/dz = 2z is missing",
                           lambda e, z: 2 * z**2),),
+    ),
+    Exercise(
+        "dJ_db_two_paths",
+        tolerance=TWO_PATHS,
+        by_hand=True,
+        grades=(
+            # The notebook's point first; a, b and c differ at every point, so exchanging two of them, or using one
+            # where another belongs, changes the answer at some point.
+            Grade("test_dJ_db_two_paths_values", points=[(4, 2, 1), (2, 1, 3), (-1, 3, 2), (3, -2, 5)]),
+            Grade("test_dJ_db_two_paths_numeric", points=random_inputs, count=10, seed=8,
+                  expected=Numerical(J_two_paths, wrt=1), told="a numerical derivative gives",
+                  tolerance=NUDGED_TWO_PATHS),
+            Grade("test_dJ_db_two_paths_hidden", hidden=True, marks=2, points=random_inputs, count=20, seed=48),
+        ),
+        mistakes=(Mistake("only the local derivatives ∂u/∂b + ∂v/∂b = a + 1: the ∂J/∂u = v and ∂J/∂v = u to their "
+                          "right are not multiplied in", lambda e, a, b, c: a + 1),
+                  Mistake("∂J/∂u taken as u and ∂J/∂v as v: for J = u·v, the derivative with respect to one factor is "
+                          "the other", lambda e, a, b, c: a * b * a + (b + c))),
     ),
 ]

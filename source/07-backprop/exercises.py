@@ -1,4 +1,5 @@
-"""Module 07's exercises: where forward, backward, batch_gradient, training_step and train are checked, and how closely.
+"""Module 07's exercises: where forward, backward, batch_gradient, training_step, train and sigmoid_backward are
+checked, and how closely.
 
 The nine parameters are in the notebook's order: w11_1, w21_1, b11, w12_1, w22_1, b12, w11_2, w21_2, b21.
 The grader's own formulas below (the loss, the mean loss and its gradient) serve the numerical oracles and the
@@ -21,6 +22,10 @@ MEANS = Tolerance(1e-9, 1e-10, "means of up to 200 such products (a loop adds th
                                "round-off of up to ~1e-12 on gradients near zero")
 NUDGED = Tolerance(1e-8, 2e-9, "the loss is quadratic in each parameter, so the five-point stencil (h = 1e-4) has no "
                                "truncation error, only round-off 1.5·ε·L/h, below 2e-10 at these sizes")
+SIGMOID_LINK = Tolerance(1e-9, 1e-12, "two products and a subtraction of numbers below 10: only round-off differs")
+NUDGED_SIGMOID = Tolerance(1e-8, 6e-11, "σ is smooth, so the five-point stencil (h = 1e-4) is off by "
+                                       "h⁴·|σ⁽⁵⁾|/30 < 1e-17; with the round-off of o = ln(h / (1 − h)), dh times it "
+                                       "was off by below 6e-12 in 20,000 draws")
 STEPPED = Tolerance(1e-9, 4e-10, "params − η·(a numerical gradient off by below 2e-10), with η ≤ 0.2: off by below "
                                  "4e-11")
 
@@ -99,6 +104,27 @@ def uphill_training(expected, X, y, p, eta, steps):
         history.append(mean_loss(X, y, p))
         p = p + eta * gradient_of(X, y, p)
     return p, np.array(history)
+
+
+def sigmoid(o):
+    """σ(o) = 1 / (1 + e^(−o)), for the grader's nudges and for the mistake of applying it twice."""
+    return 1 / (1 + np.exp(-o))
+
+
+def nudged_sigmoid_link(h, dh):
+    """dh times the slope of σ, measured by nudging o where σ(o) = h (o = ln(h / (1 − h)))."""
+    return dh * Numerical(sigmoid)(float(np.log(h / (1 - h))))
+
+
+def sigmoid_point(rng):
+    """An output h of σ strictly between 0 and 1, and a derivative dh arriving from the right."""
+    return float(rng.uniform(0.02, 0.98)), float(rng.uniform(-3, 3))
+
+
+def sigmoid_columns(rng):
+    """Columns of 1 to 5 examples: outputs h of σ and derivatives dh."""
+    n = int(rng.integers(1, 6))
+    return rng.uniform(0.01, 0.99, n), rng.normal(0, 2, n)
 
 
 X_BMI, Y_BMI = load_bmi()
@@ -197,5 +223,22 @@ EXERCISES = [
                           lambda expected, X, y, p, eta, steps: (expected[0], np.array(
                               [*list(expected[1])[1:], mean_loss(X, y, expected[0])]))),
                   Mistake("the steps go uphill (is training_step adding η·gradient?)", uphill_training)),
+    ),
+    Exercise(
+        "sigmoid_backward",
+        tolerance=SIGMOID_LINK,
+        by_hand=True,
+        grades=(
+            # h and dh differ, h is never 0.5 but at the first two points, dh is never 1 but at the first: exchanging
+            # them, dropping a factor or writing 1 + h for 1 − h changes the answer somewhere; the last is a column.
+            Grade("test_sigmoid_backward_values", points=[(0.5, 1.0), (0.5, -4.0), (0.8, 2.0), (0.1, -3.0),
+                                                          (np.array([0.2, 0.5, 0.9]), np.array([1.0, -2.0, 3.0]))]),
+            Grade("test_sigmoid_backward_numeric", count=10, seed=6, points=sigmoid_point,
+                  expected=nudged_sigmoid_link, told="dh times a numerical derivative of σ gives",
+                  tolerance=NUDGED_SIGMOID),
+            Grade("test_sigmoid_backward_hidden", hidden=True, marks=2, count=20, seed=76, points=sigmoid_columns),
+        ),
+        mistakes=(Mistake("σ applied to h again: h is already σ(o), so σ′(o) = h(1 − h), not σ(h)(1 − σ(h))",
+                          lambda expected, h, dh: dh * sigmoid(h) * (1 - sigmoid(h))),),
     ),
 ]

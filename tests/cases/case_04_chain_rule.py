@@ -1,7 +1,8 @@
 """Module 4: submissions that hard-code the visible examples, and the typical mistakes of each exercise.
 
-Every student answers all five exercises, so that no reference solution reuses a wrong `dJ_du`. The learner's
-own `dJ_du` and `dJ_da` call the learner's `dJ_dv`, as they do in a notebook: a wrong `dJ_dv` spoils them too.
+The first six students answer all six exercises, so that no reference solution reuses a wrong `dJ_du`. The
+learner's own `dJ_du` and `dJ_da` call the learner's `dJ_dv`, as they do in a notebook: a wrong `dJ_dv` spoils
+them too. The last ones answer only Exercise 6, ∂J/∂b on the graph where b feeds two steps, each following one path.
 """
 
 from submissions import Case
@@ -15,6 +16,9 @@ DV_FACTOR = "the factor dJ_dv(a, b, c) is missing"  # 1 where dJ_dv(a, b, c) * 1
 DU_FACTOR = "the factor dJ_du(a, b, c) is missing"  # c where dJ_du(a, b, c) * c belongs
 B_AND_C = "b and c are exchanged"  # 3b where 3c belongs, and the reverse
 OUTER_AT_Z = "the power 2 is missing, or the factor z is missing"  # 4z²: 2x taken at z, x = z where z² belongs
+# b feeds u = a·b and v = b + c: each path alone misses a term of the sum v·a + u·1.
+ONLY_THROUGH_U = "the term b of the sum is missing, or a term of the sum is missing"  # v·a = (b + c)·a
+ONLY_THROUGH_V = "a term of the sum is missing"  # u·1 = a·b
 
 FULL_MARKS = {
     "test_forward_values": 1, "test_forward_hidden": 2,
@@ -24,14 +28,16 @@ FULL_MARKS = {
     "test_dJ_db_values": 1, "test_dJ_db_numeric": 1, "test_dJ_db_hidden": 2,
     "test_dJ_dc_values": 1, "test_dJ_dc_numeric": 1, "test_dJ_dc_hidden": 2,
     "test_dy_dz_values": 1, "test_dy_dz_numeric": 1, "test_dy_dz_hidden": 2,
+    "test_dJ_db_two_paths_values": 1, "test_dJ_db_two_paths_numeric": 1, "test_dJ_db_two_paths_hidden": 2,
 }
 ALL_WRONG = dict.fromkeys(FULL_MARKS, 0)
 
 
 def right(*functions):
     """Full marks in the grade cells of these functions."""
+    # Whole grade ids, not prefixes: test_dJ_db_two_paths_values is not one of dJ_db's.
     return {grade_id: marks for grade_id, marks in FULL_MARKS.items()
-            if any(grade_id.startswith(f"test_{name}_") for name in functions)}
+            if any(grade_id == f"test_{name}_{kind}" for name in functions for kind in ("values", "numeric", "hidden"))}
 
 
 def backward_to_v_u_a(dv, du, da):
@@ -72,9 +78,11 @@ CASES = {
             "dJ_dc": one_line("dJ_dc", "a, b, c",
                               "{(1, 4, 5): 12, (0, -2, 4): -6, (2, 5, -3): 15, (-1, -3, -2): -9}.get((a, b, c), 0)"),
             "dy_dz": one_line("dy_dz", "z", "{1.5: 13.5, 2.5: 62.5, 3: 108, -2: -32}.get(z, 0)"),
+            "dJ_db_two_paths": one_line("dJ_db_two_paths", "a, b, c", "{(4, 2, 1): 20, (2, 1, 3): 10, (-1, 3, 2): -8, "
+                                        "(3, -2, 5): 3}.get((a, b, c), 0)"),
         },
         scores={**ALL_WRONG, **{f"test_{name}_values": 1 for name in ("forward", "dJ_dv", "dJ_du", "dJ_da", "dJ_db",
-                                                                      "dJ_dc", "dy_dz")}},
+                                                                      "dJ_dc", "dy_dz", "dJ_db_two_paths")}},
         messages={
             "test_forward_hidden": ["✗ forward: wrong at 20 of 20 points checked", "you returned 0"],
             "test_dJ_dv_hidden": ["✗ dJ_dv: wrong at 20 of 20", "you returned 0"],
@@ -86,6 +94,8 @@ CASES = {
             "test_dJ_dc_hidden": ["✗ dJ_dc: wrong at 20 of 20"],
             "test_dy_dz_numeric": ["✗ dy_dz: wrong at 10 of 10"],
             "test_dy_dz_hidden": ["✗ dy_dz: wrong at 20 of 20"],
+            "test_dJ_db_two_paths_numeric": ["✗ dJ_db_two_paths: wrong at 10 of 10", "you returned 0"],
+            "test_dJ_db_two_paths_hidden": ["✗ dJ_db_two_paths: wrong at 20 of 20"],
         },
     ),
     "constant": Case(
@@ -95,6 +105,7 @@ CASES = {
             "dJ_db": one_line("dJ_db", "a, b, c", "6"),
             "dJ_dc": one_line("dJ_dc", "a, b, c", "9"),
             "dy_dz": one_line("dy_dz", "z", "13.5"),
+            "dJ_db_two_paths": one_line("dJ_db_two_paths", "a, b, c", "20"),
         },
         scores={**ALL_WRONG, **right("dJ_dv", "dJ_du", "dJ_da")},
         messages={
@@ -103,6 +114,7 @@ CASES = {
             "test_dJ_db_hidden": ["you returned 6"],
             "test_dJ_dc_values": ["you returned 9"],
             "test_dy_dz_values": ["you returned 13.5"],
+            "test_dJ_db_two_paths_values": ["✗ dJ_db_two_paths: wrong at 3 of 4 points checked", "you returned 20"],
         },
     ),
     "b-for-c": Case(
@@ -118,6 +130,7 @@ def forward(a, b, c):
             "dJ_db": one_line("dJ_db", "a, b, c", "3 * b"),
             "dJ_dc": one_line("dJ_dc", "a, b, c", "3 * c"),
             "dy_dz": one_line("dy_dz", "z", "2 * z**2"),
+            "dJ_db_two_paths": one_line("dJ_db_two_paths", "a, b, c", "(c + b) * a + a * c"),
         },
         scores={**ALL_WRONG, **right("dJ_dv", "dJ_da")},
         messages={
@@ -135,6 +148,9 @@ def forward(a, b, c):
             "test_dy_dz_values": [KNOWN + "only the outer derivative"],
             "test_dy_dz_numeric": [KNOWN + "only the outer derivative"],
             "test_dy_dz_hidden": [KNOWN + "only the outer derivative"],
+            "test_dJ_db_two_paths_values": [KNOWN + B_AND_C],
+            "test_dJ_db_two_paths_numeric": [KNOWN + B_AND_C],
+            "test_dJ_db_two_paths_hidden": [KNOWN + B_AND_C],
         },
     ),
     "no-outer-3": Case(
@@ -144,6 +160,8 @@ def forward(a, b, c):
             "dJ_db": one_line("dJ_db", "a, b, c", "c"),
             "dJ_dc": one_line("dJ_dc", "a, b, c", "b"),
             "dy_dz": one_line("dy_dz", "z", "2 * z"),
+            # only the local derivatives ∂u/∂b + ∂v/∂b, without the ∂J/∂u and ∂J/∂v to their right
+            "dJ_db_two_paths": one_line("dJ_db_two_paths", "a, b, c", "a + 1"),
         },
         scores=ALL_WRONG,
         messages={
@@ -165,6 +183,9 @@ def forward(a, b, c):
             "test_dy_dz_values": [KNOWN + FACTOR],
             "test_dy_dz_numeric": [KNOWN + FACTOR],
             "test_dy_dz_hidden": [KNOWN + FACTOR],
+            "test_dJ_db_two_paths_values": [KNOWN + "only the local derivatives ∂u/∂b + ∂v/∂b = a + 1"],
+            "test_dJ_db_two_paths_numeric": [KNOWN + "only the local derivatives ∂u/∂b + ∂v/∂b = a + 1"],
+            "test_dJ_db_two_paths_hidden": [KNOWN + "only the local derivatives ∂u/∂b + ∂v/∂b = a + 1"],
         },
     ),
     "factor-missing": Case(
@@ -174,6 +195,7 @@ def forward(a, b, c):
             "dJ_db": one_line("dJ_db", "a, b, c", "3"),
             "dJ_dc": one_line("dJ_dc", "a, b, c", "3"),
             "dy_dz": one_line("dy_dz", "z", "4 * z**2"),
+            "dJ_db_two_paths": one_line("dJ_db_two_paths", "a, b, c", "(b + c) + a * b"),
         },
         scores={**ALL_WRONG, **right("dJ_dv", "dJ_du")},
         messages={
@@ -191,6 +213,9 @@ def forward(a, b, c):
             "test_dy_dz_values": [KNOWN + OUTER_AT_Z],
             "test_dy_dz_numeric": [KNOWN + OUTER_AT_Z],
             "test_dy_dz_hidden": [KNOWN + OUTER_AT_Z],
+            "test_dJ_db_two_paths_values": [KNOWN + "the factor a is missing"],
+            "test_dJ_db_two_paths_numeric": [KNOWN + "the factor a is missing"],
+            "test_dJ_db_two_paths_hidden": [KNOWN + "the factor a is missing"],
         },
     ),
     "flipper": Case(
@@ -200,6 +225,7 @@ def forward(a, b, c):
             "dJ_db": one_line("dJ_db", "a, b, c", "-3 * c"),
             "dJ_dc": one_line("dJ_dc", "a, b, c", "-3 * b"),
             "dy_dz": one_line("dy_dz", "z", "-4 * z**3"),
+            "dJ_db_two_paths": one_line("dJ_db_two_paths", "a, b, c", "-((b + c) * a + a * b)"),
         },
         scores=ALL_WRONG,
         messages={
@@ -207,6 +233,46 @@ def forward(a, b, c):
             "test_forward_hidden": [KNOWN + "the values are in the wrong order"],
             **{grade_id: [KNOWN + "the sign is flipped"] for grade_id in ALL_WRONG if not grade_id.startswith(
                 "test_forward_")},
+        },
+    ),
+    # Both paths are written, but the second replaces the first instead of adding to it: only the path through v
+    # (u·1 = a·b) is left.
+    "overwriter": Case(
+        answers={"dJ_db_two_paths": '''
+def dJ_db_two_paths(a, b, c):
+    """∂J/∂b, one path after the other."""
+    u, v = a * b, b + c
+    db = v * a  # through u
+    db = u * 1  # through v
+    return db
+'''},
+        scores={**FULL_MARKS, "test_dJ_db_two_paths_values": 0, "test_dJ_db_two_paths_numeric": 0,
+                "test_dJ_db_two_paths_hidden": 0},
+        messages={
+            "test_dJ_db_two_paths_values": ["you returned 8; the right value is 20", KNOWN + ONLY_THROUGH_V],
+            "test_dJ_db_two_paths_numeric": [KNOWN + ONLY_THROUGH_V],
+            "test_dJ_db_two_paths_hidden": [KNOWN + ONLY_THROUGH_V],
+        },
+    ),
+    # The chain rule of one path, as in Exercises 3 and 4: b → u → J, and the path through v forgotten.
+    "one-path": Case(
+        answers={"dJ_db_two_paths": one_line("dJ_db_two_paths", "a, b, c", "(b + c) * a")},
+        scores={**FULL_MARKS, "test_dJ_db_two_paths_values": 0, "test_dJ_db_two_paths_numeric": 0,
+                "test_dJ_db_two_paths_hidden": 0},
+        messages={
+            "test_dJ_db_two_paths_values": ["you returned 12; the right value is 20", KNOWN + ONLY_THROUGH_U],
+            "test_dJ_db_two_paths_numeric": [KNOWN + ONLY_THROUGH_U],
+            "test_dJ_db_two_paths_hidden": [KNOWN + ONLY_THROUGH_U],
+        },
+    ),
+    # ∂J/∂u = u and ∂J/∂v = v: the product rule read as "each factor times itself".
+    "same-factor": Case(
+        answers={"dJ_db_two_paths": one_line("dJ_db_two_paths", "a, b, c", "(a * b) * a + (b + c) * 1")},
+        scores={**FULL_MARKS, "test_dJ_db_two_paths_values": 0, "test_dJ_db_two_paths_numeric": 0,
+                "test_dJ_db_two_paths_hidden": 0},
+        messages={
+            "test_dJ_db_two_paths_values": [KNOWN + "∂J/∂u taken as u and ∂J/∂v as v"],
+            "test_dJ_db_two_paths_hidden": [KNOWN + "∂J/∂u taken as u and ∂J/∂v as v"],
         },
     ),
 }

@@ -3,7 +3,8 @@
 `backward` and `batch_gradient` are answered self-contained (they compute their own forward pass), so that a
 mistake in one exercise is named where it is made. `training_step` and `train` build on the learner's own
 `batch_gradient`, `training_step` and `forward`, as the notebook asks: a mistake there also costs the exercises
-that build on it, and those scores say so.
+that build on it, and those scores say so. `sigmoid_backward` stands alone: it reads the sigmoid's output h and the
+derivative dh that arrives from the output.
 """
 
 from submissions import Case
@@ -23,13 +24,16 @@ ALL_WRONG = {
     "test_batch_gradient_values": 0, "test_batch_gradient_numeric": 0, "test_batch_gradient_hidden": 0,
     "test_training_step_values": 0, "test_training_step_numeric": 0, "test_training_step_hidden": 0,
     "test_train_values": 0, "test_train_loss_falls": 0, "test_train_hidden": 0,
+    "test_sigmoid_backward_values": 0, "test_sigmoid_backward_numeric": 0, "test_sigmoid_backward_hidden": 0,
 }
 FORWARD_RIGHT = {"test_forward_values": 1, "test_forward_hidden": 2}
 BACKWARD_RIGHT = {"test_backward_values": 1, "test_backward_numeric": 1, "test_backward_hidden": 2}
 BATCH_RIGHT = {"test_batch_gradient_values": 1, "test_batch_gradient_numeric": 1, "test_batch_gradient_hidden": 2}
 STEP_RIGHT = {"test_training_step_values": 1, "test_training_step_numeric": 1, "test_training_step_hidden": 2}
 TRAIN_RIGHT = {"test_train_values": 1, "test_train_loss_falls": 1, "test_train_hidden": 2}
-FULL_MARKS = {**FORWARD_RIGHT, **BACKWARD_RIGHT, **BATCH_RIGHT, **STEP_RIGHT, **TRAIN_RIGHT}
+SIGMOID_RIGHT = {"test_sigmoid_backward_values": 1, "test_sigmoid_backward_numeric": 1,
+                 "test_sigmoid_backward_hidden": 2}
+FULL_MARKS = {**FORWARD_RIGHT, **BACKWARD_RIGHT, **BATCH_RIGHT, **STEP_RIGHT, **TRAIN_RIGHT, **SIGMOID_RIGHT}
 
 WORKED = (0.5, -1.0, 0.5, 1.0, 0.5, -0.5, 2.0, -0.5, 1.0)
 DISTINCT = (1.0, -2.0, 0.5, 3.0, -1.0, 2.0, -0.5, 1.5, 4.0)
@@ -134,6 +138,10 @@ HARD_CODED = {
            [200.0625, 152.50912846575525, 30.52519044029151]))],
         "(tuple(np.ravel(X).tolist()), tuple(np.ravel(y).tolist()), tuple(params), eta, steps)",
         "(params, [0.0] * steps)")),
+    "sigmoid_backward": one_line("sigmoid_backward", "h, dh", "np.array(" + table(
+        [(((0.5,), (1.0,)), 0.25), (((0.5,), (-4.0,)), -1.0), (((0.8,), (2.0,)), 0.32), (((0.1,), (-3.0,)), -0.27),
+         (((0.2, 0.5, 0.9), (1.0, -2.0, 3.0)), [0.16, -0.5, 0.27])],
+        "(tuple(np.ravel(h).tolist()), tuple(np.ravel(dh).tolist()))", "0.0") + ")"),
 }
 
 LOOPS = {
@@ -163,7 +171,7 @@ CASES = {
     "hardcoder": Case(
         answers=HARD_CODED,
         scores={**ALL_WRONG, "test_forward_values": 1, "test_backward_values": 1, "test_batch_gradient_values": 1,
-                "test_training_step_values": 1, "test_train_values": 1},
+                "test_training_step_values": 1, "test_train_values": 1, "test_sigmoid_backward_values": 1},
         messages={
             "test_forward_hidden": ["✗ forward: wrong at 20 of 20 points checked", "you returned 0"],
             "test_backward_numeric": ["✗ backward: wrong at 10 of 10 points checked", "you returned 0"],
@@ -175,6 +183,8 @@ CASES = {
             "test_train_loss_falls": [
                 "✗ train", "measured by drops_in_loss, you returned 0; a loss falling at every step drops 99"],
             "test_train_hidden": ["✗ train: wrong at 10 of 10 points checked"],
+            "test_sigmoid_backward_numeric": ["✗ sigmoid_backward: wrong at 10 of 10 points checked", "you returned 0"],
+            "test_sigmoid_backward_hidden": ["✗ sigmoid_backward: wrong at 20 of 20 points checked"],
         },
     ),
     "looper": Case(answers=LOOPS, scores=FULL_MARKS),
@@ -183,6 +193,7 @@ CASES = {
             "backward": backward(dy_hat="2 * (y - y_hat)"),
             "training_step": one_line("training_step", "X, y, params, eta",
                                       "params + eta * batch_gradient(X, y, params)"),
+            "sigmoid_backward": one_line("sigmoid_backward", "h, dh", "dh * h * (h - 1)"),
         },
         scores={**ALL_WRONG, **FORWARD_RIGHT, **BATCH_RIGHT},
         messages={
@@ -194,6 +205,9 @@ CASES = {
             "test_training_step_hidden": [KNOWN + UPHILL],
             "test_train_loss_falls": ["✗ train", "measured by drops_in_loss, you returned 0"],
             "test_train_hidden": [KNOWN + "the steps go uphill"],
+            "test_sigmoid_backward_values": [KNOWN + FLIPPED],
+            "test_sigmoid_backward_numeric": [KNOWN + FLIPPED],
+            "test_sigmoid_backward_hidden": [KNOWN + FLIPPED],
         },
     ),
     "no-two": Case(
@@ -201,7 +215,7 @@ CASES = {
             "backward": backward(dy_hat="-(y - y_hat)"),
             "batch_gradient": batch_gradient("per_example.sum(axis=1)"),
         },
-        scores={**ALL_WRONG, **FORWARD_RIGHT},
+        scores={**ALL_WRONG, **FORWARD_RIGHT, **SIGMOID_RIGHT},
         messages={
             "test_backward_values": [KNOWN + NO_TWO],
             "test_backward_numeric": [KNOWN + NO_TWO],
@@ -220,7 +234,7 @@ CASES = {
             "forward": forward("w11_1 * x1 + w12_1 * x2 + b11", "w21_1 * x1 + w22_1 * x2 + b12"),
             "backward": backward(do11="dy_hat * w21_2", do12="dy_hat * w11_2"),
         },
-        scores={**ALL_WRONG, **BATCH_RIGHT, **STEP_RIGHT},
+        scores={**ALL_WRONG, **BATCH_RIGHT, **STEP_RIGHT, **SIGMOID_RIGHT},
         messages={
             "test_forward_values": [KNOWN + "w21¹ and w12¹ swapped"],
             "test_forward_hidden": [KNOWN + "w21¹ and w12¹ swapped"],
@@ -252,6 +266,7 @@ def train(X, y, params, eta, steps):
             "forward": forward("w11_1 * x1 + w21_1 * x2", "w12_1 * x1 + w22_1 * x2", "w11_2 * o11 + w21_2 * o12"),
             "backward": backward(do11="dy_hat", do12="dy_hat"),
             "batch_gradient": batch_gradient("per_example[:, 0]"),
+            "sigmoid_backward": one_line("sigmoid_backward", "h, dh", "h * (1 - h)"),
         },
         scores=ALL_WRONG,
         messages={
@@ -263,6 +278,27 @@ def train(X, y, params, eta, steps):
             "test_batch_gradient_values": [KNOWN + "the gradient of the first example only"],
             "test_batch_gradient_numeric": [KNOWN + "the gradient of the first example only"],
             "test_batch_gradient_hidden": [KNOWN + "the gradient of the first example only"],
+            # σ′ alone: the derivative dh arriving from the output is not multiplied in
+            "test_sigmoid_backward_values": ["you returned 0.25; the right value is -1",
+                                             KNOWN + "the factor dh is missing"],
+            "test_sigmoid_backward_numeric": [KNOWN + "the factor dh is missing"],
+            "test_sigmoid_backward_hidden": [KNOWN + "the factor dh is missing"],
+        },
+    ),
+    # h is taken for the sigmoid's input: σ applied once more before its derivative is formed.
+    "sigmoid-again": Case(
+        answers={"sigmoid_backward": '''
+def sigmoid_backward(h, dh):
+    """∂L/∂o, with σ applied to h first."""
+    s = 1 / (1 + np.exp(-h))
+    return dh * s * (1 - s)
+'''},
+        scores={**FULL_MARKS, "test_sigmoid_backward_values": 0, "test_sigmoid_backward_numeric": 0,
+                "test_sigmoid_backward_hidden": 0},
+        messages={
+            "test_sigmoid_backward_values": [KNOWN + "σ applied to h again"],
+            "test_sigmoid_backward_numeric": [KNOWN + "σ applied to h again"],
+            "test_sigmoid_backward_hidden": [KNOWN + "σ applied to h again"],
         },
     ),
 }

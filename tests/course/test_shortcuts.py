@@ -42,10 +42,10 @@ def solutions(assignment):
 BY_HAND = {
     "02-derivative": {"d_square", "d_cube", "d_log"},
     "03-partial-derivatives": {"dz_dx", "dz_dy", "linear_partials", "two_feature_partials"},
-    "04-chain-rule": {"dJ_dv", "dJ_du", "dJ_da", "dJ_db", "dJ_dc", "dy_dz"},
+    "04-chain-rule": {"dJ_dv", "dJ_du", "dJ_da", "dJ_db", "dJ_dc", "dy_dz", "dJ_db_two_paths"},
     "05-linear-regression": {"gradients"},
     "06-logistic-regression": {"sigmoid_derivative", "gradients"},
-    "07-backprop": {"backward", "batch_gradient"},
+    "07-backprop": {"backward", "batch_gradient", "sigmoid_backward"},
 }
 FORBID = {
     "02-derivative": {"numerical_derivative": NUMERIC,
