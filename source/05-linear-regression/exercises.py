@@ -15,7 +15,7 @@ BMI = np.array([[160.0, 60.0], [170.0, 65.0], [180.0, 70.0], [190.0, 71.0]])
 
 
 def cost(X, y, w, b):
-    """The mean squared error, for the oracles and the misconceptions below."""
+    """The cost J, the mean squared error, for the oracles and the misconceptions below."""
     return np.mean((X @ w + b - y) ** 2)
 
 
@@ -32,7 +32,7 @@ def random_table(rng, rows, columns):
 
 
 def by_nudging(X, y, w, b):
-    """(∂L/∂w, ∂L/∂b) by central differences of the mean squared error."""
+    """(∂J/∂w, ∂J/∂b) by central differences of the mean squared error."""
     return Numerical(cost, wrt=2)(X, y, w, b), Numerical(cost, wrt=3)(X, y, w, b)
 
 
