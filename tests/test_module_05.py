@@ -130,6 +130,7 @@ def test_the_learners_train_reaches_the_least_squares_line(text):
 def test_the_learners_train_reproduces_the_scaled_fit(text):
     assert "cost before the first step 420.754605, before the last 0.375000" in text
     assert "w = [-3.354102  2.193741], b = 20.250000; least squares: [-3.354102  2.193741 20.25    ]" in text
+    assert "in cm and kg: BMI ≈ -0.3000·height + 0.5000·weight + 39.5000" in text
 
 
 def test_the_widgets_start_where_the_text_says(text):
@@ -143,6 +144,7 @@ SECTIONS_THEN_EXERCISES = [
     ("## All the examples: the gradient of the mean", "## Exercise 3 — the gradients"),
     ("## Downhill: the update rule", "## Exercise 4 — one step downhill"),
     ("## The learning rate", "## Exercise 5 — the training loop"),
+    ("## Feature scaling", "## Exercise 6 — undo the scaling"),
 ]
 
 
