@@ -1,4 +1,4 @@
-"""Module 05's exercises: where `predict`, `mse_cost`, `gradients`, `gradient_step` and `train` are checked.
+"""Module 05's exercises: where `predict`, `mse_cost`, `gradients`, `gradient_step`, `train` and `unscale` are checked.
 
 Each mistake written here is one no single edit of the reference makes (the grader derives the others):
 it changes both parts of a result, or the order of a loop, or adds an operation the reference lacks.
@@ -15,7 +15,7 @@ BMI = np.array([[160.0, 60.0], [170.0, 65.0], [180.0, 70.0], [190.0, 71.0]])
 
 
 def cost(X, y, w, b):
-    """The mean squared error, for the oracles and the misconceptions below."""
+    """The cost J, the mean squared error, for the oracles and the misconceptions below."""
     return np.mean((X @ w + b - y) ** 2)
 
 
@@ -32,7 +32,7 @@ def random_table(rng, rows, columns):
 
 
 def by_nudging(X, y, w, b):
-    """(∂L/∂w, ∂L/∂b) by central differences of the mean squared error."""
+    """(∂J/∂w, ∂J/∂b) by central differences of the mean squared error."""
     return Numerical(cost, wrt=2)(X, y, w, b), Numerical(cost, wrt=3)(X, y, w, b)
 
 
@@ -64,6 +64,41 @@ def converging_data(rng):
     X = rng.normal(0, 1, (30, 2))
     y = X @ rng.normal(0, 2, 2) + rng.normal(0, 2) + rng.normal(0, 0.3, 30)
     return X, y, np.zeros(2), 0.0, 0.2, 500
+
+
+def standardised(table):
+    """Each column moved to mean 0 and divided by its standard deviation."""
+    return (table - table.mean(axis=0)) / table.std(axis=0)
+
+
+# The notebook's BMI model on standardised features: BMI = −0.3·height + 0.5·weight + 39.5 fits the four people best,
+# and its scaled bias is the mean BMI, 20.25 (written out, so that no solver's last digits reach the release).
+BMI_MEAN, BMI_STD = BMI.mean(axis=0), BMI.std(axis=0)
+BMI_SCALED_MODEL = (np.array([-0.3, 0.5]) * BMI_STD, 20.25, BMI_MEAN, BMI_STD)
+# Twelve examples of four standardised features (columns of mean 0 and standard deviation 1), for the oracle below.
+DESIGN = standardised(np.random.default_rng(57).normal(0, 1, (12, 4)))
+
+
+def scaled_fit(rng):
+    """(w_scaled, b_scaled, mean, std): the least-squares fit on standardised features of noisy data whose features
+    lie on scales as different as cm and kg (means from −200 to 200, standard deviations from 0.5 to 50)."""
+    n, d = int(rng.integers(6, 30)), int(rng.integers(1, 5))
+    X = rng.uniform(-200, 200, d) + rng.uniform(0.5, 50, d) * rng.normal(0, 1, (n, d))
+    y = X @ rng.normal(0, 1, d) + rng.normal(0, 10) + rng.normal(0, 1, n)
+    mean, std = X.mean(axis=0), X.std(axis=0)
+    fit = np.linalg.lstsq(np.column_stack([(X - mean) / std, np.ones(n)]), y, rcond=None)[0]
+    return fit[:-1], float(fit[-1]), mean, std
+
+
+def least_squares_on_original(w_scaled, b_scaled, mean, std):
+    """(w, b) by np.linalg.lstsq on the original features, without the exercise's formula: features with this mean
+    and std (the standardised DESIGN, moved back), targets that the scaled model fits exactly; their least-squares
+    fit on the original features is the model the exercise asks for, as for any data with this scaled fit."""
+    design = DESIGN[:, :len(w_scaled)]
+    original = mean + std * design
+    solution = np.linalg.lstsq(np.column_stack([original, np.ones(len(design))]), design @ w_scaled + b_scaled,
+                               rcond=None)[0]
+    return solution[:-1], float(solution[-1])
 
 
 EXERCISES = [
@@ -162,6 +197,31 @@ EXERCISES = [
                         (expected[0], expected[1], np.append(expected[2][1:], cost(X, y, expected[0], expected[1])))),
             Mistake("the learning rate η is not used: every step is the whole gradient",
                     lambda expected, X, y, w, b, eta, steps: descent(X, y, w, b, 1.0, steps)),
+        ),
+    ),
+    Exercise(
+        "unscale",
+        tolerance=Tolerance(1e-9, 3e-12, "the bias is a difference of terms up to about 1e4: written in another order "
+                                         "it differs by 2.3e-13 at most in 30,000 draws, so a margin of ten"),
+        grades=(
+            # w_scaled, mean and std differ entry by entry, so exchanging any two of them shows; d = 2 and 3 tell
+            # the sum over the features from their mean.
+            Grade("test_unscale_values",
+                  points=[(np.array([2.0, -1.0]), 5.0, np.array([10.0, 4.0]), np.array([2.0, 0.5])),
+                          (np.array([3.0]), 20.0, np.array([175.0]), np.array([10.0])),
+                          (np.array([1.0, 2.0, -3.0]), -1.0, np.array([-2.0, 0.0, 3.0]), np.array([4.0, 0.25, 1.5])),
+                          BMI_SCALED_MODEL]),
+            Grade("test_unscale_lstsq", count=5, seed=6, points=scaled_fit,
+                  expected=least_squares_on_original, told="np.linalg.lstsq on the original features gives",
+                  tolerance=Tolerance(1e-10, 2e-10, "least squares on features up to 400 standard deviations from 0 "
+                                                    "(condition number up to 2e5) is off by 1.7e-11 at most in "
+                                                    "30,000 draws: a margin of ten")),
+            Grade("test_unscale_hidden", hidden=True, marks=2, count=10, seed=56, points=scaled_fit),
+        ),
+        mistakes=(
+            Mistake("the bias is corrected with the scaled weights: Σ w_scaled·mean where Σ (w_scaled / std)·mean "
+                    "belongs",
+                    lambda expected, w_scaled, b_scaled, mean, std: (expected[0], b_scaled - np.sum(w_scaled * mean))),
         ),
     ),
 ]

@@ -1,10 +1,11 @@
 """Module 5: a submission that hard-codes the visible examples, one that loops over the examples (and is right),
 and the typical mistakes of each exercise, every gradient mistake by its own student.
 
-Each student answers all five exercises. Students whose mistakes are elsewhere train with a correct loop of their
+Each student answers all six exercises. Students whose mistakes are elsewhere train with a correct loop of their
 own, so that a wrong `gradients` is graded once, in its own cells, and not again through `train`.
 """
 
+import numpy as np
 from submissions import Case
 
 ASSIGNMENT = "05-linear-regression"
@@ -17,6 +18,7 @@ ALL_WRONG = {
     "test_gradients_values": 0, "test_gradients_numeric": 0, "test_gradients_hidden": 0,
     "test_gradient_step_values": 0, "test_gradient_step_hidden": 0,
     "test_train_values": 0, "test_train_converges": 0, "test_train_hidden": 0,
+    "test_unscale_values": 0, "test_unscale_lstsq": 0, "test_unscale_hidden": 0,
 }
 FULL_MARKS = {
     "test_predict_values": 1, "test_predict_hidden": 2,
@@ -24,9 +26,12 @@ FULL_MARKS = {
     "test_gradients_values": 1, "test_gradients_numeric": 1, "test_gradients_hidden": 2,
     "test_gradient_step_values": 1, "test_gradient_step_hidden": 2,
     "test_train_values": 1, "test_train_converges": 1, "test_train_hidden": 2,
+    "test_unscale_values": 1, "test_unscale_lstsq": 1, "test_unscale_hidden": 2,
 }
+WRONG_UNSCALE = {"test_unscale_values": 0, "test_unscale_lstsq": 0, "test_unscale_hidden": 0}
 
 BMI = [[160.0, 60.0], [170.0, 65.0], [180.0, 70.0], [190.0, 71.0]]
+BMI_STD = np.array(BMI).std(axis=0)  # as the visible check shows it: the BMI model per standard deviation
 
 
 def hard_coded(signature, shown, otherwise):
@@ -102,9 +107,16 @@ CASES = {
                 ([[[1.0], [3.0]], [2.0, 4.0], [1.0], 0.0, 0.1, 2], ([1.32], 0.2, [1.0, 0.16])),
                 ([[[1.0, 2.0], [3.0, 4.0]], [1.0, 2.0], [0.0, 0.0], 0.0, 0.01, 1], ([0.07, 0.1], 0.03, [2.5])),
             ], "w, b, np.zeros(steps)"),
+            "unscale": hard_coded("unscale(w_scaled, b_scaled, mean, std)", [
+                ([[2.0, -1.0], 5.0, [10.0, 4.0], [2.0, 0.5]], ([1.0, -2.0], 3.0)),
+                ([[3.0], 20.0, [175.0], [10.0]], ([0.3], -32.5)),
+                ([[1.0, 2.0, -3.0], -1.0, [-2.0, 0.0, 3.0], [4.0, 0.25, 1.5]], ([0.25, 8.0, -2.0], 5.5)),
+                ([(np.array([-0.3, 0.5]) * BMI_STD).tolist(), 20.25, [175.0, 66.5], BMI_STD.tolist()],
+                 ([-0.3, 0.5], 39.5)),
+            ], "np.zeros(len(w_scaled)), 0.0"),
         },
         scores={**ALL_WRONG, "test_predict_values": 1, "test_mse_cost_values": 1, "test_gradients_values": 1,
-                "test_gradient_step_values": 1, "test_train_values": 1},
+                "test_gradient_step_values": 1, "test_train_values": 1, "test_unscale_values": 1},
         messages={
             "test_predict_hidden": ["✗ predict: wrong at 10 of 10 points checked"],
             "test_mse_cost_hidden": ["✗ mse_cost: wrong at 10 of 10 points checked", "you returned 0"],
@@ -113,6 +125,8 @@ CASES = {
             "test_gradient_step_hidden": ["✗ gradient_step: wrong at 10 of 10 points checked"],
             "test_train_converges": ["✗ train: wrong at 3 of 3 points checked"],
             "test_train_hidden": ["✗ train: wrong at 10 of 10 points checked"],
+            "test_unscale_lstsq": ["✗ unscale: wrong at 5 of 5 points checked"],
+            "test_unscale_hidden": ["✗ unscale: wrong at 10 of 10 points checked"],
         },
     ),
     "looper": Case(
@@ -158,6 +172,14 @@ CASES = {
                 "    w, b = gradient_step(w, b, dw, db, eta)",
                 "return w, b, history",
             ),
+            "unscale": function(
+                "unscale(w_scaled, b_scaled, mean, std)",
+                "w, b = [], b_scaled",
+                "for j in range(len(w_scaled)):",
+                "    w.append(w_scaled[j] / std[j])",
+                "    b -= w_scaled[j] * mean[j] / std[j]",
+                "return np.array(w), b",
+            ),
         },
         scores=FULL_MARKS,
     ),
@@ -176,6 +198,8 @@ CASES = {
                 "    history.append(np.mean((X @ w + b - y) ** 2))",
                 "return w, b, np.array(history)",
             ),
+            "unscale": function("unscale(w_scaled, b_scaled, mean, std)",
+                                "w = w_scaled * std", "return w, b_scaled - np.sum(w * mean)"),
         },
         # The history is off by one step, but the final parameters are right: training still converges.
         scores={**ALL_WRONG, "test_train_converges": 1},
@@ -191,6 +215,10 @@ CASES = {
             "test_gradient_step_hidden": [KNOWN + "the step goes uphill"],
             "test_train_values": [KNOWN + "the history is recorded after each step"],
             "test_train_hidden": [KNOWN + "the history is recorded after each step"],
+            "test_unscale_values": [KNOWN + "a multiplication where a division belongs (w_scaled·std where "
+                                            "w_scaled/std belongs)."],
+            "test_unscale_lstsq": [KNOWN + "a multiplication where a division belongs"],
+            "test_unscale_hidden": [KNOWN + "a multiplication where a division belongs"],
         },
     ),
     "forgetful": Case(
@@ -208,6 +236,7 @@ CASES = {
                 "    w, b = w - 2 / len(y) * (X.T @ errors), b - 2 * np.mean(errors)",
                 "return w, b, np.array(history)",
             ),
+            "unscale": function("unscale(w_scaled, b_scaled, mean, std)", "return w_scaled / std, b_scaled"),
         },
         scores=ALL_WRONG,
         messages={
@@ -223,6 +252,9 @@ CASES = {
             "test_train_values": ["✗ train: wrong at"],
             "test_train_converges": ["✗ train: wrong at"],
             "test_train_hidden": [KNOWN + "the learning rate η is not used"],
+            "test_unscale_values": [KNOWN + "a term of the difference is missing."],
+            "test_unscale_lstsq": [KNOWN + "a term of the difference is missing."],
+            "test_unscale_hidden": [KNOWN + "a term of the difference is missing."],
         },
     ),
     "flipper": Case(
@@ -234,15 +266,20 @@ CASES = {
                 "errors = y - (X @ w + b)",
                 "return 2 / len(y) * (X.T @ errors), 2 / len(y) * np.sum(errors)",
             ),
+            "unscale": function("unscale(w_scaled, b_scaled, mean, std)",
+                                "w = w_scaled / std", "return w, b_scaled + np.sum(w * mean)"),
         },
         scores={**FULL_MARKS, "test_mse_cost_values": 0, "test_mse_cost_hidden": 0,
-                "test_gradients_values": 0, "test_gradients_numeric": 0, "test_gradients_hidden": 0},
+                "test_gradients_values": 0, "test_gradients_numeric": 0, "test_gradients_hidden": 0, **WRONG_UNSCALE},
         messages={
             "test_mse_cost_values": [KNOWN + "the mean of the absolute errors"],
             "test_mse_cost_hidden": [KNOWN + "the mean of the absolute errors"],
             "test_gradients_values": [KNOWN + "the two sides of a difference are exchanged (so its sign is flipped)."],
             "test_gradients_numeric": [KNOWN + "the two sides of a difference are exchanged (so its sign is flipped)."],
             "test_gradients_hidden": [KNOWN + "the two sides of a difference are exchanged (so its sign is flipped)."],
+            "test_unscale_values": [KNOWN + "an addition where a subtraction belongs."],
+            "test_unscale_lstsq": [KNOWN + "an addition where a subtraction belongs."],
+            "test_unscale_hidden": [KNOWN + "an addition where a subtraction belongs."],
         },
     ),
     "no-two": Case(
@@ -261,6 +298,16 @@ CASES = {
             "test_gradients_values": [KNOWN + "the gradient of the first example alone"],
             "test_gradients_numeric": [KNOWN + "the gradient of the first example alone"],
             "test_gradients_hidden": [KNOWN + "the gradient of the first example alone"],
+        },
+    ),
+    "scaled-bias": Case(
+        answers={**RIGHT, "unscale": function("unscale(w_scaled, b_scaled, mean, std)",
+                                              "return w_scaled / std, b_scaled - np.sum(w_scaled * mean)")},
+        scores={**FULL_MARKS, **WRONG_UNSCALE},
+        messages={
+            "test_unscale_values": [KNOWN + "the bias is corrected with the scaled weights"],
+            "test_unscale_lstsq": [KNOWN + "the bias is corrected with the scaled weights"],
+            "test_unscale_hidden": [KNOWN + "the bias is corrected with the scaled weights"],
         },
     ),
 }
