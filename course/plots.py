@@ -296,40 +296,88 @@ def move_descent(artists: DescentArtists, path: ArrayLike) -> None:
 
 @dataclass
 class BoundaryArtists:
-    """The decision boundary w·x + b = 0 of a logistic model over 2-D data."""
+    """The decision boundary w·x + b = 0 of a logistic model over 2-D data, and where one step would move it."""
 
     boundary: Line2D
+    stepped: Line2D
     x_span: Interval
+    y_span: Interval
 
 
-def draw_boundary(ax: Axes, X: ArrayLike, y: ArrayLike, w: Sequence[float], b: float) -> BoundaryArtists:
-    """The two classes of X as points, and the line where w·x + b = 0 (where ŷ = σ(w·x + b) = 0.5)."""
+def boundary_points(x_span: Interval, y_span: Interval, w: ArrayLike, b: float) -> tuple[list[float], list[float]]:
+    """Two points of the line w·x + b = 0 that span the plot, or none when w = 0 (then there is no boundary)."""
+    w1, w2 = np.asarray(w, dtype=float)
+    if abs(w2) > 1e-12:
+        x1 = np.array(x_span, dtype=float)
+        return x1.tolist(), (-(w1 * x1 + b) / w2).tolist()
+    if abs(w1) > 1e-12:  # a vertical boundary, x₁ = −b / w₁
+        return [-b / w1] * 2, list(y_span)
+    return [], []  # w = 0: every point gets ŷ = σ(b)
+
+
+def draw_boundary(ax: Axes, X: ArrayLike, y: ArrayLike, w: ArrayLike, b: float,
+                  step_label: str = "after one step against the gradient", legend: bool = True) -> BoundaryArtists:
+    """The two classes of X as points, the line where w·x + b = 0 (where ŷ = σ(w·x + b) = 0.5), and a dotted line
+    (`step_label`) for the boundary after one step of gradient descent, drawn once `move_boundary` is given it.
+
+    `legend=False` leaves the legend to the caller (a widget whose lines move puts it outside the axes)."""
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     ax.plot(*X[y == 0].T, "o", color="C0", label="y = 0")
     ax.plot(*X[y == 1].T, "^", color="C3", label="y = 1")
     (boundary,) = ax.plot([], [], color="black", label="boundary: w·x + b = 0")
+    (stepped,) = ax.plot([], [], color="grey", linestyle=":", label=step_label)
     margin = 0.5
     ax.set_xlim(X[:, 0].min() - margin, X[:, 0].max() + margin)
     ax.set_ylim(X[:, 1].min() - margin, X[:, 1].max() + margin)
     label_axes(ax, "Decision boundary: ŷ = 0.5 along the line", "feature x₁", "feature x₂")
-    ax.legend(loc="upper left", fontsize="small")
-    artists = BoundaryArtists(boundary, ax.get_xlim())
+    if legend:
+        ax.legend(loc="upper left", fontsize="small")
+    artists = BoundaryArtists(boundary, stepped, ax.get_xlim(), ax.get_ylim())
     move_boundary(artists, w, b)
     return artists
 
 
-def move_boundary(artists: BoundaryArtists, w: Sequence[float], b: float) -> None:
-    """Move the boundary line to weights w = (w1, w2) and bias b, in place."""
-    w1, w2 = w
-    if abs(w2) > 1e-12:
-        x1 = np.linspace(*artists.x_span, 2)
-        artists.boundary.set_data(x1, -(w1 * x1 + b) / w2)
-    elif abs(w1) > 1e-12:  # a vertical boundary, x₁ = −b / w₁
-        ax = artists.boundary.axes
-        assert ax is not None  # draw_boundary drew the line on its axes
-        artists.boundary.set_data([-b / w1] * 2, list(ax.get_ylim()))
-    else:
-        artists.boundary.set_data([], [])  # w = 0: no boundary, every point gets ŷ = σ(b)
+def move_boundary(artists: BoundaryArtists, w: ArrayLike, b: float,
+                  step: tuple[ArrayLike, float] | None = None) -> None:
+    """Move the boundary line to weights w = (w1, w2) and bias b, in place; `step` = (w, b) after one step of
+    gradient descent places the dotted line (None leaves it out)."""
+    artists.boundary.set_data(*boundary_points(artists.x_span, artists.y_span, w, b))
+    artists.stepped.set_data(*(boundary_points(artists.x_span, artists.y_span, *step) if step else ([], [])))
+
+
+@dataclass
+class PredictionArtists:
+    """Each example at its score z and its prediction ŷ = σ(z), one marker per label, over the curve of σ."""
+
+    negatives: Line2D
+    positives: Line2D
+    labels: np.ndarray
+    z_span: Interval
+
+
+def draw_predictions(ax: Axes, y: ArrayLike, z_span: Interval = (-10.0, 10.0),
+                     legend: bool = True) -> PredictionArtists:
+    """The sigmoid over z_span and a line at ŷ = 0.5; `move_predictions` puts the examples (labels y) on it."""
+    z = np.linspace(*z_span, 201)
+    # σ(z) = e^(−log(1 + e^(−z))): the same curve as 1 / (1 + e^(−z)), without overflow at any z.
+    ax.plot(z, np.exp(-np.logaddexp(0, -z)), color="grey", label="ŷ = σ(z)")
+    ax.axhline(0.5, color="black", linewidth=0.8, linestyle=":", label="ŷ = 0.5, the boundary")
+    (negatives,) = ax.plot([], [], "o", color="C0", alpha=0.6, label="y = 0")
+    (positives,) = ax.plot([], [], "^", color="C3", alpha=0.6, label="y = 1")
+    ax.set_xlim(*z_span)
+    ax.set_ylim(-0.05, 1.05)
+    label_axes(ax, "Each example's prediction ŷ", "score z = w·x + b", "prediction ŷ")
+    if legend:
+        ax.legend(loc="upper left", fontsize="small")
+    return PredictionArtists(negatives, positives, np.asarray(y), (float(z_span[0]), float(z_span[1])))
+
+
+def move_predictions(artists: PredictionArtists, z: ArrayLike, y_hat: ArrayLike) -> None:
+    """Put each example at (z, ŷ), in place; a score beyond the axis is drawn at its edge."""
+    scores, predictions = np.clip(np.asarray(z, dtype=float), *artists.z_span), np.asarray(y_hat, dtype=float)
+    negative = artists.labels == 0
+    artists.negatives.set_data(scores[negative], predictions[negative])
+    artists.positives.set_data(scores[~negative], predictions[~negative])
 
 
 def check_figure(function: Callable[[float], Any], known: Sequence[tuple[float, float]],

@@ -11,6 +11,8 @@ from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
+import PIL.Image
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
@@ -25,10 +27,12 @@ from course.plots import (
     draw_fit,
     draw_graph,
     draw_line,
+    draw_predictions,
     move_boundary,
     move_contour_slice,
     move_descent,
     move_fit,
+    move_predictions,
     move_secant,
     new_figure,
     secant_figure,
@@ -37,11 +41,17 @@ from course.plots import (
 
 
 class FigureImage:
-    """A matplotlib figure shown as an image widget; `refresh()` re-renders it after artists move."""
+    """A matplotlib figure shown as an image widget; `refresh()` re-renders it after artists move.
 
-    def __init__(self, figure: Figure) -> None:
+    With `moving` artists, only those are redrawn: the first render (by `print_png`, like every other plot) also
+    keeps the rest of the figure, its axes, text and data, as a background that each refresh paints them over.
+    """
+
+    def __init__(self, figure: Figure, moving: Sequence[Artist] = ()) -> None:
         self.figure = figure
         self.canvas = FigureCanvasAgg(figure)
+        self.moving = list(moving)
+        self.background: Any = None
         # Shown at its own pixel size: stretched to the cell's width, the PNG would look blurred.
         width = round(figure.get_figwidth() * figure.dpi)
         self.widget = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%"))
@@ -49,10 +59,25 @@ class FigureImage:
         # The first render placed everything; freezing that layout makes each later redraw
         # about twice as fast (benchmarks/widgets.py), and the sliders never resize the figure.
         figure.set_layout_engine("none")
+        if self.moving:
+            for artist in self.moving:
+                artist.set_visible(False)
+            self.canvas.draw()
+            self.background = self.canvas.copy_from_bbox(figure.bbox)
+            for artist in self.moving:
+                artist.set_visible(True)
 
     def refresh(self) -> None:
         buffer = io.BytesIO()
-        self.canvas.print_png(buffer)
+        if self.background is None:
+            self.canvas.print_png(buffer)
+        else:
+            self.canvas.restore_region(self.background)
+            for artist in self.moving:
+                self.figure.draw_artist(artist)
+            width, height = self.canvas.get_width_height()
+            PIL.Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
+                buffer, format="png")
         self.widget.value = buffer.getvalue()
 
 
@@ -337,22 +362,37 @@ def descent_widget(cost: Callable[[float, float], float], start: tuple[float, fl
 
 def boundary_widget(X: ArrayLike, y: ArrayLike, cost: Callable[[np.ndarray, float], float],
                     w: tuple[float, float] = (1.0, 1.0), b: float = 0.0, w_range: Interval = (-5.0, 5.0),
-                    b_range: Interval = (-5.0, 5.0)) -> widgets.VBox:
-    """Sliders for w₁, w₂ and b of a logistic model over 2-D data: the decision boundary, cost and accuracy."""
+                    b_range: Interval = (-5.0, 5.0), eta: float = 1.0) -> widgets.VBox:
+    """Sliders for w₁, w₂ and b of a logistic model over 2-D data: the decision boundary beside each example's ŷ,
+    the cost, the accuracy, and the gradient of the cost with the boundary one step of size η against it gives.
+
+    The gradient is measured by nudging `cost`, so the widget shows what it does, not how to derive it.
+    """
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
-    figure, ax = new_figure()
-    artists = draw_boundary(ax, X, y, w, b)
-    image = FigureImage(figure)
+    figure, (ax_data, ax_predictions) = new_figure(10.0, 4.2, ncols=2)
+    boundary = draw_boundary(ax_data, X, y, w, b, f"after one step against the gradient, η = {eta:g}", legend=False)
+    predictions = draw_predictions(ax_predictions, y, legend=False)
+    # One legend for both panels, below them, where no moving line can cross it.
+    handles = ax_data.get_lines() + ax_predictions.get_lines()[:2]
+    figure.legend(handles=handles, loc="outside lower center", ncols=3, fontsize="small")
+    image = FigureImage(figure, moving=[boundary.boundary, boundary.stepped, predictions.negatives,
+                                        predictions.positives])
     sliders = [nudge_slider("weight w₁", w[0], *w_range, 0.01), nudge_slider("weight w₂", w[1], *w_range, 0.01),
                nudge_slider("bias b", b, *b_range, 0.01)]
     readout = widgets.HTML()
 
     def update(_change: object = None) -> None:
-        w1, w2, bias = (slider.value for slider in sliders)
-        move_boundary(artists, (w1, w2), bias)
-        weights = np.array([w1, w2])
-        accuracy = np.mean((X @ weights + bias > 0) == (y == 1))  # ŷ > 0.5 exactly where w·x + b > 0
-        readout.value = f"cost J(w, b) = <b>{cost(weights, bias):.4f}</b>; accuracy = <b>{accuracy:.0%}</b>"
+        parameters = np.array([slider.value for slider in sliders])
+        weights, bias = parameters[:2], float(parameters[2])
+        z = X @ weights + bias
+        move_predictions(predictions, z, np.exp(-np.logaddexp(0, -z)))  # σ(z), without overflow at any z
+        gradient = numerical_gradient(lambda p: cost(p[:2], float(p[2])), parameters)
+        after = parameters - eta * gradient
+        move_boundary(boundary, weights, bias, step=(after[:2], float(after[2])))
+        accuracy = np.mean((z > 0) == (y == 1))  # ŷ > 0.5 exactly where w·x + b > 0
+        readout.value = (f"cost J(w, b) = <b>{cost(weights, bias):.4f}</b>; accuracy = <b>{accuracy:.0%}</b><br>"
+                         f"gradient, measured by nudging: ∂J/∂w₁ = <b>{gradient[0]:+.4f}</b>, "
+                         f"∂J/∂w₂ = <b>{gradient[1]:+.4f}</b>, ∂J/∂b = <b>{gradient[2]:+.4f}</b>")
         image.refresh()
 
     update()

@@ -25,7 +25,9 @@ def execute(path, workdir=None):
     resources = {"metadata": {"path": str(workdir or path.parent)}}
     # Every kernel loads tests/plot_audit.py, which reports plots drawn without a title or axis labels.
     audit = f"--IPKernelApp.exec_lines=exec(open({str(PLOT_AUDIT)!r}).read())"
-    NotebookClient(nb, timeout=120, allow_errors=True, resources=resources, extra_arguments=[audit]).execute()
+    # coalesce_streams: a line printed in pieces (str() of a SymPy result is slow the first time) stays one line.
+    NotebookClient(nb, timeout=120, allow_errors=True, resources=resources, extra_arguments=[audit],
+                   coalesce_streams=True).execute()
     return nb
 
 

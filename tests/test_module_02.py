@@ -40,6 +40,14 @@ def test_power_rule_and_sums(text):
     assert "Δf / Δa = 7.001" in text and "Δf / Δa = 8.001" in text
 
 
+def test_the_exponential_is_its_own_slope(text):
+    """(eˣ)′ = eˣ, which module 6 differentiates the sigmoid with: a nudge at a = 1 measures about e."""
+    assert "a = 1 → f(a) = 2.718282;  a = 1.001 → f(a) = 2.721001;  Δf / Δa = 2.7196" in text
+    assert "e^1 = 2.7183" in text
+    assert "a = 2 → f(a) = 7.389056;  a = 2.001 → f(a) = 7.396449;  Δf / Δa = 7.3928" in text
+    assert "d/dx (exp(x)) = exp(x)" in text
+
+
 def test_central_beats_forward_until_round_off_takes_over(text):
     assert "slope of x² at x = 1 with h = 0.1: forward 2.1000, central 2.0000, exact 2" in text
     rows = dict(re.findall(r"^(1e-\d\d) +(\S+ +\S+)$", text, re.MULTILINE))

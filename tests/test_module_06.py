@@ -33,8 +33,8 @@ def test_the_sigmoid_and_its_derivative_by_nudging(text, shown):
 
 
 def test_the_formula_overflows_and_the_stable_sigmoid_does_not(text):
-    assert "sigma(-1000) = 0; warnings: overflow encountered in exp" in text
-    assert "sigma(40) = 1; warnings: none" in text
+    assert "sigmoid(-1000) = 0; warnings: overflow encountered in exp" in text
+    assert "sigmoid(40) = 1; warnings: none" in text
     assert "inside np.errstate(over='raise'): FloatingPointError: overflow encountered in exp" in text
     for z, value in [("-1000", "0"), ("-40", "4.24835e-18"), ("0", "0.5"), ("1000", "1")]:
         assert f"stable σ({z}) = {value}\n" in text
@@ -73,10 +73,15 @@ def test_X_transpose_times_the_errors_is_the_weighted_sum_of_rows(text):
 
 
 def test_the_exercises_examples(text):
-    assert "(0.5, 0.75, array([0. , 0.5, 1. ]))" in text
+    assert "0.5 0.75 [0.2 0.5 0.8]" in text  # the plain sigmoid
+    assert "(0.5, 0.75, array([0. , 0.5, 1. ]))" in text  # the stable one
     assert "0.6931471805599453" in text  # the cost at w = 0, b = 0 is log 2
     assert "(array([-0.5, -0.5]), 0.0)" in text
     assert "(array([0.5, 0.5]), 0.0, [0.6931471805599453])" in text
+
+
+def test_a_gradient_check_of_the_learners_gradients_passes(text):
+    assert "✓ gradient_of: right at all 10 points checked." in text
 
 
 def test_numpy_beats_the_loop_and_a_million_examples_stay_fast(text):
@@ -96,6 +101,11 @@ def test_training_reaches_a_high_accuracy(text):
     shown = [int(percent) for percent in re.findall(r"accuracy = <b>(\d+)%</b>", text)]
     assert len(shown) == 2 and shown[0] < 90 <= shown[1] == round(100 * accuracy)
     assert "cost at w = (1, −1), b = 0: 0.8578" in text and "cost J(w, b) = <b>0.8578</b>" in text
+    # The gradient in the readout: at the bad guess it points away from w = (1, 1); at the trained w, b it is ~0.
+    gradients = [[float(value) for value in found] for found in re.findall(
+        r"∂J/∂w₁ = <b>(\S+)</b>, ∂J/∂w₂ = <b>(\S+)</b>, ∂J/∂b = <b>(\S+)</b>", text)]
+    assert len(gradients) == 2 and gradients[0][0] < -0.1 and gradients[0][1] < -0.1
+    assert max(abs(value) for value in gradients[1]) < 0.01
 
 
 def test_the_notebooks_cost_drives_the_widget():

@@ -1,5 +1,5 @@
-"""Module 06's exercises: where sigmoid, sigmoid_derivative, cross_entropy_cost, gradients, train and accuracy
-are checked, and how closely.
+"""Module 06's exercises: where sigmoid, sigmoid_derivative, stable_sigmoid, cross_entropy_cost, gradients, train
+and accuracy are checked, and how closely.
 
 The grader's own formulas below (σ, the cost, the misconceptions) serve the numerical oracles and the mistakes no
 single edit of a reference expresses; they never reach a check file, only their values do.
@@ -20,7 +20,7 @@ SLOPE = Tolerance(1e-9, 1e-12, "σ(1 − σ), or e^(−z) / (1 + e^(−z))², or
 MEANS = Tolerance(1e-9, 1e-12, "means of up to 60 terms each a few operations long, which a loop adds in another "
                                "order than np.mean (or takes log ŷ): round-off of ~1e-14 relative, and a cost of the "
                                "sure and right, or a gradient, near 0 within ~1e-14")
-STEPS = Tolerance(1e-9, 1e-11, "up to 8 steps of size α ≤ 1, each moving w and b by a mean like gradients': the "
+STEPS = Tolerance(1e-9, 1e-11, "up to 8 steps of size η ≤ 1, each moving w and b by a mean like gradients': the "
                                "round-off of every step (~1e-15) carries into the next, ~1e-14 at the end")
 SIGMA_NUDGED = Tolerance(1e-8, 1e-11, "the five-point stencil (h = 1e-4) is off by h⁴/30·|σ⁽⁵⁾| < 1e-17 plus round-off "
                                       "1.5·ε·σ/h ≤ 4e-12 (1.1e-12 measured); σ′ ≥ 2e-3 where |z| ≤ 6")
@@ -50,7 +50,12 @@ def errors(X, y, w, b):
     return 1 / (1 + np.exp(-(X @ w + b))) - y
 
 
-# --- sigmoid ---
+# --- sigmoid, and the stable sigmoid ---
+
+
+def moderate_points(rng):
+    """A number or an array of six, from −10 to 10: e^(−z) stays below e^10, far from overflow."""
+    return float(rng.uniform(-10, 10)) if rng.random() < 0.5 else rng.uniform(-10, 10, 6)
 
 
 def sigmoid_flipped(expected, z):
@@ -116,19 +121,19 @@ def chain_twice(expected, X, y, w, b):
 
 
 def training_points(rng):
-    """10 to 60 examples of 1 to 3 features, weights, a bias, α from 0.05 to 1 and 1 to 8 steps."""
+    """10 to 60 examples of 1 to 3 features, weights, a bias, η from 0.05 to 1 and 1 to 8 steps."""
     n, d = int(rng.integers(10, 61)), int(rng.integers(1, 4))
     return (rng.normal(0, 1.5, (n, d)), rng.integers(0, 2, n).astype(float), rng.normal(0, 1, d),
             float(rng.normal()), float(rng.uniform(0.05, 1.0)), int(rng.integers(1, 9)))
 
 
-def uphill(expected, X, y, w, b, alpha, steps):
-    """Steps that add α times both gradients: w + α·dJ/dw and b + α·dJ/db."""
+def uphill(expected, X, y, w, b, eta, steps):
+    """Steps that add η times both gradients: w + η·dJ/dw and b + η·dJ/db."""
     history = []
     for _ in range(steps):
         history.append(cost(X, y, w, b))
         error = errors(X, y, w, b)
-        w, b = w + alpha * X.T @ error / len(y), b + alpha * float(np.mean(error))
+        w, b = w + eta * X.T @ error / len(y), b + eta * float(np.mean(error))
     return w, b, history
 
 
@@ -150,20 +155,12 @@ EXERCISES = [
     Exercise(
         "sigmoid",
         tolerance=ROUND_OFF,
-        stable=True,
         grades=(
-            # z = 0 is the boundary of np.where's choice; σ(log 1.5) = 0.6 tells z ≥ 1 from z ≥ 0 there. At z = 1000,
-            # e^z overflows but e^(−z) does not: σ(−z) written with e^z (a minus sign missing) raises, σ(−z) with
-            # np.where's branches exchanged does not, so each is named for what it is.
-            Grade("test_sigmoid_values", points=[0.0, math.log(3), -math.log(3), math.log(9), 1000.0,
+            # σ = 0.5, 0.75, 0.25, 0.9 and 0.2, 0.6, 0.8: the minus of e^(−z) and the plus of 1 + e^(−z) both show.
+            Grade("test_sigmoid_values", points=[0.0, math.log(3), -math.log(3), math.log(9),
                                                  np.array([-math.log(4), math.log(1.5), math.log(4)])]),
-            # z = −2 overflows nowhere: a wrong formula that is right or overflows at every far-out point shows there.
-            Grade("test_sigmoid_stable", points=[-1000.0, 1000.0, -750.0, 40.0, -2.0,
-                                                 np.array([-1000.0, -40.0, 0.0, 40.0, 1000.0])]),
-            Grade("test_sigmoid_hidden", hidden=True, marks=2, count=20, seed=61, points=sigmoid_points),
+            Grade("test_sigmoid_hidden", hidden=True, marks=2, count=20, seed=60, points=moderate_points),
         ),
-        mistakes=(Mistake("e^z where e^(−z) belongs: that is σ(−z) = 1 − σ(z)", sigmoid_flipped),
-                  Mistake("1 − e^(−z) in the denominator where 1 + e^(−z) belongs", sigmoid_minus_in_denominator)),
     ),
     Exercise(
         "sigmoid_derivative",
@@ -177,6 +174,24 @@ EXERCISES = [
                   points=lambda rng: float(rng.uniform(-6, 6))),
             Grade("test_sigmoid_derivative_hidden", hidden=True, marks=2, count=15, seed=65, points=derivative_points),
         ),
+    ),
+    Exercise(
+        "stable_sigmoid",
+        tolerance=ROUND_OFF,
+        stable=True,
+        grades=(
+            # z = 0 is the boundary of np.where's choice; σ(log 1.5) = 0.6 tells z ≥ 1 from z ≥ 0 there. At z = 1000,
+            # e^z overflows but e^(−z) does not: σ(−z) written with e^z (a minus sign missing) raises, σ(−z) with
+            # np.where's branches exchanged does not, so each is named for what it is.
+            Grade("test_stable_sigmoid_values", points=[0.0, math.log(3), -math.log(3), math.log(9), 1000.0,
+                                                        np.array([-math.log(4), math.log(1.5), math.log(4)])]),
+            # z = −2 overflows nowhere: a wrong formula that is right or overflows at every far-out point shows there.
+            Grade("test_stable_sigmoid_far_out", points=[-1000.0, 1000.0, -750.0, 40.0, -2.0,
+                                                         np.array([-1000.0, -40.0, 0.0, 40.0, 1000.0])]),
+            Grade("test_stable_sigmoid_hidden", hidden=True, marks=2, count=20, seed=61, points=sigmoid_points),
+        ),
+        mistakes=(Mistake("e^z where e^(−z) belongs: that is σ(−z) = 1 − σ(z)", sigmoid_flipped),
+                  Mistake("1 − e^(−z) in the denominator where 1 + e^(−z) belongs", sigmoid_minus_in_denominator)),
     ),
     Exercise(
         "cross_entropy_cost",
@@ -230,18 +245,18 @@ EXERCISES = [
                   points=[(*TWO, np.zeros(2), 0.0, 1.0, 1), (np.array([[2.0], [4.0]]), np.array([1.0, 1.0]),
                                                              np.zeros(1), 0.0, 0.1, 1),
                           (*TWO, np.zeros(2), 0.0, 0.5, 3),
-                          # w, b, α and steps all different, none of them 0: exchanging any two changes the run.
+                          # w, b, η and steps all different, none of them 0: exchanging any two changes the run.
                           (np.array([[1.0, -2.0], [0.5, 1.0], [-1.0, 0.5]]), np.array([1.0, 0.0, 1.0]),
                            np.array([0.5, -0.25]), 0.2, 0.3, 2)]),
             Grade("test_train_hidden", hidden=True, marks=2, count=8, seed=71, points=training_points),
         ),
         mistakes=(
             Mistake("the cost is recorded after each step: history must hold J before each step",
-                    lambda expected, X, y, w, b, alpha, steps: (
+                    lambda expected, X, y, w, b, eta, steps: (
                         expected[0], expected[1], [*expected[2][1:], cost(X, y, expected[0], expected[1])])),
-            Mistake("w and b are never updated: the result of w − α·dJ/dw must be assigned back to w",
-                    lambda expected, X, y, w, b, alpha, steps: (w, b, [cost(X, y, w, b)] * steps)),
-            Mistake("the steps go uphill: w + α·dJ/dw and b + α·dJ/db where w − α·dJ/dw and b − α·dJ/db belong",
+            Mistake("w and b are never updated: the result of w − η·dJ/dw must be assigned back to w",
+                    lambda expected, X, y, w, b, eta, steps: (w, b, [cost(X, y, w, b)] * steps)),
+            Mistake("the steps go uphill: w + η·dJ/dw and b + η·dJ/db where w − η·dJ/dw and b − η·dJ/db belong",
                     uphill),
         ),
     ),

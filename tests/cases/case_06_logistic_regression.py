@@ -12,8 +12,9 @@ ASSIGNMENT = "06-logistic-regression"
 KNOWN = "This is the known mistake: "
 
 FULL = {
-    "test_sigmoid_values": 1, "test_sigmoid_stable": 1, "test_sigmoid_hidden": 2,
+    "test_sigmoid_values": 1, "test_sigmoid_hidden": 2,
     "test_sigmoid_derivative_values": 1, "test_sigmoid_derivative_numeric": 1, "test_sigmoid_derivative_hidden": 2,
+    "test_stable_sigmoid_values": 1, "test_stable_sigmoid_far_out": 1, "test_stable_sigmoid_hidden": 2,
     "test_cross_entropy_cost_values": 1, "test_cross_entropy_cost_stable": 1, "test_cross_entropy_cost_hidden": 2,
     "test_gradients_values": 1, "test_gradients_numeric": 1, "test_gradients_hidden": 2,
     "test_train_values": 1, "test_train_hidden": 2,
@@ -47,7 +48,7 @@ def gradients(X, y, w, b):
 def train_with(update, record="history.append(cost)", after=""):
     """A train() with its own cost and gradient, and the given update and recording lines."""
     return f'''
-def train(X, y, w, b, alpha, steps):
+def train(X, y, w, b, eta, steps):
     """A submitted answer."""
     history = []
     for _ in range(steps):
@@ -70,6 +71,14 @@ def cost_after_step():
 HARD_CODED = {
     "sigmoid": '''
 def sigmoid(z):
+    """Only the examples of the visible check."""
+    if np.ndim(z):
+        known = {(-math.log(4), math.log(1.5), math.log(4)): [0.2, 0.6, 0.8]}
+        return np.array(known.get(tuple(np.ravel(z).tolist()), np.zeros(np.size(z))))
+    return {math.log(3): 0.75, -math.log(3): 0.25, math.log(9): 0.9, 0: 0.5}.get(z, 0.0)
+''',
+    "stable_sigmoid": '''
+def stable_sigmoid(z):
     """Only the examples of the visible check."""
     if np.ndim(z):
         known = {(-math.log(4), math.log(1.5), math.log(4)): [0.2, 0.6, 0.8]}
@@ -106,9 +115,9 @@ def gradients(X, y, w, b):
     }.get(key, (np.zeros(len(w)), 0.0))
 ''',
     "train": '''
-def train(X, y, w, b, alpha, steps):
+def train(X, y, w, b, eta, steps):
     """Only the examples of the visible check."""
-    key = (*np.ravel(X).tolist(), "y", *np.ravel(y).tolist(), "w", *np.ravel(w).tolist(), "b", float(b), alpha, steps)
+    key = (*np.ravel(X).tolist(), "y", *np.ravel(y).tolist(), "w", *np.ravel(w).tolist(), "b", float(b), eta, steps)
     return {
         (1.0, 2.0, 3.0, 4.0, "y", 0.0, 1.0, "w", 0.0, 0.0, "b", 0.0, 1.0, 1): (
             np.array([0.5, 0.5]), 0.0, [math.log(2)]),
@@ -137,6 +146,13 @@ LOOPS = {
     "sigmoid": '''
 def sigmoid(z):
     """σ(z), one number at a time."""
+    if np.ndim(z) == 0:
+        return 1 / (1 + math.exp(-float(z)))
+    return np.array([1 / (1 + math.exp(-v)) for v in np.ravel(z).tolist()]).reshape(np.shape(z))
+''',
+    "stable_sigmoid": '''
+def stable_sigmoid(z):
+    """σ(z) without overflow, one number at a time."""
     def one(v):
         if v >= 0:
             return 1 / (1 + math.exp(-v))
@@ -169,22 +185,22 @@ def gradients(X, y, w, b):
     n, d = len(X), len(w)
     dw, db = [0.0] * d, 0.0
     for x_i, y_i in zip(X.tolist(), y.tolist()):
-        error = sigmoid(b + sum(w_j * x_j for w_j, x_j in zip(w.tolist(), x_i))) - y_i
+        error = stable_sigmoid(b + sum(w_j * x_j for w_j, x_j in zip(w.tolist(), x_i))) - y_i
         for j in range(d):
             dw[j] += error * x_i[j]
         db += error
     return np.array(dw) / n, db / n
 ''',
     "train": '''
-def train(X, y, w, b, alpha, steps):
+def train(X, y, w, b, eta, steps):
     """Gradient descent, one parameter at a time."""
     w, history = list(np.ravel(w).tolist()), []
     for _ in range(steps):
         history.append(cross_entropy_cost(X, y, np.array(w), b))
         dw, db = gradients(X, y, np.array(w), b)
         for j in range(len(w)):
-            w[j] -= alpha * dw[j]
-        b -= alpha * db
+            w[j] -= eta * dw[j]
+        b -= eta * db
     return np.array(w), b, history
 ''',
     "accuracy": '''
@@ -192,7 +208,7 @@ def accuracy(X, y, w, b):
     """The fraction of right predictions, counted one example at a time."""
     right = 0
     for x_i, y_i in zip(X.tolist(), y.tolist()):
-        predicted = 1.0 if sigmoid(b + sum(w_j * x_j for w_j, x_j in zip(w.tolist(), x_i))) > 0.5 else 0.0
+        predicted = 1.0 if stable_sigmoid(b + sum(w_j * x_j for w_j, x_j in zip(w.tolist(), x_i))) > 0.5 else 0.0
         right += predicted == y_i
     return right / len(X)
 ''',
@@ -202,12 +218,13 @@ CASES = {
     "hardcoder": Case(
         answers=HARD_CODED,
         scores={**dict.fromkeys(FULL, 0), "test_sigmoid_values": 1, "test_sigmoid_derivative_values": 1,
-                "test_cross_entropy_cost_values": 1, "test_gradients_values": 1, "test_train_values": 1,
-                "test_accuracy_values": 1},
+                "test_stable_sigmoid_values": 1, "test_cross_entropy_cost_values": 1, "test_gradients_values": 1,
+                "test_train_values": 1, "test_accuracy_values": 1},
         messages={
-            "test_sigmoid_stable": ["✗ sigmoid: wrong at", "you returned 0"],
+            "test_sigmoid_hidden": ["✗ sigmoid: wrong at 20 of 20 points checked", "you returned 0"],
+            "test_stable_sigmoid_far_out": ["✗ stable_sigmoid: wrong at", "you returned 0"],
             # Far-out negative z, where σ is 0 to the last digit, is right by chance: how many depends on the draw.
-            "test_sigmoid_hidden": ["✗ sigmoid: wrong at", "of 20 points checked", "you returned 0"],
+            "test_stable_sigmoid_hidden": ["✗ stable_sigmoid: wrong at", "of 20 points checked", "you returned 0"],
             "test_sigmoid_derivative_numeric": ["✗ sigmoid_derivative: wrong at 10 of 10", "you returned 0"],
             "test_sigmoid_derivative_hidden": ["✗ sigmoid_derivative: wrong at 15 of 15"],
             "test_cross_entropy_cost_stable": ["✗ cross_entropy_cost: wrong at"],
@@ -222,6 +239,7 @@ CASES = {
     "naive": Case(
         answers={
             "sigmoid": one_line("sigmoid", "z", "1 / (1 + np.exp(-z))"),
+            "stable_sigmoid": one_line("stable_sigmoid", "z", "1 / (1 + np.exp(-z))"),
             "cross_entropy_cost": '''
 def cross_entropy_cost(X, y, w, b):
     """The formula as written: log ŷ and log(1 − ŷ)."""
@@ -236,15 +254,15 @@ def gradients(X, y, w, b):
         dw, db = error * x_i, error
     return dw, db
 ''',
-            "train": train_with("w, b = w - alpha * dw, b - alpha * db"),
+            "train": train_with("w, b = w - eta * dw, b - eta * db"),
         },
-        scores=zero("test_sigmoid_stable", "test_sigmoid_hidden", "test_cross_entropy_cost_stable",
+        scores=zero("test_stable_sigmoid_far_out", "test_stable_sigmoid_hidden", "test_cross_entropy_cost_stable",
                     "test_cross_entropy_cost_hidden", "test_gradients_values", "test_gradients_numeric",
                     "test_gradients_hidden"),
         messages={
             # Overflow alone names no mistake: the formula is right wherever it does not overflow.
-            "test_sigmoid_stable": ["your function raised FloatingPointError: overflow encountered in exp"],
-            "test_sigmoid_hidden": ["your function raised FloatingPointError: overflow encountered in exp"],
+            "test_stable_sigmoid_far_out": ["your function raised FloatingPointError: overflow encountered in exp"],
+            "test_stable_sigmoid_hidden": ["your function raised FloatingPointError: overflow encountered in exp"],
             "test_cross_entropy_cost_stable": ["your function raised FloatingPointError"],
             "test_cross_entropy_cost_hidden": ["your function raised FloatingPointError"],
             "test_gradients_values": [KNOWN + "one example's gradient (the last"],
@@ -255,11 +273,12 @@ def gradients(X, y, w, b):
     "flipper": Case(
         answers={
             "sigmoid": one_line("sigmoid", "z", "1 / (1 + np.exp(z))"),
+            "stable_sigmoid": one_line("stable_sigmoid", "z", "1 / (1 + np.exp(z))"),
             "sigmoid_derivative": one_line("sigmoid_derivative", "z", "1 / (1 + np.exp(-z))"),
             "cross_entropy_cost": one_line("cross_entropy_cost", "X, y, w, b",
                                            "-float(np.mean(np.logaddexp(0, X @ w + b) - y * (X @ w + b)))"),
             "gradients": gradients_with("y - y_hat"),
-            "train": train_with("w, b = w - alpha * dw, b - alpha * db", record="",
+            "train": train_with("w, b = w - eta * dw, b - eta * db", record="",
                                 after=cost_after_step()),
             "accuracy": one_line("accuracy", "X, y, w, b", "1 - float(np.mean(((X @ w + b) > 0) == y))"),
         },
@@ -269,8 +288,10 @@ def gradients(X, y, w, b):
             # one-edit variant e^|z| for e^−|z| does, and names it; far-out negative z, where e^|z| overflows
             # and e^z does not, leave only the formula written with e^z.
             "test_sigmoid_values": [KNOWN + "a minus sign is missing"],
-            "test_sigmoid_stable": [KNOWN + "e^z where e^(−z) belongs"],
-            "test_sigmoid_hidden": [KNOWN + "e^z where e^(−z) belongs"],
+            "test_sigmoid_hidden": [KNOWN + "a minus sign is missing"],
+            "test_stable_sigmoid_values": [KNOWN + "a minus sign is missing"],
+            "test_stable_sigmoid_far_out": [KNOWN + "e^z where e^(−z) belongs"],
+            "test_stable_sigmoid_hidden": [KNOWN + "e^z where e^(−z) belongs"],
             "test_sigmoid_derivative_values": [KNOWN + "a factor of a product is missing, or a term"],
             "test_sigmoid_derivative_numeric": [KNOWN + "a factor of a product is missing, or a term"],
             "test_sigmoid_derivative_hidden": [KNOWN + "a factor of a product is missing, or a term"],
@@ -290,19 +311,23 @@ def gradients(X, y, w, b):
     "summer": Case(
         answers={
             "sigmoid": one_line("sigmoid", "z", "1 / (1 - np.exp(-z))"),
+            "stable_sigmoid": one_line("stable_sigmoid", "z", "1 / (1 - np.exp(-z))"),
             "sigmoid_derivative": one_line("sigmoid_derivative", "z",
                                            "1 / (1 + np.exp(-z)) * (1 + 1 / (1 + np.exp(-z)))"),
             "cross_entropy_cost": one_line("cross_entropy_cost", "X, y, w, b",
                                            "float(np.sum(np.logaddexp(0, X @ w + b) - y * (X @ w + b)))"),
             "gradients": gradients_with("y_hat - y", dw="X.T @ error", db="np.sum(error)"),
-            "train": train_with("w, b = w + alpha * dw, b + alpha * db"),
+            "train": train_with("w, b = w + eta * dw, b + eta * db"),
             "accuracy": one_line("accuracy", "X, y, w, b", "float(np.sum(((X @ w + b) > 0) == y))"),
         },
         scores=dict.fromkeys(FULL, 0),
         messages={
-            "test_sigmoid_values": [KNOWN + "1 − e^(−z) in the denominator"],
-            "test_sigmoid_stable": [KNOWN + "1 − e^(−z) in the denominator"],
-            "test_sigmoid_hidden": [KNOWN + "1 − e^(−z) in the denominator"],
+            # 1 / (1 − e^0) is infinite: at z = 0 no formula can be matched, and the message says what was returned.
+            "test_sigmoid_values": ["At z=0: you returned a value that is not finite (NaN or infinity)"],
+            "test_sigmoid_hidden": [KNOWN + "a subtraction where an addition belongs"],
+            "test_stable_sigmoid_values": [KNOWN + "1 − e^(−z) in the denominator"],
+            "test_stable_sigmoid_far_out": [KNOWN + "1 − e^(−z) in the denominator"],
+            "test_stable_sigmoid_hidden": [KNOWN + "1 − e^(−z) in the denominator"],
             "test_sigmoid_derivative_values": [KNOWN + "an addition where a subtraction belongs"],
             "test_sigmoid_derivative_numeric": [KNOWN + "an addition where a subtraction belongs"],
             "test_sigmoid_derivative_hidden": [KNOWN + "an addition where a subtraction belongs"],
@@ -320,8 +345,8 @@ def gradients(X, y, w, b):
     ),
     "swapper": Case(
         answers={
-            "sigmoid": '''
-def sigmoid(z):
+            "stable_sigmoid": '''
+def stable_sigmoid(z):
     """Stable, but the two forms exchanged."""
     z = np.asarray(z, dtype=float)
     t = np.exp(-np.abs(z))
@@ -332,19 +357,17 @@ def sigmoid(z):
             "cross_entropy_cost": one_line("cross_entropy_cost", "X, y, w, b",
                                            "float(np.mean(np.logaddexp(0, X @ w + b) - (1 - y) * (X @ w + b)))"),
             "gradients": gradients_with("y_hat - y", dw="X @ error / len(y)"),
-            "train": train_with("w = w - alpha * dw"),
-            # Right, and without the sigmoid above: the exchanged forms are graded in sigmoid's cells alone.
+            "train": train_with("w = w - eta * dw"),
+            # Right, and without the sigmoid above: the exchanged forms are graded in stable_sigmoid's cells alone.
             "accuracy": one_line("accuracy", "X, y, w, b", "float(np.mean(((X @ w + b) > 0) == y))"),
         },
-        scores=zero("test_sigmoid_values", "test_sigmoid_stable", "test_sigmoid_hidden",
-                    "test_sigmoid_derivative_values", "test_sigmoid_derivative_numeric",
-                    "test_sigmoid_derivative_hidden", "test_cross_entropy_cost_values",
-                    "test_cross_entropy_cost_stable", "test_cross_entropy_cost_hidden", "test_gradients_values",
-                    "test_gradients_numeric", "test_gradients_hidden", "test_train_values", "test_train_hidden"),
+        # Every part but the plain sigmoid (not answered here: the reference stands in) and accuracy.
+        scores=zero(*(grade_id for grade_id in FULL
+                      if not grade_id.startswith(("test_sigmoid_values", "test_sigmoid_hidden", "test_accuracy")))),
         messages={
-            "test_sigmoid_values": [KNOWN + "the arguments of np.where are in the wrong order"],
-            "test_sigmoid_stable": [KNOWN + "the arguments of np.where are in the wrong order"],
-            "test_sigmoid_hidden": [KNOWN + "the arguments of np.where are in the wrong order"],
+            "test_stable_sigmoid_values": [KNOWN + "the arguments of np.where are in the wrong order"],
+            "test_stable_sigmoid_far_out": [KNOWN + "the arguments of np.where are in the wrong order"],
+            "test_stable_sigmoid_hidden": [KNOWN + "the arguments of np.where are in the wrong order"],
             "test_sigmoid_derivative_values": [KNOWN + "a factor of a product is missing."],
             "test_sigmoid_derivative_numeric": [KNOWN + "a factor of a product is missing."],
             "test_sigmoid_derivative_hidden": [KNOWN + "a factor of a product is missing."],
@@ -362,7 +385,7 @@ def sigmoid(z):
     "chain-twice": Case(
         answers={
             "gradients": gradients_with("(y_hat - y) * y_hat * (1 - y_hat)"),
-            "train": train_with("w - alpha * dw, b - alpha * db  # computed, never assigned"),
+            "train": train_with("w - eta * dw, b - eta * db  # computed, never assigned"),
         },
         scores=zero("test_gradients_values", "test_gradients_numeric", "test_gradients_hidden",
                     "test_train_values", "test_train_hidden"),
@@ -378,15 +401,15 @@ def sigmoid(z):
     # ŷ = 0.5 exactly is wrong, and an example on the boundary shows it.
     "boundary": Case(
         answers={
-            "sigmoid": '''
-def sigmoid(z):
+            "stable_sigmoid": '''
+def stable_sigmoid(z):
     """The stable form, choosing at z > 0."""
     z = np.asarray(z, dtype=float)
     t = np.exp(-np.abs(z))
     result = np.where(z > 0, 1 / (1 + t), t / (1 + t))
     return float(result) if result.ndim == 0 else result
 ''',
-            "accuracy": one_line("accuracy", "X, y, w, b", "float(np.mean((sigmoid(X @ w + b) >= 0.5) == y))"),
+            "accuracy": one_line("accuracy", "X, y, w, b", "float(np.mean((stable_sigmoid(X @ w + b) >= 0.5) == y))"),
         },
         scores=zero("test_accuracy_values", "test_accuracy_hidden"),
         messages={

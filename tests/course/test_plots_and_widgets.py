@@ -199,7 +199,7 @@ def test_descent_widget_descends_then_warns_when_eta_is_too_large():
     assert "blew up" in readout.value
 
 
-def test_boundary_widget_reports_cost_and_accuracy():
+def test_boundary_widget_reports_cost_accuracy_and_the_gradient_measured_by_nudging():
     import ipywidgets
     import numpy as np
 
@@ -207,12 +207,74 @@ def test_boundary_widget_reports_cost_and_accuracy():
 
     X = np.array([[-1.0, -1.0], [-2.0, 0.0], [1.0, 1.0], [2.0, 0.5]])
     y = np.array([0.0, 0.0, 1.0, 1.0])
-    widget = boundary_widget(X, y, lambda w, b: float(np.sum(w) + b), w=(1.0, 1.0), b=0.0)
+    widget = boundary_widget(X, y, lambda w, b: float(w[0] + 2 * w[1] - 3 * b), w=(1.0, 1.0), b=0.0)
     readout = find_widget(widget, ipywidgets.HTML)
-    assert "accuracy = <b>100%</b>" in readout.value and "cost J(w, b) = <b>2.0000</b>" in readout.value
+    image = find_widget(widget, ipywidgets.Image)
+    assert "accuracy = <b>100%</b>" in readout.value and "cost J(w, b) = <b>3.0000</b>" in readout.value
+    assert "∂J/∂w₁ = <b>+1.0000</b>, ∂J/∂w₂ = <b>+2.0000</b>, ∂J/∂b = <b>-3.0000</b>" in readout.value
+    before = image.value
     find_widget(widget, ipywidgets.FloatSlider, "w₁").value = -1.0
     find_widget(widget, ipywidgets.FloatSlider, "w₂").value = -1.0
-    assert "accuracy = <b>0%</b>" in readout.value
+    assert "accuracy = <b>0%</b>" in readout.value and image.value != before and image.value[:4] == b"\x89PNG"
+    assert plt.get_fignums() == []
+
+
+def test_boundary_points_span_the_plot_and_stand_upright_when_w2_is_0():
+    from course.plots import boundary_points
+
+    xs, ys = boundary_points((-2.0, 2.0), (-3.0, 3.0), (1.0, 2.0), 1.0)  # x₂ = −(x₁ + 1) / 2
+    assert xs == [-2.0, 2.0] and ys == pytest.approx([0.5, -1.5])
+    assert boundary_points((-2.0, 2.0), (-3.0, 3.0), (2.0, 0.0), 1.0) == ([-0.5, -0.5], [-3.0, 3.0])
+    assert boundary_points((-2.0, 2.0), (-3.0, 3.0), (0.0, 0.0), 1.0) == ([], [])
+
+
+def test_a_step_moves_the_dotted_boundary_in_place():
+    import numpy as np
+
+    from course.plots import draw_boundary, move_boundary
+
+    figure, ax = new_figure()
+    artists = draw_boundary(ax, np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([0.0, 1.0]), (1.0, 1.0), -1.0)
+    lines = len(ax.lines)
+    assert len(artists.stepped.get_xdata()) == 0  # no step given: no dotted line
+    move_boundary(artists, (1.0, 1.0), -1.0, step=((0.0, 1.0), -0.5))  # after the step: x₂ = 0.5
+    assert list(artists.stepped.get_ydata()) == [0.5, 0.5] and len(ax.lines) == lines
+
+
+def test_predictions_sit_at_their_score_one_marker_per_label_and_stay_on_the_axes():
+    import numpy as np
+
+    from course.plots import draw_predictions, move_predictions
+
+    figure, ax = new_figure()
+    artists = draw_predictions(ax, np.array([0.0, 1.0, 1.0]), z_span=(-5.0, 5.0))
+    move_predictions(artists, np.array([-1.0, 2.0, 40.0]), np.array([0.27, 0.88, 1.0]))
+    assert list(artists.negatives.get_xdata()) == [-1.0] and list(artists.negatives.get_ydata()) == [0.27]
+    assert list(artists.positives.get_xdata()) == [2.0, 5.0]  # z = 40 is drawn at the edge, z = 5
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+
+
+def test_a_figure_image_that_redraws_only_its_moving_artists_shows_what_a_full_render_shows():
+    import io
+
+    import numpy as np
+    import PIL.Image
+
+    from course.widgets import FigureImage
+
+    def pixels(png):
+        return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGBA"))
+
+    figure, ax = new_figure()
+    plot_function(ax, square, (0, 2), label="x²")
+    (point,) = ax.plot([1.0], [1.0], "o")
+    ax.set_title("a point on x²")
+    image = FigureImage(figure, moving=[point])
+    point.set_data([1.5], [2.25])
+    image.refresh()
+    full = io.BytesIO()
+    figure.canvas.print_png(full)
+    assert np.array_equal(pixels(image.widget.value), pixels(full.getvalue()))
 
 
 def test_network_widget_nudges_the_chosen_parameter():
