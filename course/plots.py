@@ -1,14 +1,18 @@
 """Plot helpers: each draws on an `ax` it is given and returns the artists, so widgets can move them.
 
+A drawing's dataclass (`SecantArtists`, ...) holds, as artists, exactly those its move_/update_ function changes:
+`moving_artists` lists them, for a widget that repaints only what moved.
+
 Nothing here calls `plt.show()` or touches pyplot's global state: a notebook makes the figure
 (`fig, ax = plt.subplots()`), a widget makes its own with `new_figure`.
 """
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -26,6 +30,17 @@ def new_figure(width: float = 6.0, height: float = 4.0, ncols: int = 1) -> tuple
     figure = Figure(figsize=(width, height), layout="constrained")
     axes = figure.subplots(1, ncols)
     return figure, axes
+
+
+def moving_artists(*drawings: Any) -> list[Artist]:
+    """The artists the move_/update_ functions change: every artist held by the drawings, in a field or a dict."""
+    found = []
+    for drawing in drawings:
+        for field in fields(drawing):
+            value = getattr(drawing, field.name)
+            found += [each for each in (value.values() if isinstance(value, dict) else [value])
+                      if isinstance(each, Artist)]
+    return found
 
 
 def plot_function(ax: Axes, f: Callable[[np.ndarray], ArrayLike], x_range: Interval,

@@ -6,13 +6,16 @@ notebook runs headless, where nobody moves a slider.
 """
 
 import io
+import os
+import struct
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
-import PIL.Image
 from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
@@ -34,6 +37,7 @@ from course.plots import (
     move_fit,
     move_predictions,
     move_secant,
+    moving_artists,
     new_figure,
     secant_figure,
     update_graph,
@@ -43,42 +47,108 @@ from course.plots import (
 class FigureImage:
     """A matplotlib figure shown as an image widget; `refresh()` re-renders it after artists move.
 
-    With `moving` artists, only those are redrawn: the first render (by `print_png`, like every other plot) also
-    keeps the rest of the figure, its axes, text and data, as a background that each refresh paints them over.
+    `moving` names the artists the widget moves (`moving_artists` of a drawing). A refresh then repaints only
+    those, and what matplotlib draws over them (spines, titles, legends), on a copy of the rest of the figure
+    kept from the last full render (Agg blitting): the same pixels as a full render for a fraction of its time.
+    The rest is rendered again whenever it changed (limits, a label's text, an artist added). The environment
+    variable NUDGE_REDRAW=full renders the whole figure at every refresh, as the widgets once did, for comparing
+    (benchmarks/widget_latency.py).
     """
 
     def __init__(self, figure: Figure, moving: Sequence[Artist] = ()) -> None:
         self.figure = figure
         self.canvas = FigureCanvasAgg(figure)
         self.moving = list(moving)
-        self.background: Any = None
+        for artist in self.moving:
+            if artist.axes is None or artist not in artist.axes.get_children():
+                raise ValueError(f"{artist!r} is not drawn by an axes of its own: only those can be repainted alone")
+        self.full_redraw = os.environ.get("NUDGE_REDRAW") == "full"
+        self.overlay: list[Artist] = []  # what each refresh repaints: the moving artists and all drawn after them
+        self.background: Any = None  # the figure without the overlay, as Agg last rendered it
+        self.backgrounds_drawn = 0
+        self.stale_callbacks: list[tuple[Artist, Any]] = []
         # Shown at its own pixel size: stretched to the cell's width, the PNG would look blurred.
         width = round(figure.get_figwidth() * figure.dpi)
         self.widget = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%"))
-        self.refresh()
-        # The first render placed everything; freezing that layout makes each later redraw
-        # about twice as fast (benchmarks/widgets.py), and the sliders never resize the figure.
+        # The first render lays the figure out; it goes through print_png, as every other plot does.
+        buffer = io.BytesIO()
+        self.canvas.print_png(buffer)
+        self.widget.value = buffer.getvalue()
+        # Freezing that layout makes each later render about twice as fast (benchmarks/widgets.py), and the sliders
+        # never resize the figure.
         figure.set_layout_engine("none")
-        if self.moving:
-            for artist in self.moving:
-                artist.set_visible(False)
-            self.canvas.draw()
-            self.background = self.canvas.copy_from_bbox(figure.bbox)
-            for artist in self.moving:
-                artist.set_visible(True)
 
     def refresh(self) -> None:
-        buffer = io.BytesIO()
-        if self.background is None:
+        if self.full_redraw:
+            buffer = io.BytesIO()
             self.canvas.print_png(buffer)
+            self.widget.value = buffer.getvalue()
+            return
+        # The overlay's changes do not reach the figure's stale flag (see `_draw_background`): a stale figure means
+        # that something of the background changed.
+        if self.background is None or self.figure.stale:
+            self._draw_background()
         else:
             self.canvas.restore_region(self.background)
-            for artist in self.moving:
-                self.figure.draw_artist(artist)
-            width, height = self.canvas.get_width_height()
-            PIL.Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
-                buffer, format="png")
-        self.widget.value = buffer.getvalue()
+        renderer = self.canvas.get_renderer()
+        for artist in self.overlay:
+            artist.draw(renderer)
+        # Drawing a legend marks its parts stale, which reaches the figure: a full render ends unstale, so does this.
+        for ax in self.figure.axes:
+            ax.stale = False
+        self.figure.stale = False
+        self.widget.value = png_bytes(np.asarray(self.canvas.buffer_rgba()))
+
+    def _draw_background(self) -> None:
+        """Render everything but the overlay and keep a copy; the overlay is found again, as artists may have come."""
+        for artist, callback in self.stale_callbacks:
+            artist.stale_callback = callback
+        self.overlay = [artist for ax in self.figure.axes for artist in drawn_from_first_moving(ax, self.moving)]
+        for artist in self.overlay:  # Agg's canvas.draw() leaves animated artists out
+            artist.set_animated(True)
+        self.canvas.draw()
+        for artist in self.overlay:
+            artist.set_animated(False)
+        self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self.backgrounds_drawn += 1
+        # Each refresh repaints the overlay anyway: cut its changes off from the figure's stale flag.
+        self.stale_callbacks = [(artist, artist.stale_callback) for artist in self.overlay]
+        for artist in self.overlay:
+            artist.stale_callback = None
+
+
+def drawn_from_first_moving(ax: Axes, moving: Sequence[Artist]) -> list[Artist]:
+    """The artists of `ax` in the order `Axes.draw` paints them, from the first of `moving` on ([] if none is there).
+
+    Everything painted after a moving artist may cover it, so it is painted again after it, as a full render does.
+    """
+    artists = [artist for artist in ax.get_children() if artist is not ax.patch]
+    if not (ax.axison and ax.get_frame_on()):
+        artists = [artist for artist in artists if artist not in ax.spines.values()]
+    if not ax.axison:
+        artists = [artist for artist in artists if artist not in (ax.xaxis, ax.yaxis)]
+    artists.sort(key=lambda artist: artist.get_zorder())  # stable, as in Axes.draw
+    first = next((index for index, artist in enumerate(artists) if any(artist is each for each in moving)), None)
+    return [] if first is None else artists[first:]
+
+
+def png_bytes(rgba: np.ndarray, level: int = 1) -> bytes:
+    """An (height, width, 4) RGBA image as PNG bytes, RGB if every pixel is opaque.
+
+    Rows unfiltered and zlib at level 1: 2–3 times as fast as Pillow at its fastest on the course's figures,
+    for files of about the same size, which the loopback to the browser carries in no time.
+    """
+    pixels = rgba[:, :, :3] if rgba[:, :, 3].min() == 255 else rgba
+    height, width, channels = pixels.shape
+    rows = np.zeros((height, 1 + width * channels), dtype=np.uint8)  # each row starts with its filter: 0, none
+    rows[:, 1:] = pixels.reshape(height, -1)
+    header = struct.pack(">IIBBBBB", width, height, 8, 6 if channels == 4 else 2, 0, 0, 0)  # 8 bits, RGBA or RGB
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows.tobytes(), level))
+            + chunk(b"IEND", b""))
 
 
 def nudge_slider(description: str, value: float, low: float, high: float, step: float) -> widgets.FloatSlider:
@@ -116,7 +186,7 @@ def secant_widget(f: Callable[[float], float], x1: float = 1.0, x2: float = 3.0,
                   name: str = "f(x)") -> widgets.VBox:
     """Two points on the curve of f; slide the second towards the first and watch the secant's slope."""
     figure, artists = secant_figure(f, x1, x2, x_range, name)
-    image = FigureImage(figure)
+    image = FigureImage(figure, moving=moving_artists(artists))
 
     first = nudge_slider("first point x₁", x1, *x_range, 0.01)
     second = nudge_slider("second point x₂", x2, *x_range, 0.01)
@@ -146,7 +216,7 @@ def limit_widget(f: Callable[[float], float], x: float = 1.0, x_range: Interval 
     draw_line(figure.axes[0], x, f(x), tangent_slope, x_range, color="C1", linestyle="--", label="tangent at x")
     figure.axes[0].legend(loc="upper left")
     figure.axes[0].set_title(f"Secant of {name} from x to x + h, and the tangent at x = {x:g}")
-    image = FigureImage(figure)
+    image = FigureImage(figure, moving=moving_artists(artists))
     step = widgets.FloatLogSlider(value=h_start, base=10, min=-3, max=0.3, step=0.01, description="step h",
                                   continuous_update=False, readout_format=".4f", layout=widgets.Layout(width="28em"))
     readout = widgets.HTML()
@@ -169,7 +239,7 @@ def partial_widget(f: Callable[..., Any], x: float = 1.0, y: float = 1.0, extent
     """Nudge x and y on a contour map of f and watch the slice at the current y, with its slope ∂f/∂x."""
     figure, (ax_map, ax_slice) = new_figure(10.0, 4.2, ncols=2)
     artists = draw_contour_slice(ax_map, ax_slice, f, x, y, extent, name)
-    image = FigureImage(figure)
+    image = FigureImage(figure, moving=moving_artists(artists))
     x_slider = nudge_slider("x", x, *extent, 0.01)
     y_slider = nudge_slider("y (held constant along the slice)", y, *extent, 0.01)
     readout = widgets.HTML()
@@ -208,7 +278,7 @@ def graph_widget(graph: Graph, inputs: Mapping[str, float], step: float = 0.001)
     values, gradients = forward(graph, start), nudge_gradients(graph, start)
     figure, ax = new_figure(8.0, 3.8)
     artists = draw_graph(ax, graph, values, gradients, output)
-    image = FigureImage(figure)
+    image = FigureImage(figure, moving=moving_artists(artists))
     sliders = {name: nudge_slider(name, value, value - 5, value + 5, step) for name, value in inputs.items()}
     buttons = {name: widgets.Button(description=f"{name} + {step:g}", layout=widgets.Layout(width="8em"))
                for name in inputs}
@@ -251,7 +321,7 @@ def network_widget(graph: Graph, inputs: Mapping[str, float], parameters: Sequen
     figure, ax = new_figure(9.0, 4.2)
     artists = draw_graph(ax, graph, forward(graph, now), nudge_gradients(graph, now), output, hidden=parameters)
     ax.set_title(f"Values and ∂{output}/∂node, measured by nudging")
-    image = FigureImage(figure)
+    image = FigureImage(figure, moving=moving_artists(artists))
     chosen = widgets.Dropdown(options=list(parameters), description="parameter")
     value = nudge_slider("its value", start[parameters[0]], start[parameters[0]] - 2, start[parameters[0]] + 2, step)
     nudge = widgets.Button(description=f"+ {step:g}")
@@ -294,7 +364,7 @@ def fit_widget(x: ArrayLike, y: ArrayLike, cost: Callable[[float, float], float]
     """Sliders for the slope m and intercept b of a line over data; shows the residuals and cost(m, b)."""
     figure, ax = new_figure()
     artists = draw_fit(ax, x, y, m, b, xlabel, ylabel)
-    image = FigureImage(figure)
+    image = FigureImage(figure, moving=moving_artists(artists))
     m_slider = nudge_slider("slope m", m, *m_range, 0.01)
     b_slider = nudge_slider("intercept b", b, *b_range, 0.01)
     readout = widgets.HTML()
@@ -319,7 +389,7 @@ def descent_widget(cost: Callable[[float, float], float], start: tuple[float, fl
     """
     figure, ax = new_figure(6.0, 4.5)
     artists = draw_descent(ax, cost, m_range, b_range, start)
-    image = FigureImage(figure)
+    image = FigureImage(figure, moving=moving_artists(artists))
     rate = widgets.FloatLogSlider(value=eta, base=10, min=-4, max=0, step=0.05, description="learning rate η",
                                   readout_format=".4f", style={"description_width": "initial"},
                                   layout=widgets.Layout(width="28em"))
@@ -375,8 +445,7 @@ def boundary_widget(X: ArrayLike, y: ArrayLike, cost: Callable[[np.ndarray, floa
     # One legend for both panels, below them, where no moving line can cross it.
     handles = ax_data.get_lines() + ax_predictions.get_lines()[:2]
     figure.legend(handles=handles, loc="outside lower center", ncols=3, fontsize="small")
-    image = FigureImage(figure, moving=[boundary.boundary, boundary.stepped, predictions.negatives,
-                                        predictions.positives])
+    image = FigureImage(figure, moving=moving_artists(boundary, predictions))
     sliders = [nudge_slider("weight w₁", w[0], *w_range, 0.01), nudge_slider("weight w₂", w[1], *w_range, 0.01),
                nudge_slider("bias b", b, *b_range, 0.01)]
     readout = widgets.HTML()

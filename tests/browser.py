@@ -8,6 +8,7 @@ notebook model, while the widgets are moved with the mouse, as a learner moves t
 
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -17,6 +18,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 from conftest import ROOT, free_port
 
 ARTIFACTS = Path(os.environ.get("NUDGE_ARTIFACTS", ROOT / "test-artifacts")) / "screenshots"
@@ -39,7 +41,8 @@ def chromium_path():
 class Lab:
     """JupyterLab on 127.0.0.1 with a token, serving a learner's working folder, as `make start` does."""
 
-    def __init__(self, course, folder):
+    def __init__(self, course, folder, environment=None):
+        """`environment`: variables to set for JupyterLab and so for its kernels, over this process's own."""
         self.workspace = Path(folder) / "work"
         self.token = secrets.token_hex(16)
         self.port = free_port()
@@ -49,7 +52,7 @@ class Lab:
         notification.parent.mkdir(parents=True)
         notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
         environment = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings),
-                           JUPYTERLAB_WORKSPACES_DIR=str(Path(folder) / "lab-workspaces"))
+                           JUPYTERLAB_WORKSPACES_DIR=str(Path(folder) / "lab-workspaces"), **(environment or {}))
         self.log = open(Path(folder) / "jupyterlab.log", "w+")  # JupyterLab writes here until stop() closes it
         self.process = subprocess.Popen(
             [sys.executable, "-m", "course", "--course", str(course), "start", "--workspace", str(self.workspace),
@@ -186,3 +189,36 @@ def screenshot(target, name):
     """Save a screenshot of a page or element under test-artifacts/screenshots/."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     target.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+FRONT_ENDS = {"jupyterlab": "lab/tree", "notebook7": "notebooks"}
+
+
+def open_notebook(page, lab, path, front_end="jupyterlab"):
+    """Open a notebook of the learner's working folder; returns its panel."""
+    page.goto(lab.url(f"{FRONT_ENDS[front_end]}/{path}") + "&reset")  # reset: no tabs left from an earlier test
+    page.wait_for_function(NOTEBOOK_READY)
+    return page.locator("#" + page.evaluate("() => window.jupyterapp.shell.currentWidget.id"))
+
+
+def cell(page, panel, index):
+    """The notebook cell at `index`, scrolled into view."""
+    page.evaluate(SCROLL_TO_CELL, index)
+    return panel.locator(f'.jp-Cell[data-windowed-list-index="{index}"]')
+
+
+def widget_cell(path, name=r"\w+"):
+    """The index of the first code cell of the notebook at `path` that calls `<name>_widget(` (not in an import)."""
+    cells = nbformat.read(path, as_version=4).cells
+    return next(index for index, each in enumerate(cells) if each.cell_type == "code"
+                and re.search(rf"^(?!from|import)\s*.*\b{name}_widget\(", each.source, re.MULTILINE))
+
+
+def drag(page, handle, pixels):
+    """Drag a slider's handle sideways by `pixels` and let go, as a learner does."""
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + pixels, y, steps=5)
+    page.mouse.up()

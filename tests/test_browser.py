@@ -14,13 +14,15 @@ from browser import (
     CODE_CELLS,
     IMAGE_PROBLEMS,
     LOW_CONTRAST,
-    NOTEBOOK_READY,
     RUN_ALL_PAST_ERRORS,
-    SCROLL_TO_CELL,
     Lab,
+    cell,
     chromium_path,
+    drag,
+    open_notebook,
     screenshot,
     set_theme,
+    widget_cell,
 )
 from conftest import ASSIGNMENTS, copy_course, notebook
 from playwright.sync_api import expect, sync_playwright
@@ -28,7 +30,6 @@ from submissions import solution_sources
 
 pytestmark = pytest.mark.browser  # see pyproject.toml: `make test-fast` leaves these out
 
-FRONT_ENDS = {"jupyterlab": "lab/tree", "notebook7": "notebooks"}
 READABLE = 4.5  # WCAG AA contrast for body text
 
 
@@ -59,24 +60,9 @@ def page(browser, request):
     page.close()
 
 
-def open_notebook(page, lab, path, front_end="jupyterlab"):
-    """Open a notebook of the learner's working folder; returns its panel."""
-    page.goto(lab.url(f"{FRONT_ENDS[front_end]}/{path}") + "&reset")  # reset: no tabs left from an earlier test
-    page.wait_for_function(NOTEBOOK_READY)
-    return page.locator("#" + page.evaluate("() => window.jupyterapp.shell.currentWidget.id"))
-
-
-def cell(page, panel, index):
-    """The notebook cell at `index`, scrolled into view."""
-    page.evaluate(SCROLL_TO_CELL, index)
-    return panel.locator(f'.jp-Cell[data-windowed-list-index="{index}"]')
-
-
 def main_widget_cell(assignment):
     """The index of the module's first widget: the first cell that calls one of course.widgets' `*_widget`."""
-    cells = nbformat.read(notebook("release", assignment), as_version=4).cells
-    return next(index for index, each in enumerate(cells) if each.cell_type == "code"
-                and re.search(r"^(?!from|import)\s*.*\b\w+_widget\(", each.source, re.MULTILINE))
+    return widget_cell(notebook("release", assignment))
 
 
 def run_everything(page):
@@ -86,15 +72,6 @@ def run_everything(page):
     assert [each["index"] for each in cells if not each["count"]] == [], "some code cells never ran"
     return [(each["index"], name, value) for each in cells for name, value in each["errors"]
             if name != "NotImplementedError" and "not implemented yet" not in value]
-
-
-def drag(page, handle, pixels):
-    box = handle.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x + pixels, y, steps=5)
-    page.mouse.up()
 
 
 def nudge_widget_and_see_it_change(page, output):
