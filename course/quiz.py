@@ -6,6 +6,7 @@ and the verdict beside it. Nothing is written anywhere: what the learner answere
 notebook's widgets, and nowhere else.
 """
 
+import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -60,6 +61,13 @@ def mark(question: Question, given: str | float | None) -> Verdict:
     return Verdict(True, f"✓ Right. {question.why}") if right else Verdict(False, f"✗ {question.hint}")
 
 
+def shown_order(question: Question) -> list[str]:
+    """The choices as the widget lists them: in an order fixed by their text, so that the right one, which a
+    question's data may list first, is not always first on the screen, yet stays put from one run to the next."""
+    return sorted(question.choices,
+                  key=lambda choice: hashlib.sha256(f"{question.prompt}\n{choice}".encode()).hexdigest())
+
+
 def quiz(questions: Sequence[Question], title: str = "Check yourself") -> widgets.VBox:
     """The self-check widget: each question with its input, a Check button and the verdict."""
     rows: list[widgets.Widget] = [widgets.HTML(f"<b>{title}</b> — answers stay in this notebook.")]
@@ -72,7 +80,7 @@ def _question_row(number: int, question: Question) -> widgets.VBox:
     prompt = widgets.HTMLMath(f"{number}. {question.prompt}")
     answer: widgets.RadioButtons | widgets.Text
     if question.choices:
-        answer = widgets.RadioButtons(options=list(question.choices), value=None, description="answer",
+        answer = widgets.RadioButtons(options=shown_order(question), value=None, description="answer",
                                       layout=widgets.Layout(width="auto"))
     else:
         answer = widgets.Text(placeholder="a number", description="answer")

@@ -1,12 +1,14 @@
 """Every module ends with a self-check of three to five questions on its learning goals."""
 
+import json
 import re
+from pathlib import Path
 
 import ipywidgets as widgets
 import pytest
 from conftest import ASSIGNMENTS
 
-from course.quiz import mark
+from course.quiz import mark, shown_order
 from course.selfchecks import SELF_CHECKS, self_check
 
 
@@ -30,3 +32,21 @@ def test_the_widget_shows_every_question_and_refuses_an_unknown_module():
     assert isinstance(shown, widgets.VBox) and len(shown.children) == 1 + len(SELF_CHECKS["01-slope"])
     with pytest.raises(KeyError, match="no self-check for '99-nothing'"):
         self_check("99-nothing")
+
+
+def test_the_right_choice_is_not_always_shown_in_the_same_place():
+    places = [shown_order(question).index(question.answer)
+              for questions in SELF_CHECKS.values() for question in questions if question.choices]
+    assert sorted(set(places)) == [0, 1, 2], places
+
+
+@pytest.mark.parametrize("module", ASSIGNMENTS)
+@pytest.mark.parametrize("tree", ["source", "release"])
+def test_each_notebook_ends_with_its_self_check_before_the_summary(module, tree):
+    cells = json.loads((Path(__file__).parents[2] / tree / module / f"{module}.ipynb").read_text())["cells"]
+    sources = ["".join(cell["source"]) for cell in cells]
+    at = next(i for i, source in enumerate(sources) if source.startswith("## Check yourself"))
+    assert sources[at + 1] == f'self_check("{module}")' and cells[at + 1]["cell_type"] == "code"
+    # What follows is the module's summary, or module 0's hand-in instructions: no more questions or exercises.
+    assert [source.split("\n")[0] for source in sources[at + 2:]] in (["## Summary"], ["## Handing in your work"])
+    assert "from course.selfchecks import self_check" in sources[1]
