@@ -85,12 +85,12 @@ def plane(x1, x2, w1, w2, b):
 
 
 def line_partials(x, m, b):
-    """(∂y/∂m, ∂y/∂b) of y = m·x + b, by nudging m and b."""
+    """(∂ŷ/∂m, ∂ŷ/∂b) of ŷ = m·x + b, by nudging m and b."""
     return Numerical(line, wrt=1)(x, m, b), Numerical(line, wrt=2)(x, m, b)
 
 
 def plane_partials(x1, x2, w1, w2, b):
-    """(∂y/∂w1, ∂y/∂w2, ∂y/∂b) of y = w1·x1 + w2·x2 + b, by nudging the parameters."""
+    """(∂ŷ/∂w1, ∂ŷ/∂w2, ∂ŷ/∂b) of ŷ = w1·x1 + w2·x2 + b, by nudging the parameters."""
     return tuple(Numerical(plane, wrt=k)(x1, x2, w1, w2, b) for k in (2, 3, 4))
 
 
@@ -206,7 +206,7 @@ EXERCISES = [
             Grade("test_linear_partials_hidden", hidden=True, marks=2,
                   points=lambda rng: tuple(rng.uniform(-10, 10, 3).round(2).tolist()), count=12, seed=37),
         ),
-        mistakes=(Mistake("the two partial derivatives are in the wrong order (∂y/∂m comes first)",
+        mistakes=(Mistake("the two partial derivatives are in the wrong order (∂ŷ/∂m comes first)",
                           lambda e, x, m, b: (1.0, x)),),
     ),
     Exercise(
