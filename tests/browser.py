@@ -214,6 +214,20 @@ def widget_cell(path, name=r"\w+"):
                 and re.search(rf"^(?!from|import)\s*.*\b{name}_widget\(", each.source, re.MULTILINE))
 
 
+def widget_cells(path):
+    """The indices of every code cell of the notebook at `path` that calls a `*_widget(`, in order."""
+    cells = nbformat.read(path, as_version=4).cells
+    return [index for index, each in enumerate(cells) if each.cell_type == "code"
+            and re.search(r"^(?!from|import)\s*.*\b\w+_widget\(", each.source, re.MULTILINE)]
+
+
+def self_check_cell(path):
+    """The index of the code cell of the notebook at `path` that shows its self-check."""
+    cells = nbformat.read(path, as_version=4).cells
+    return next(index for index, each in enumerate(cells) if each.cell_type == "code"
+                and each.source.startswith("self_check("))
+
+
 def drag(page, handle, pixels):
     """Drag a slider's handle sideways by `pixels` and let go, as a learner does."""
     box = handle.bounding_box()

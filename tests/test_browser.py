@@ -21,12 +21,17 @@ from browser import (
     drag,
     open_notebook,
     screenshot,
+    self_check_cell,
     set_theme,
     widget_cell,
+    widget_cells,
 )
 from conftest import ASSIGNMENTS, copy_course, notebook
 from playwright.sync_api import expect, sync_playwright
 from submissions import solution_sources
+
+from course.quiz import shown_order
+from course.selfchecks import SELF_CHECKS
 
 pytestmark = pytest.mark.browser  # see pyproject.toml: `make test-fast` leaves these out
 
@@ -109,6 +114,11 @@ def test_each_module_runs_in_jupyterlab_and_its_widget_responds_in_both_themes(l
     output = cell(page, panel, main_widget_cell(assignment)).locator(".jp-OutputArea")
     nudge_widget_and_see_it_change(page, output)
     screenshot(output, f"{assignment}-jupyterlab-light")
+    for index in widget_cells(notebook("release", assignment))[1:]:  # module 4's two paths, 5's descent, ...
+        nudge_widget_and_see_it_change(page, cell(page, panel, index).locator(".jp-OutputArea"))
+    quiz = cell(page, panel, self_check_cell(notebook("release", assignment))).locator(".jp-OutputArea")
+    expect(quiz).to_contain_text(f"Check yourself: {assignment}")
+    expect(quiz.locator("button.widget-button", has_text="Check")).to_have_count(len(SELF_CHECKS[assignment]))
     assert page.evaluate(IMAGE_PROBLEMS) == []
     assert faint_text(page) == [], "text too faint in the light theme"
     set_theme(page, "JupyterLab Dark")
@@ -175,6 +185,37 @@ def test_a_learner_solves_an_exercise_sees_its_check_pass_and_validate_succeed(l
     verdict = page.locator(".jp-Dialog .validation-success")
     expect(verdict).to_contain_text("Success! Your notebook passes all the tests.")
     screenshot(page, "01-slope-validate-success")
+
+
+def test_a_learner_answers_the_self_check_and_is_told_at_once(lab, page):
+    module = "04-chain-rule"
+    panel = open_notebook(page, lab, f"{module}/{module}.ipynb")
+    run_everything(page)
+    quiz = cell(page, panel, self_check_cell(notebook("release", module))).locator(".jp-OutputArea")
+    quiz.scroll_into_view_if_needed()
+    questions = SELF_CHECKS[module]
+    rows = quiz.locator(".widget-vbox .widget-vbox")
+    expect(rows).to_have_count(len(questions))
+    expect(rows.first.locator("mjx-container").first).to_be_visible()  # the prompt's formula is typeset
+
+    def answer(number, given, told):
+        row = rows.nth(number)
+        if questions[number].choices:
+            row.locator("label", has_text=given).click()
+        else:
+            row.locator("input[type=text]").fill(given)
+        row.locator("button.widget-button", has_text="Check").click()
+        expect(row).to_contain_text(told)
+
+    number = next(i for i, question in enumerate(questions) if not question.choices)
+    answer(number, "2 + ", "is not a number")
+    answer(number, str(questions[number].answer + 1), "✗")
+    answer(number, str(questions[number].answer), "✓ Right.")
+    choice = next(i for i, question in enumerate(questions) if question.choices)
+    wrong = next(each for each in shown_order(questions[choice]) if each != questions[choice].answer)
+    answer(choice, wrong, "✗")
+    answer(choice, questions[choice].answer, "✓ Right.")
+    screenshot(quiz, f"{module}-self-check")
 
 
 def validate(page):
