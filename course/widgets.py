@@ -10,6 +10,7 @@ import os
 import struct
 import zlib
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as widgets
@@ -18,6 +19,8 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.text import Annotation
 from numpy.typing import ArrayLike
 
 from course.derivatives import central_difference, numerical_gradient, partial_derivative
@@ -48,11 +51,13 @@ class FigureImage:
     """A matplotlib figure shown as an image widget; `refresh()` re-renders it after artists move.
 
     `moving` names the artists the widget moves (`moving_artists` of a drawing). A refresh then repaints only
-    those, and what matplotlib draws over them (spines, titles, legends), on a copy of the rest of the figure
-    kept from the last full render (Agg blitting): the same pixels as a full render for a fraction of its time.
-    The rest is rendered again whenever it changed (limits, a label's text, an artist added). The environment
-    variable NUDGE_REDRAW=full renders the whole figure at every refresh, as the widgets once did, for comparing
-    (benchmarks/widget_latency.py).
+    those, over a copy of the rest of the figure kept from the last full render (Agg blitting). What Agg draws
+    after a moving artist (spines, titles, legends, contour labels) must cover it again, as in a full render: it
+    is rendered once, on a transparent canvas, and laid over (a `Layer`), unless it follows the moving artists
+    (a legend placed "best", an arrow tied to a moving text), which is drawn again. The same pixels as a full
+    render, within a rounding, for a fraction of its time; the rest is rendered again whenever it changed
+    (limits, a label's text, an artist added: the figure is stale). The environment variable NUDGE_REDRAW=full
+    renders the whole figure at every refresh, as the widgets once did (benchmarks/widget_latency.py compares).
     """
 
     def __init__(self, figure: Figure, moving: Sequence[Artist] = ()) -> None:
@@ -63,7 +68,7 @@ class FigureImage:
             if artist.axes is None or artist not in artist.axes.get_children():
                 raise ValueError(f"{artist!r} is not drawn by an axes of its own: only those can be repainted alone")
         self.full_redraw = os.environ.get("NUDGE_REDRAW") == "full"
-        self.overlay: list[Artist] = []  # what each refresh repaints: the moving artists and all drawn after them
+        self.overlay: list[Artist | Layer] = []  # what each refresh paints over the background, in order
         self.background: Any = None  # the figure without the overlay, as Agg last rendered it
         self.backgrounds_drawn = 0
         self.stale_callbacks: list[tuple[Artist, Any]] = []
@@ -91,30 +96,89 @@ class FigureImage:
         else:
             self.canvas.restore_region(self.background)
         renderer = self.canvas.get_renderer()
-        for artist in self.overlay:
-            artist.draw(renderer)
+        pixels = np.asarray(self.canvas.buffer_rgba())
+        for item in self.overlay:
+            if isinstance(item, Layer):
+                item.paint(pixels)
+            else:
+                item.draw(renderer)
         # Drawing a legend marks its parts stale, which reaches the figure: a full render ends unstale, so does this.
         for ax in self.figure.axes:
             ax.stale = False
         self.figure.stale = False
-        self.widget.value = png_bytes(np.asarray(self.canvas.buffer_rgba()))
+        self.widget.value = png_bytes(pixels)
 
     def _draw_background(self) -> None:
-        """Render everything but the overlay and keep a copy; the overlay is found again, as artists may have come."""
+        """Render everything but the overlay and keep a copy, then the overlay's layers; the overlay is found
+        again, as artists may have come."""
         for artist, callback in self.stale_callbacks:
             artist.stale_callback = callback
-        self.overlay = [artist for ax in self.figure.axes for artist in drawn_from_first_moving(ax, self.moving)]
-        for artist in self.overlay:  # Agg's canvas.draw() leaves animated artists out
+        after = [artist for ax in self.figure.axes for artist in drawn_from_first_moving(ax, self.moving)]
+        for artist in after:  # Agg's canvas.draw() leaves animated artists out
             artist.set_animated(True)
         self.canvas.draw()
-        for artist in self.overlay:
+        for artist in after:
             artist.set_animated(False)
         self.background = self.canvas.copy_from_bbox(self.figure.bbox)
         self.backgrounds_drawn += 1
+        # Each run of artists that stand still becomes one layer; the others are drawn at each refresh.
+        self.overlay = []
+        run: list[Artist] = []
+        for artist in after:
+            if any(artist is each for each in self.moving) or follows_others(artist):
+                if run:
+                    self.overlay.append(Layer.render(self.canvas, run))
+                    run = []
+                self.overlay.append(artist)
+            else:
+                run.append(artist)
+        if run:
+            self.overlay.append(Layer.render(self.canvas, run))
+        self.canvas.restore_region(self.background)
         # Each refresh repaints the overlay anyway: cut its changes off from the figure's stale flag.
-        self.stale_callbacks = [(artist, artist.stale_callback) for artist in self.overlay]
-        for artist in self.overlay:
+        self.stale_callbacks = [(artist, artist.stale_callback) for artist in after]
+        for artist in after:
             artist.stale_callback = None
+
+
+@dataclass
+class Layer:
+    """Artists rendered once on a transparent canvas, to lay over others: the pixels they touch, and their colour."""
+
+    where: np.ndarray  # indices into the figure's pixels, flattened
+    rgba: np.ndarray  # (len(where), 4) float colours there, not premultiplied, as Agg keeps them
+
+    @classmethod
+    def render(cls, canvas: FigureCanvasAgg, artists: Sequence[Artist]) -> "Layer":
+        """Draw `artists` on the canvas, cleared to transparent (it is left so)."""
+        renderer = canvas.get_renderer()
+        renderer.clear()
+        for artist in artists:
+            artist.draw(renderer)
+        pixels = np.asarray(canvas.buffer_rgba()).reshape(-1, 4)
+        where = np.flatnonzero(pixels[:, 3])
+        return cls(where, pixels[where].astype(np.float32))
+
+    def paint(self, pixels: np.ndarray) -> None:
+        """Lay the layer over an (height, width, 4) RGBA image, in place: "over", as Agg blends each colour."""
+        flat = pixels.reshape(-1, 4)
+        below = flat[self.where].astype(np.float32)
+        alpha = self.rgba[:, 3:] / 255
+        alpha_below = below[:, 3:] / 255 * (1 - alpha)
+        alpha_out = alpha + alpha_below
+        colour = (self.rgba[:, :3] * alpha + below[:, :3] * alpha_below) / np.maximum(alpha_out, 1e-9)
+        flat[self.where] = np.rint(np.concatenate([colour, alpha_out * 255], axis=1)).astype(np.uint8)
+
+
+def follows_others(artist: Artist) -> bool:
+    """Whether drawing `artist` depends on other artists: a legend placed "best" (away from the lines), an
+    annotation placed relative to another artist (as draw_graph's arrows are to their boxes)."""
+    if isinstance(artist, Legend):
+        location = getattr(artist, "_get_loc", lambda: 0)()  # no public getter; unknown counts as "best"
+        return isinstance(location, int) and location == 0
+    if isinstance(artist, Annotation):
+        return not all(isinstance(coordinates, str) for coordinates in (artist.xycoords, artist.anncoords))
+    return False
 
 
 def drawn_from_first_moving(ax: Axes, moving: Sequence[Artist]) -> list[Artist]:

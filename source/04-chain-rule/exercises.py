@@ -6,6 +6,8 @@ inner node, for the nudges; the misconceptions no single edit of a reference mak
 file holds them.
 """
 
+from numpy.polynomial import Polynomial
+
 from autograder.spec import Exercise, Grade, Mistake, Tolerance
 from course.checks import Numerical
 
@@ -151,6 +153,7 @@ EXERCISES = [
         "dy_dz",
         tolerance=CHAIN_1D,
         by_hand=True,
+        derivative_of=Polynomial([0, 0, 0, 0, 1]),  # y = z⁴: show_check draws its numerical derivative
         grades=(
             Grade("test_dy_dz_values", points=[1.5, 2.5, 3, -2]),
             Grade("test_dy_dz_numeric", points=lambda rng: float(rng.uniform(-3, 3)), count=10, seed=7,
