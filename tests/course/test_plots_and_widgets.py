@@ -276,9 +276,10 @@ def test_a_figure_image_that_redraws_only_its_moving_artists_shows_what_a_full_r
         image.refresh()
         full = io.BytesIO()
         figure.canvas.print_png(full)
-        # The layer is blended by NumPy, a full render by Agg: the same colours within a rounding, no more.
+        # The layer is blended by NumPy, a full render by Agg: the same colours within two roundings (a translucent
+        # legend frame over the point), no more.
         difference = np.abs(pixels(image.widget.value) - pixels(full.getvalue()))
-        assert difference.max() <= 1 and (difference > 0).mean() < 0.01
+        assert difference.max() <= 2 and (difference > 0).mean() < 0.01
     assert image.backgrounds_drawn == 1  # the legend and title were not drawn again
 
 
