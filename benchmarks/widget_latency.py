@@ -8,7 +8,8 @@ moves the widget as a learner does: it drags a slider's handle and lets go (slid
 a button. The page itself times each action: from the pointer's release (`pointerup`, captured on the window) to
 the first animation frame after the widget's <img> has a new src and has decoded it (a MutationObserver, image
 decode, requestAnimationFrame), by performance.now(). Each action runs `--repeat` times after `--warmup` unmeasured
-ones, with the kernel idle before each. Prints the median and max in ms per widget and action, beside each other.
+ones, with the kernel idle before each. Prints the median and max in ms per widget and action, beside each other;
+the last widget, the floor, only swaps two ready-made pictures: what any widget drawn by the kernel must take.
 
 Run from anywhere:  .venv/bin/python benchmarks/widget_latency.py [--repeat 15] [--only secant,fit] [--notebook7]
 """
@@ -21,6 +22,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # one place starts JupyterLab and drives it: tests/browser.py
@@ -39,7 +42,49 @@ WIDGETS = [
     ("05-linear-regression", "descent", [("click", "1 step"), ("click", "start again")]),
     ("06-logistic-regression", "boundary", [("drag", "weight w₁"), ("drag", "weight w₂"), ("drag", "bias b")]),
     ("07-backprop", "network", [("click", "+ 0.001"), ("drag", "its value")]),
+    # The floor: a slider that only swaps two ready-made pictures the size of a course figure. What it takes is the
+    # round trip itself (browser, JupyterLab's server, the kernel's messages, decoding), which no drawing can save.
+    ("floor", "floor", [("drag", "floor")]),
 ]
+FLOOR = '''import io
+
+import ipywidgets as widgets
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+
+def floor_widget():
+    pictures = []
+    for colour in ("C0", "C1"):
+        figure = Figure(figsize=(6, 4), dpi=100)
+        figure.add_subplot().plot([0, 1], [0, 1], color=colour)
+        buffer = io.BytesIO()
+        FigureCanvasAgg(figure).print_png(buffer)
+        pictures.append(buffer.getvalue())
+    image = widgets.Image(value=pictures[0], format="png")
+    slider = widgets.FloatSlider(0.0, min=-1.0, max=1.0, step=0.01, description="floor", continuous_update=False)
+    readout = widgets.HTML("0 swaps")
+    swaps = [0]
+
+    def swap(_change):
+        swaps[0] += 1
+        image.value = pictures[swaps[0] % 2]
+        readout.value = f"{swaps[0]} swaps"
+
+    slider.observe(swap, names="value")
+    return widgets.VBox([slider, readout, image])
+
+
+floor_widget()
+'''
+
+
+def write_floor_notebook(workspace):
+    """The floor's notebook, in the learner's working folder (one code cell: `floor_widget()` is called in it)."""
+    (workspace / "floor").mkdir(exist_ok=True)
+    kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR)], metadata=kernel),
+                   workspace / "floor" / "floor.ipynb")
 MODES = {"before": {"NUDGE_REDRAW": "full"}, "after": {}}
 DRAG_PIXELS = 40  # one way, then back: each drag moves the value, and the slider stays in its range
 
@@ -119,6 +164,7 @@ def main():
             for mode, environment in MODES.items():
                 folder = Path(scratch) / mode
                 labs[mode] = Lab(copy_course(folder), folder, environment)
+                write_floor_notebook(labs[mode].workspace)
             browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGUMENTS)
             for module, widget, actions in chosen:
                 for mode, lab in labs.items():
@@ -142,8 +188,9 @@ def main():
         for kind, label in actions:
             row = [summary(results[widget, f"{kind} {label}", mode]) for mode in MODES]
             print(f"{widget:<10} {kind + ' ' + label:<42} {row[0]:>24} {row[1]:>24}")
-    every = [summary([ms for (*_, each), values in results.items() if each == mode for ms in values]) for mode in MODES]
-    print(f"{'all':<10} {'':<42} {every[0]:>24} {every[1]:>24}")
+    every = [summary([ms for (widget, _, each), values in results.items() if each == mode and widget != "floor"
+                      for ms in values]) for mode in MODES]
+    print(f"{'all':<10} {'(every widget above but the floor)':<42} {every[0]:>24} {every[1]:>24}")
 
 
 def summary(values):
