@@ -58,10 +58,15 @@ def build_parser() -> argparse.ArgumentParser:
     feedback.add_argument("--db", metavar="URL", help="the gradebook (default: gradebook.db)")
     feedback.set_defaults(run=run_feedback)
 
-    export = commands.add_parser("export", help="a CSV of grades: one row per student and assignment",
-                                 description="Write a CSV with one row per student and assignment: total, "
-                                             "maximum and the score of every part (manual grades included).")
-    export.add_argument("--out", default="grades.csv", metavar="FILE", help="where to write (default: grades.csv)")
+    export = commands.add_parser("export", help="a CSV of grades: per part, or for Canvas or Moodle to import",
+                                 description="Write a CSV of grades, manual grades included. --format parts (the "
+                                             "default): one row per student and assignment, with the total, the "
+                                             "maximum and the score of every part. --format canvas or moodle: one "
+                                             "row per student and one column per assignment, as that LMS imports "
+                                             "it (no submission: an empty cell).")
+    export.add_argument("--format", choices=["parts", "canvas", "moodle"], default="parts",
+                        help="the layout (default: parts)")
+    export.add_argument("--out", metavar="FILE", help="where to write (default: grades.csv, canvas.csv or moodle.csv)")
     export.add_argument("--db", metavar="URL", help="the gradebook (default: gradebook.db)")
     export.set_defaults(run=run_export)
 
@@ -129,9 +134,19 @@ def run_feedback(root: Path, options: argparse.Namespace) -> int:
 
 
 def run_export(root: Path, options: argparse.Namespace) -> int:
-    from autograder.reports import write_export
+    url = gradebook_url(root, options)
+    if options.format == "parts":
+        from autograder.reports import write_export
 
-    print(f"Wrote {write_export(root, gradebook_url(root, options), options.out)}.")
+        written = write_export(root, url, options.out or "grades.csv")
+    else:
+        from nbgrader import api
+
+        from autograder.lms import write_lms_csv
+
+        with api.Gradebook(url) as gradebook:
+            written = write_lms_csv(gradebook, options.format, options.out or f"{options.format}.csv")
+    print(f"Wrote {written}.")
     return 0
 
 
