@@ -96,7 +96,7 @@ def run_grade(root: Path, options: argparse.Namespace) -> int:
     import time
 
     from autograder.batch import find_submissions, grade_all, summary
-    from autograder.gradebook import default_url
+    from autograder.gradebook import default_url, reachable
     from autograder.sandbox import SandboxUnavailable, limits_for
 
     submissions = find_submissions(root, options.assignments, options.student)
@@ -106,7 +106,8 @@ def run_grade(root: Path, options: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         limits = limits_for(root)
-        results, backup = grade_all(root, submissions, options.db or default_url(root), options.workers, limits)
+        url = reachable(options.db) if options.db else default_url(root)
+        results, backup = grade_all(root, submissions, url, options.workers, limits)
     except SandboxUnavailable as error:
         raise CourseError(str(error)) from error
     print(summary(results, time.monotonic() - started, backup))
@@ -114,9 +115,9 @@ def run_grade(root: Path, options: argparse.Namespace) -> int:
 
 
 def gradebook_url(root: Path, options: argparse.Namespace) -> str:
-    from autograder.gradebook import default_url, sqlite_path
+    from autograder.gradebook import default_url, reachable, sqlite_path
 
-    url = options.db or default_url(root)
+    url = reachable(options.db) if options.db else default_url(root)
     database = sqlite_path(url)
     if database is not None and not database.exists():
         raise CourseError(f"there is no gradebook at {database} yet: run `nudge grade` first")

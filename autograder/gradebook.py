@@ -34,6 +34,44 @@ def sqlite_path(url: str) -> Path | None:
     return Path(url[len(prefix):]) if url.startswith(prefix) else None
 
 
+def reachable(url: str) -> str:
+    """`url` if a gradebook can be opened there; otherwise a CourseError that says what is wrong and what to do.
+
+    An URL that is none, a database whose driver is not installed, and a server that refuses the connection
+    (a wrong password, no server there) are told apart in one line each, with the password never shown.
+    """
+    import sqlalchemy
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+    try:
+        parsed = sqlalchemy.engine.make_url(url)
+    except ArgumentError:
+        raise CourseError(f"--db {url!r} is no database URL: write sqlite:////path/to/gradebook.db or "
+                          "postgresql://user@host/database") from None
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite":
+        return url  # a file: a missing one is created by the first grading, or named by the command that needs it
+    try:
+        engine = sqlalchemy.create_engine(parsed)
+    except NoSuchModuleError:
+        raise CourseError(f"--db {shown}: no database of the kind {parsed.drivername!r}; use sqlite or "
+                          "postgresql") from None
+    except ModuleNotFoundError as error:
+        extra = " (pip install 'nudge-course[postgres]')" if parsed.get_backend_name() == "postgresql" else ""
+        raise CourseError(f"--db {shown} needs the Python driver {error.name!r}, which is not "
+                          f"installed{extra}") from None
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig is not None else "no reason given"
+        raise CourseError(f"could not open the gradebook at {shown}: {reason}. Check the server, the user and "
+                          "the password") from None
+    finally:
+        engine.dispose()
+    return url
+
+
 class GradebookWriter:
     """Use as a context manager: takes the lock, then writes what `record` is given."""
 
