@@ -161,9 +161,18 @@ LOW_CONTRAST = """(minimum) => {
 IMAGE_PROBLEMS = """async () => {
     const problems = [];
     for (const image of document.querySelectorAll('.jp-OutputArea-output img')) {
-        try {
-            await image.decode();
-        } catch (error) {
+        // A widget's picture may be replaced while it decodes (its old blob revoked): decode the newer one then.
+        let loaded = false;
+        for (let attempt = 0; attempt < 5 && !loaded; attempt++) {
+            const source = image.src;
+            try {
+                await image.decode();
+                loaded = true;
+            } catch (error) {
+                if (image.src === source) break;
+            }
+        }
+        if (!loaded) {
             problems.push(`not loaded: ${image.src.slice(0, 40)}`);
             continue;
         }
