@@ -7,6 +7,7 @@ failure of the grader on it, costs only that submission: the batch goes on and r
 
 import collections
 import concurrent.futures
+import contextlib
 import dataclasses
 import datetime
 import json
@@ -15,7 +16,7 @@ import resource
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import tqdm
 
@@ -26,6 +27,9 @@ from autograder.grade import SubmissionResult, grade_submission, ungraded_parts,
 from autograder.gradebook import GradebookWriter
 from autograder.judging import address_space_in_use
 from autograder.plan import plan_for
+
+if TYPE_CHECKING:
+    from autograder.cluster import ClusterChoice
 
 RESULT_FILE = "nudge-result.json"  # beside each graded notebook: what feedback and reports read
 
@@ -46,9 +50,11 @@ def find_submissions(root: Path, wanted_assignments: Sequence[str] = (),
 
 
 def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers: int | None = None,
-              limits: sandbox.Limits = sandbox.DEFAULT_LIMITS,
-              progress: TextIO = sys.stderr) -> tuple[list[SubmissionResult], Path | None]:
-    """Grade `submissions` and record them; returns the results, in the order given."""
+              limits: sandbox.Limits = sandbox.DEFAULT_LIMITS, progress: TextIO = sys.stderr,
+              cluster: "ClusterChoice | None" = None) -> tuple[list[SubmissionResult], Path | None]:
+    """Grade `submissions` and record them; returns the results, in the order given.
+
+    In a process pool of `workers` on this machine, or on the Dask cluster `cluster` (autograder.cluster)."""
     root = Path(root)
     sandbox.check_available()
     sandbox.matplotlib_cache()  # built once here, so that every worker forked below starts with it
@@ -61,8 +67,12 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
                 raise
             raise CourseError(f"the grade cells of source/{assignment} cannot be read: {error}") from error
     results: dict[tuple[str, str], SubmissionResult] = {}
-    bar = progress_bar(len(submissions), progress)
-    with GradebookWriter(root, url) as writer:
+    if cluster is not None:
+        from autograder.cluster import connect, grade_on_cluster
+    # The cluster first: one that cannot be reached stops the run before the gradebook is touched.
+    with connect(cluster) if cluster is not None else contextlib.nullcontext() as client, \
+            GradebookWriter(root, url) as writer:
+        bar = progress_bar(len(submissions), progress)
         for assignment in sorted({assignment for assignment, _ in submissions}):
             writer.ensure_assignment(assignment)
         # A folder name with control characters would be recorded under a cleaned id that another
@@ -73,6 +83,13 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
                                                       f"{clean_name(student)} holds control characters: rename it")
                 bar.update()
         pending = [key for key in submissions if key not in results]
+        if client is not None:
+            def done(key: tuple[str, str], result: SubmissionResult) -> None:
+                results[key] = record_or_fail(root, writer, result)
+                bar.update()
+
+            grade_on_cluster(client, root, pending, limits, done)
+            pending = []
         broken: collections.Counter[tuple[str, str]] = collections.Counter()
         while pending:  # a pool whose worker died is replaced, and what it had not finished is graded again
             alone = [key for key in pending if broken[key] >= 2]  # twice in a broken pool: now one by one

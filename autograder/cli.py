@@ -46,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--student", action="append", default=[], metavar="ID", help="only this student (repeatable)")
     grade.add_argument("--workers", type=positive_int, default=None, metavar="N",
                        help="submissions graded at once (default: the number of cores)")
+    grade.add_argument("--cluster", metavar="local[:N]",
+                       help="grade on a Dask LocalCluster of N single-threaded workers (default N: the cores)")
+    grade.add_argument("--scheduler", metavar="ADDRESS",
+                       help="grade on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:8786)")
     grade.add_argument("--db", metavar="URL", help="the gradebook, any SQLAlchemy URL (default: gradebook.db)")
     grade.set_defaults(run=run_grade)
 
@@ -96,9 +100,11 @@ def run_grade(root: Path, options: argparse.Namespace) -> int:
     import time
 
     from autograder.batch import find_submissions, grade_all, summary
+    from autograder.cluster import ClusterChoice
     from autograder.gradebook import default_url, reachable
     from autograder.sandbox import SandboxUnavailable, limits_for
 
+    cluster = ClusterChoice.parse(options.cluster, options.scheduler)
     submissions = find_submissions(root, options.assignments, options.student)
     if not submissions:
         raise CourseError(f"nothing to grade: no submissions in {root}/submitted/<student>/<assignment>/ "
@@ -107,7 +113,7 @@ def run_grade(root: Path, options: argparse.Namespace) -> int:
     try:
         limits = limits_for(root)
         url = reachable(options.db) if options.db else default_url(root)
-        results, backup = grade_all(root, submissions, url, options.workers, limits)
+        results, backup = grade_all(root, submissions, url, options.workers, limits, cluster=cluster)
     except SandboxUnavailable as error:
         raise CourseError(str(error)) from error
     print(summary(results, time.monotonic() - started, backup))

@@ -80,9 +80,34 @@ PART_FIELDS = tuple(PartResult.__dataclass_fields__)
 def grade_submission(root: Path, assignment: str, student: str,
                      limits: sandbox.Limits = sandbox.DEFAULT_LIMITS) -> SubmissionResult:
     """Grade submitted/<student>/<assignment>/ of the course at `root`."""
+    return grade_task(plan_for(Path(root), assignment), submission_task(root, assignment, student, limits))
+
+
+@dataclass(frozen=True)
+class SubmissionTask:
+    """One submission as plain data, all that grading it needs beside its assignment's plan: a worker of a
+    cluster, with no course folder and no gradebook, grades it from this alone."""
+
+    student: str
+    secret: str  # the course's grading secret, which seeds the student's hidden points
+    limits: sandbox.Limits
+    notebook: bytes | None  # the submitted notebook's bytes; None when there is none to grade
+    failure: str | None  # why there is no notebook to grade
+    notes: tuple[str, ...] = ()  # what choosing the notebook said
+
+
+def submission_task(root: Path, assignment: str, student: str,
+                    limits: sandbox.Limits = sandbox.DEFAULT_LIMITS) -> SubmissionTask:
+    """submitted/<student>/<assignment>/ read here, under the course's rules (`choose_notebook`), into a task."""
     path, note = choose_notebook(Path(root), student, assignment)
-    return grade_notebook(plan_for(Path(root), assignment), path, student, grading_secret(Path(root)), limits,
-                          notes=[note] if note else [])
+    data, failure = (None, note or "no notebook") if path is None else read_notebook(path)
+    return SubmissionTask(student, grading_secret(Path(root)), limits, data, failure, (note,) if note else ())
+
+
+def grade_task(plan: Plan, task: SubmissionTask) -> SubmissionResult:
+    """Grade one task by its assignment's `plan`: what a process pool's worker or a cluster's worker runs."""
+    return grade_notebook_bytes(plan, task.notebook, task.failure, task.student, task.secret, task.limits,
+                                notes=task.notes)
 
 
 def grade_notebook(plan: Plan, path: Path | None, student: str, secret: str,
@@ -90,10 +115,20 @@ def grade_notebook(plan: Plan, path: Path | None, student: str, secret: str,
                    budget: judging.Budget = judging.DEFAULT_BUDGET) -> SubmissionResult:
     """Grade the notebook at `path` (None: nothing to grade) by `plan`, seeded for `student` with the course's
     `secret` (`course_dir.grading_secret`)."""
+    data, failure = (None, notes[0] if notes else "no notebook") if path is None else read_notebook(path)
+    return grade_notebook_bytes(plan, data, failure, student, secret, limits, isolate, notes, budget)
+
+
+def grade_notebook_bytes(plan: Plan, data: bytes | None, failure: str | None, student: str, secret: str,
+                         limits: sandbox.Limits = sandbox.DEFAULT_LIMITS, isolate: bool = True,
+                         notes: Sequence[str] = (),
+                         budget: judging.Budget = judging.DEFAULT_BUDGET) -> SubmissionResult:
+    """Grade a notebook's bytes (None: nothing to grade, for the reason `failure`) by `plan`."""
     started = time.monotonic()
     assignment = plan.assignment
     result = SubmissionResult(clean_text(student), assignment, notes=[clean_text(note) for note in notes])
-    data, failure = (None, result.notes[0] if result.notes else "no notebook") if path is None else read_notebook(path)
+    if data is None and failure is not None:
+        failure = clean_text(failure)
     cells, failure = (None, failure) if data is None else read_cells(data)
     if cells is None:
         assert failure is not None  # each way of reading no cells says why

@@ -1,0 +1,110 @@
+"""Grading on a Dask cluster: `nudge grade --cluster local[:N]` or `nudge grade --scheduler tcp://HOST:8786`.
+
+A task is one submission: its assignment's plan (sent to the workers once per assignment) and a
+`SubmissionTask` holding the notebook's bytes, read here under the course's rules. A worker needs the
+nudge-course package and bubblewrap, nothing else: no course folder, no shared file system, no gradebook.
+What comes back is a `SubmissionResult`; this process alone records it, as with the process pool. Each task
+gets a key of its own, so a re-grade is graded again rather than taken from an earlier run. A worker that
+dies or is lost while grading a submission costs that submission alone: the scheduler is told to give up on a
+task at its first lost worker (allowed-failures 0) and to send a worker one task at a time (worker-saturation
+1.0), and the submission is recorded as failed, with the reason.
+"""
+
+import contextlib
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from autograder import sandbox
+from autograder.course_dir import CourseError
+from autograder.grade import SubmissionResult, SubmissionTask, grade_task, submission_task
+from autograder.plan import plan_for
+
+if TYPE_CHECKING:  # Dask is an optional dependency: pip install 'nudge-course[cluster]'
+    from distributed import Client
+
+# The scheduler's settings a batch relies on; a LocalCluster gets them here, a scheduler of your own from
+# its environment (README: DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=0 and ..._WORKER_SATURATION=1.0).
+SCHEDULER_SETTINGS = {"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0}
+
+
+@dataclass(frozen=True)
+class ClusterChoice:
+    """Where to grade: a LocalCluster of `workers` single-threaded workers, or the scheduler at `address`."""
+
+    workers: int | None = None
+    address: str | None = None
+
+    @classmethod
+    def parse(cls, local: str | None, scheduler: str | None) -> "ClusterChoice | None":
+        """From --cluster (local or local:N) and --scheduler (an address); None when neither is given."""
+        if local is not None and scheduler is not None:
+            raise CourseError("give --cluster or --scheduler, not both")
+        if scheduler is not None:
+            return cls(address=scheduler)
+        if local is None:
+            return None
+        match = re.fullmatch(r"local(?::([1-9][0-9]{0,3}))?", local)
+        if match is None:
+            raise CourseError(f"--cluster {local!r} is not local or local:N (N workers, 1 to 9999)")
+        return cls(workers=int(match.group(1)) if match.group(1) else os.cpu_count() or 1)
+
+
+@contextlib.contextmanager
+def connect(choice: ClusterChoice) -> Iterator["Client"]:
+    """A Dask client on the chosen cluster, closed (and a LocalCluster stopped) at the end."""
+    try:
+        import dask
+        from distributed import Client, LocalCluster
+    except ModuleNotFoundError:
+        raise CourseError("--cluster and --scheduler need Dask: pip install 'nudge-course[cluster]'") from None
+    with dask.config.set(SCHEDULER_SETTINGS):
+        if choice.address is not None:
+            try:
+                client = Client(choice.address, timeout="10s")
+            except (OSError, TimeoutError) as error:
+                raise CourseError(f"no Dask scheduler answers at {choice.address} ({error}): start one with "
+                                  "`dask scheduler`, and workers with `dask worker ADDRESS`") from None
+            with client:
+                yield client
+            return
+        # Processes, not threads: each worker grades one submission at a time, as a process pool's would.
+        with LocalCluster(n_workers=choice.workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                          memory_limit=0) as cluster, Client(cluster) as client:
+            yield client
+
+
+def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, str]], limits: sandbox.Limits,
+                     done: Callable[[tuple[str, str], SubmissionResult], None],
+                     grade: Callable[..., SubmissionResult] = grade_task) -> None:
+    """Grade `submissions` [(assignment, student)] on the cluster; `done((assignment, student), result)` is called
+    here once for each, as soon as it is back: a lost worker or the grader's own error is a failed result.
+    `grade` is what the workers run (a test passes one that kills its worker)."""
+    from distributed import as_completed
+
+    from autograder.batch import failed
+
+    plans = {assignment: client.scatter(plan_for(root, assignment), broadcast=True)
+             for assignment in sorted({assignment for assignment, _ in submissions})}
+    futures: dict[Any, tuple[str, str]] = {}
+    run = uuid.uuid4().hex[:12]  # a key no earlier run used: a re-grade is graded again
+    for assignment, student in submissions:
+        task: SubmissionTask = submission_task(root, assignment, student, limits)
+        future = client.submit(grade, plans[assignment], task, key=f"grade-{assignment}-{run}-{len(futures)}",
+                               pure=False)
+        futures[future] = (assignment, student)
+    for future in as_completed(futures):
+        assignment, student = futures.pop(future)
+        try:
+            result = future.result()
+        except Exception as error:  # the worker was lost (KilledWorker), or the grader failed on it
+            kind = type(error).__name__
+            why = (f"the cluster's worker grading it died or was lost ({error})" if kind == "KilledWorker"
+                   else f"the grader failed on it: {error!r}")
+            result = failed(root, assignment, student, why)
+        future.release()
+        done((assignment, student), result)

@@ -1,0 +1,122 @@
+"""`nudge grade --cluster local:N` on a real Dask LocalCluster: the process pool's scores, real re-grades, a lost
+worker that costs only its submission, and tasks that need no course folder."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import cloudpickle
+import pytest
+from conftest import copy_course, nudge
+from nbgrader.api import Gradebook
+from submissions import load_cases, solution_sources, submission, write_submission
+
+from autograder.cluster import ClusterChoice, connect, grade_on_cluster
+from autograder.course_dir import CourseError
+from autograder.grade import SubmissionResult, grade_task, submission_task
+from autograder.plan import plan_for
+from autograder.sandbox import DEFAULT_LIMITS
+
+pytestmark = pytest.mark.slow  # a LocalCluster and the sandbox: seconds each
+
+ASSIGNMENT = "01-slope"
+CASES = [(student, case) for assignment, student, case in load_cases() if assignment == ASSIGNMENT][:2]
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    course = copy_course(tmp_path_factory.mktemp("cluster"))
+    write_submission(course, "solver", ASSIGNMENT, submission(ASSIGNMENT, solution_sources(ASSIGNMENT)))
+    write_submission(course, "blank", ASSIGNMENT, submission(ASSIGNMENT))
+    for student, case in CASES:
+        write_submission(course, student, ASSIGNMENT, case.notebook(ASSIGNMENT))
+    return course
+
+
+def scores(url):
+    """{(student, grade id): automatic score} of the gradebook at `url`."""
+    with Gradebook(url) as gradebook:
+        return {(submitted.student.id, grade.name): grade.auto_score
+                for submitted in gradebook.find_assignment(ASSIGNMENT).submissions
+                for notebook in submitted.notebooks for grade in notebook.grades}
+
+
+def test_the_cluster_gives_the_process_pools_scores_and_a_regrade_grades_again(course):
+    pool_db, cluster_db = f"sqlite:///{course / 'pool.db'}", f"sqlite:///{course / 'cluster.db'}"
+    pool = nudge("--course", str(course), "grade", "--workers", "2", "--db", pool_db)
+    assert pool.returncode == 0, pool.stderr[-2000:]
+    on_cluster = nudge("--course", str(course), "grade", "--cluster", "local:2", "--db", cluster_db)
+    assert on_cluster.returncode == 0, on_cluster.stderr[-2000:]
+    assert "grading:" in on_cluster.stderr and "Graded 4 submissions" in on_cluster.stdout  # the same bar, summary
+    assert scores(cluster_db) == scores(pool_db)
+    assert {score for (student, _), score in scores(cluster_db).items() if student == "solver"} != {0.0}
+    assert {score for (student, _), score in scores(cluster_db).items() if student == "blank"} == {0.0}
+
+    # The blank student hands in the solution: a re-grade on the cluster grades it again, nothing is reused.
+    shutil.copy(course / "submitted" / "solver" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+                course / "submitted" / "blank" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    again = nudge("--course", str(course), "grade", "--cluster", "local:2", "--db", cluster_db, "--student", "blank")
+    assert again.returncode == 0, again.stderr[-2000:]
+    regraded = scores(cluster_db)
+    assert {key[1]: value for key, value in regraded.items() if key[0] == "blank"} == \
+        {key[1]: value for key, value in regraded.items() if key[0] == "solver"}
+
+
+def kill_the_worker_for_mallory(plan, task):
+    """What the workers run in the next test: mallory's submission kills its worker outright."""
+    if task.student == "mallory":
+        os._exit(1)
+    return grade_task(plan, task)
+
+
+def test_a_lost_worker_costs_only_the_submission_it_was_grading(course):
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
+    shutil.copytree(course / "submitted" / "solver", course / "submitted" / "mallory", dirs_exist_ok=True)
+    chosen = [(ASSIGNMENT, "solver"), (ASSIGNMENT, "mallory"), (ASSIGNMENT, "blank")]
+    results: dict[tuple[str, str], SubmissionResult] = {}
+    with connect(ClusterChoice(workers=2)) as client:
+        grade_on_cluster(client, course, chosen, DEFAULT_LIMITS, lambda key, result: results.update({key: result}),
+                         grade=kill_the_worker_for_mallory)
+    assert set(results) == set(chosen)
+    lost = results[ASSIGNMENT, "mallory"]
+    assert lost.failure and "the cluster's worker grading it died or was lost" in lost.failure
+    assert all(part.score == 0 for part in lost.parts)
+    assert results[ASSIGNMENT, "solver"].failure is None
+    assert results[ASSIGNMENT, "solver"].score == results[ASSIGNMENT, "solver"].max_score > 0
+
+
+def test_a_task_needs_no_course_folder(course, tmp_path):
+    """A worker gets the plan and the notebook's bytes: graded in a process that has neither the course nor its
+    files, the solution still gets full marks."""
+    copy = copy_course(tmp_path / "copy")
+    write_submission(copy, "solver", ASSIGNMENT, submission(ASSIGNMENT, solution_sources(ASSIGNMENT)))
+    shipped = tmp_path / "task.pickle"
+    shipped.write_bytes(cloudpickle.dumps((plan_for(copy, ASSIGNMENT), submission_task(copy, ASSIGNMENT, "solver"))))
+    shutil.rmtree(copy)
+    elsewhere = tmp_path / "empty"
+    elsewhere.mkdir()
+    worker = subprocess.run(
+        [sys.executable, "-c", "import pickle, sys; from autograder.grade import grade_task; "
+         "plan, task = pickle.loads(open(sys.argv[1], 'rb').read()); result = grade_task(plan, task); "
+         "print(result.score, result.max_score, result.failure)", str(shipped)],
+        cwd=elsewhere, capture_output=True, text=True, timeout=300)
+    assert worker.returncode == 0, worker.stderr[-2000:]
+    score, maximum, failure = worker.stdout.split()
+    assert score == maximum and float(maximum) > 0 and failure == "None"
+
+
+@pytest.mark.parametrize("local, scheduler, said", [
+    ("local:0", None, "--cluster 'local:0' is not local or local:N"),
+    ("remote", None, "is not local or local:N"),
+    ("local", "tcp://127.0.0.1:1", "give --cluster or --scheduler, not both"),
+])
+def test_a_cluster_option_that_makes_no_sense_is_refused(local, scheduler, said):
+    with pytest.raises(CourseError, match=said):
+        ClusterChoice.parse(local, scheduler)
+
+
+def test_local_without_a_number_takes_a_worker_per_core():
+    assert ClusterChoice.parse("local", None) == ClusterChoice(workers=os.cpu_count())
+    assert ClusterChoice.parse(None, None) is None
+    assert ClusterChoice.parse(None, "tcp://h:8786") == ClusterChoice(address="tcp://h:8786")
