@@ -98,6 +98,8 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
             for key in alone:
                 _grade_in_pool(root, [key], 1, limits, broken, writer, results, bar, last_chance=True)
     bar.close()
+    if writer.backup_note:
+        print(f"Note: {writer.backup_note}.", file=progress)
     return [results[key] for key in submissions], writer.backup_path
 
 

@@ -8,6 +8,7 @@ re-graded; a lock file keeps two runs from writing at once.
 
 import datetime
 import fcntl
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -15,7 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from nbgrader import api
 from sqlalchemy.orm import scoped_session
@@ -79,9 +80,14 @@ class GradebookWriter:
         self.root, self.url, self.lock_wait = Path(root), url, lock_wait
         self.backup_path: Path | None = None
         self._lock: IO[str] | None = None
+        self._database_lock: Any = None  # PostgreSQL: the connection that holds the advisory lock
         self._backed_up = False
+        self.backup_note = ""  # what the backup did, when it is not a file beside the gradebook
 
     def __enter__(self) -> "GradebookWriter":
+        if _is_postgresql(self.url):
+            self._lock_database()
+            return self
         lock_path = self.root / ".nudge-grade.lock"
         self._lock = open(lock_path, "a+")  # noqa: SIM115 (held for the whole run)
         deadline = time.monotonic() + self.lock_wait
@@ -98,9 +104,32 @@ class GradebookWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._database_lock is not None:
+            self._database_lock.close()  # ending the session releases its advisory lock
+            self._database_lock = None
+            return
         assert self._lock is not None  # taken by __enter__
         fcntl.flock(self._lock, fcntl.LOCK_UN)
         self._lock.close()
+
+    def _lock_database(self) -> None:
+        """PostgreSQL: hold the gradebook's advisory lock for the run, in a session of its own, so that runs on
+        other machines (which share no lock file) wait for this one rather than write beside it."""
+        import sqlalchemy
+
+        engine = sqlalchemy.create_engine(self.url, poolclass=sqlalchemy.pool.NullPool)
+        connection = engine.connect()
+        deadline = time.monotonic() + self.lock_wait
+        while not connection.execute(sqlalchemy.text("SELECT pg_try_advisory_lock(:key)"),
+                                     {"key": ADVISORY_LOCK}).scalar():
+            connection.rollback()
+            if time.monotonic() > deadline:
+                connection.close()
+                raise CourseError("another grading run holds this PostgreSQL gradebook's lock: wait for it to end, "
+                                  "then try again")
+            time.sleep(0.5)
+        connection.commit()  # the lock belongs to the session, not the transaction: it stays until close()
+        self._database_lock = connection
 
     def ensure_assignment(self, assignment: str) -> None:
         """Give the gradebook the assignment's notebooks and cells, as `nbgrader generate_assignment` does."""
@@ -149,6 +178,10 @@ class GradebookWriter:
 
     def _backup(self) -> None:
         """Copy the gradebook aside once per run, before its first change."""
+        if _is_postgresql(self.url) and not self._backed_up:
+            self._backed_up = True
+            self._dump_postgresql()
+            return
         database = sqlite_path(self.url)
         if self._backed_up or database is None or not database.exists():
             self._backed_up = True
@@ -160,6 +193,54 @@ class GradebookWriter:
         with sqlite3.connect(database) as source, sqlite3.connect(self.backup_path) as copy:
             source.backup(copy)  # consistent even if someone reads the gradebook meanwhile
         self._backed_up = True
+
+    def _dump_postgresql(self) -> None:
+        """pg_dump the PostgreSQL gradebook into gradebook-backups/, or say why there is no backup."""
+        program = pg_dump_program()
+        if program is None:
+            self.backup_note = ("the PostgreSQL gradebook was not backed up: pg_dump is not installed "
+                                "(apt-get install postgresql-client)")
+            return
+        folder = self.root / "gradebook-backups"
+        folder.mkdir(exist_ok=True)
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        path = folder / f"gradebook-{stamp}.dump"
+        url, secret = _libpq_url(self.url)
+        done = subprocess.run([program, "--format=custom", f"--file={path}", url], capture_output=True, text=True,
+                              env={**os.environ, **secret}, timeout=3600)
+        if done.returncode != 0:
+            path.unlink(missing_ok=True)
+            reason = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"
+            self.backup_note = f"the PostgreSQL gradebook was not backed up: pg_dump failed ({reason})"
+            return
+        self.backup_path = path
+
+
+ADVISORY_LOCK = 0x6E75646765  # "nudge": the key of the gradebook's PostgreSQL advisory lock
+
+
+def _is_postgresql(url: str) -> bool:
+    return url.startswith(("postgresql:", "postgresql+", "postgres:"))
+
+
+def pg_dump_program() -> str | None:
+    """pg_dump on PATH, or Debian's newest in /usr/lib/postgresql/*/bin (the package puts none on PATH)."""
+    found = shutil.which("pg_dump")
+    if found:
+        return found
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_dump"),
+                      key=lambda path: int(path.parts[-3]) if path.parts[-3].isdigit() else 0)
+    return str(versions[-1]) if versions else None
+
+
+def _libpq_url(url: str) -> tuple[str, dict[str, str]]:
+    """A SQLAlchemy URL as pg_dump takes it (no +driver, the password in PGPASSWORD rather than the command)."""
+    import sqlalchemy
+
+    parsed = sqlalchemy.engine.make_url(url)
+    password = parsed.password
+    plain = parsed.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    return plain, ({"PGPASSWORD": str(password)} if password is not None else {})
 
 
 def _find_submission(session: scoped_session, assignment: str, student: str) -> api.SubmittedAssignment | None:

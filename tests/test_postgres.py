@@ -1,0 +1,102 @@
+"""The instructor's cycle on a real PostgreSQL gradebook (a throwaway server, tests/postgres.py): the same scores
+as SQLite, a re-grade that keeps manual grades, feedback, export and report, nbgrader's own export, a backup by
+pg_dump, two runs at once from two course folders, and a wrong password said in one line."""
+
+import subprocess
+import sys
+import threading
+
+import pytest
+from conftest import copy_course, nudge
+from nbgrader.api import Gradebook
+from postgres import postgres_server
+from submissions import solution_sources, submission, write_submission
+
+pytestmark = pytest.mark.slow  # a PostgreSQL server and the sandbox
+
+ASSIGNMENT = "01-slope"
+
+
+@pytest.fixture(scope="module")
+def url():
+    with postgres_server() as address:
+        yield address
+
+
+def course_with(folder, students):
+    """A course copy with a solution or a blank submission of 01-slope from each of `students`."""
+    course = copy_course(folder)
+    for student in students:
+        answers = solution_sources(ASSIGNMENT) if student.startswith("solver") else None
+        write_submission(course, student, ASSIGNMENT, submission(ASSIGNMENT, answers))
+    return course
+
+
+def auto_scores(url, students=None):
+    """{(student, grade id): (automatic score, manual score)} of the gradebook at `url`."""
+    with Gradebook(url) as gradebook:
+        return {(found.student.id, grade.name): (grade.auto_score, grade.manual_score)
+                for found in gradebook.find_assignment(ASSIGNMENT).submissions
+                if students is None or found.student.id in students
+                for notebook in found.notebooks for grade in notebook.grades}
+
+
+def test_the_instructor_cycle_on_postgresql(url, tmp_path, monkeypatch):
+    course = course_with(tmp_path, ["solver", "blank"])
+    first = nudge("--course", str(course), "grade", "--db", url)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "Graded 2 submissions" in first.stdout and url.split("@")[0].split(":")[-1] not in first.stdout
+    lite = nudge("--course", str(course), "grade", "--db", f"sqlite:///{tmp_path / 'lite.db'}")
+    assert lite.returncode == 0, lite.stderr[-2000:]
+    assert auto_scores(url, {"solver", "blank"}) == auto_scores(f"sqlite:///{tmp_path / 'lite.db'}")
+
+    with Gradebook(url) as gradebook:  # a teacher's manual grade, which a re-grade must keep
+        grade = gradebook.find_grade("test_slope_values", ASSIGNMENT, ASSIGNMENT, "blank")
+        grade.manual_score = 1.0
+        gradebook.db.commit()
+    again = nudge("--course", str(course), "grade", "--db", url)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "backed up first to" in again.stdout and ".dump" in again.stdout  # pg_dump, before the change
+    assert auto_scores(url)["blank", "test_slope_values"] == (0.0, 1.0)
+
+    for command, made in (("feedback", "feedback"), ("export", "grades.csv"), ("report", "report.html")):
+        done = nudge("--course", str(course), command, "--db", url, cwd=course)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert (course / made).exists()
+    assert "blank,01-slope,1," in (course / "grades.csv").read_text()  # the manual grade counts
+    nbgrader = subprocess.run([sys.executable, "-m", "nbgrader", "export", f"--db={url}", "--to=stock.csv"],
+                              cwd=course, capture_output=True, text=True)
+    assert nbgrader.returncode == 0, nbgrader.stderr[-2000:]
+    assert "solver" in (course / "stock.csv").read_text()
+
+
+def test_two_runs_at_once_from_two_course_folders_lose_nothing(url, tmp_path):
+    """Two course folders share no lock file: the gradebook's advisory lock makes the second run wait."""
+    courses = [course_with(tmp_path / name, [f"solver-{name}", f"blank-{name}"]) for name in ("one", "two")]
+    runs = [None, None]
+
+    def grade(index):
+        runs[index] = nudge("--course", str(courses[index]), "grade", "--db", url)
+
+    threads = [threading.Thread(target=grade, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    for run in runs:
+        assert run is not None and run.returncode == 0, run.stderr[-2000:] if run else "still running"
+    recorded = auto_scores(url, {"solver-one", "blank-one", "solver-two", "blank-two"})
+    assert {student for student, _ in recorded} == {"solver-one", "blank-one", "solver-two", "blank-two"}
+    assert all(score > 0 for (student, _), (score, _) in recorded.items() if student.startswith("solver"))
+    assert all(score == 0 for (student, _), (score, _) in recorded.items() if student.startswith("blank"))
+    solver = {grade: score for (student, grade), score in recorded.items() if student == "solver-one"}
+    assert solver == {grade: score for (student, grade), score in recorded.items() if student == "solver-two"}
+
+
+def test_a_wrong_password_is_one_line_and_exit_2(url, tmp_path):
+    course = course_with(tmp_path, ["blank"])
+    wrong = url.replace("grader:", "grader:x", 1)
+    done = nudge("--course", str(course), "grade", "--db", wrong)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "could not open the gradebook at postgresql+psycopg://grader:***@127.0.0.1" in done.stderr
+    assert "password authentication failed" in done.stderr
