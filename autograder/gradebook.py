@@ -81,6 +81,7 @@ class GradebookWriter:
         self.backup_path: Path | None = None
         self._lock: IO[str] | None = None
         self._database_lock: Any = None  # PostgreSQL: the connection that holds the advisory lock
+        self._gradebook: api.Gradebook | None = None  # opened by the first `record`, closed at the end
         self._backed_up = False
         self.backup_note = ""  # what the backup did, when it is not a file beside the gradebook
 
@@ -104,6 +105,9 @@ class GradebookWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._gradebook is not None:
+            self._gradebook.close()
+            self._gradebook = None
         if self._database_lock is not None:
             self._database_lock.close()  # ending the session releases its advisory lock
             self._database_lock = None
@@ -153,28 +157,29 @@ class GradebookWriter:
     def record(self, result: SubmissionResult, collected_at: datetime.datetime) -> None:
         """Write one submission's automatic scores in a single commit, keeping manual grades and comments."""
         self._backup()
-        with api.Gradebook(self.url) as gradebook:
-            session = gradebook.db
-            try:
-                student = session.query(api.Student).filter(api.Student.id == result.student).one_or_none()
-                if student is None:
-                    student = api.Student(id=result.student)
-                    session.add(student)
-                submission = _find_submission(session, result.assignment, result.student)
-                if submission is None:
-                    submission = _new_submission(session, result.assignment, student, collected_at)
-                grades = {grade.name: grade for notebook in submission.notebooks for grade in notebook.grades}
-                for part in result.parts:
-                    grade = grades.get(part.grade_id)
-                    if grade is None:
-                        raise CourseError(f"the gradebook's {result.assignment} has no grade cell {part.grade_id}: "
-                                          f"run `nudge release {result.assignment}` to update it")
-                    grade.auto_score = part.score
-                    grade.needs_manual_grade = False
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        if self._gradebook is None:  # one connection for the whole run: a new one per submission costs more
+            self._gradebook = api.Gradebook(self.url)
+        session = self._gradebook.db
+        try:
+            student = session.query(api.Student).filter(api.Student.id == result.student).one_or_none()
+            if student is None:
+                student = api.Student(id=result.student)
+                session.add(student)
+            submission = _find_submission(session, result.assignment, result.student)
+            if submission is None:
+                submission = _new_submission(session, result.assignment, student, collected_at)
+            grades = {grade.name: grade for notebook in submission.notebooks for grade in notebook.grades}
+            for part in result.parts:
+                grade = grades.get(part.grade_id)
+                if grade is None:
+                    raise CourseError(f"the gradebook's {result.assignment} has no grade cell {part.grade_id}: "
+                                      f"run `nudge release {result.assignment}` to update it")
+                grade.auto_score = part.score
+                grade.needs_manual_grade = False
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
 
     def _backup(self) -> None:
         """Copy the gradebook aside once per run, before its first change."""

@@ -1,6 +1,7 @@
 """The instructor's cycle on a real PostgreSQL gradebook (a throwaway server, tests/postgres.py): the same scores
-as SQLite, a re-grade that keeps manual grades, feedback, export and report, nbgrader's own export, a backup by
-pg_dump, two runs at once from two course folders, and a wrong password said in one line."""
+as SQLite, a re-grade that keeps manual grades, the same again graded on a Dask LocalCluster, feedback, export and
+report, nbgrader's own export, a backup by pg_dump, two runs at once from two course folders, and a wrong password
+said in one line."""
 
 import subprocess
 import sys
@@ -58,6 +59,10 @@ def test_the_instructor_cycle_on_postgresql(url, tmp_path, monkeypatch):
     assert again.returncode == 0, again.stderr[-2000:]
     assert "backed up first to" in again.stdout and ".dump" in again.stdout  # pg_dump, before the change
     assert auto_scores(url)["blank", "test_slope_values"] == (0.0, 1.0)
+    before = auto_scores(url, {"solver", "blank"})
+    on_cluster = nudge("--course", str(course), "grade", "--cluster", "local:2", "--db", url)  # Dask into PostgreSQL
+    assert on_cluster.returncode == 0, on_cluster.stderr[-2000:]
+    assert auto_scores(url, {"solver", "blank"}) == before
 
     for command, made in (("feedback", "feedback"), ("export", "grades.csv"), ("report", "report.html")):
         done = nudge("--course", str(course), command, "--db", url, cwd=course)
