@@ -25,6 +25,7 @@ DEFAULT_WORKSPACE = "work"
 MODULE_PATTERN = "[0-9][0-9]-*"
 MODULE_TIME_LIMIT = 300  # seconds to run one module's notebook and its checks: an endless loop is stopped
 LEARNER_COMMANDS = ("start", "progress", "solution")
+LAB_SETTINGS = Path(__file__).parent / "lab-settings"  # overrides.json: the course's JupyterLab defaults
 INSTRUCTOR_COMMANDS = ("release", "grade", "feedback", "export", "report")
 
 
@@ -95,7 +96,10 @@ def start(root: Path, workspace: Path, prepare_only: bool, lab_arguments: list[s
     print(f"Your working folder is {workspace} ({len(copied)} new files copied from release/).")
     if prepare_only:
         return 0
-    lab_arguments = [f"--ServerApp.root_dir={workspace}", *lab_arguments]
+    # The course's own JupyterLab defaults (course/lab-settings/overrides.json), which a learner's settings still
+    # override: notebooks render only the cells in view ("full" windowing), so a widget in a long notebook
+    # answers about twice as fast (benchmarks/widget_latency.py: 05's fit, 65 ms to 31 ms).
+    lab_arguments = [f"--ServerApp.root_dir={workspace}", f"--LabApp.app_settings_dir={LAB_SETTINGS}", *lab_arguments]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         lab_arguments.append("--allow-root")  # containers, Binder and CI often run as root
     print("Starting JupyterLab; open 00-start-here/00-start-here.ipynb first. Stop it with Ctrl-C.", flush=True)

@@ -135,6 +135,8 @@ def test_each_module_runs_in_jupyterlab_and_its_widget_responds_in_both_themes(l
     set_theme(page, "JupyterLab Dark")
     try:
         assert faint_text(page) == [], "text too faint in the dark theme"
+        # Scrolled back to: JupyterLab renders only the cells in view (course/lab-settings/overrides.json).
+        output = cell(page, panel, main_widget_cell(assignment)).locator(".jp-OutputArea")
         screenshot(output, f"{assignment}-jupyterlab-dark")
     finally:
         set_theme(page, "JupyterLab Light")
@@ -151,7 +153,8 @@ def test_each_modules_widget_renders_and_responds_in_notebook_7(lab, page, assig
 
 def test_hints_open_one_after_another(lab, page):
     panel = open_notebook(page, lab, "01-slope/01-slope.ipynb")
-    exercise = panel.locator(".jp-MarkdownCell", has_text="Exercise 1 — slope")
+    cells = nbformat.read(notebook("release", "01-slope"), as_version=4).cells
+    exercise = cell(page, panel, next(i for i, each in enumerate(cells) if "Exercise 1 — slope" in each.source))
     summaries = [exercise.locator("summary", has_text=f"Hint {n} of 3") for n in (1, 2, 3)]
     exercise.scroll_into_view_if_needed()
     expect(summaries[0]).to_be_visible()
