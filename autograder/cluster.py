@@ -6,8 +6,8 @@ nudge-course package and bubblewrap, nothing else: no course folder, no shared f
 What comes back is a `SubmissionResult`; this process alone records it, as with the process pool. Each task
 gets a key of its own, so a re-grade is graded again rather than taken from an earlier run. A worker that
 dies or is lost while grading a submission costs that submission alone: the scheduler is told to give up on a
-task at its first lost worker (allowed-failures 0) and to send a worker one task at a time (worker-saturation
-1.0), and the submission is recorded as failed, with the reason.
+task at its first lost worker (allowed-failures 0), `grade_on_cluster` keeps only one task per worker thread in
+flight (a worker holds no task but the one it runs), and the submission is recorded as failed, with the reason.
 """
 
 import contextlib
@@ -90,15 +90,29 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
 
     plans = {assignment: client.scatter(plan_for(root, assignment), broadcast=True)
              for assignment in sorted({assignment for assignment, _ in submissions})}
-    futures: dict[Any, tuple[str, str]] = {}
+    waiting = list(submissions)
+    running: dict[Any, tuple[str, str]] = {}
+    finished = as_completed()
     run = uuid.uuid4().hex[:12]  # a key no earlier run used: a re-grade is graded again
-    for assignment, student in submissions:
-        task: SubmissionTask = submission_task(root, assignment, student, limits)
-        future = client.submit(grade, plans[assignment], task, key=f"grade-{assignment}-{run}-{len(futures)}",
-                               pure=False)
-        futures[future] = (assignment, student)
-    for future in as_completed(futures):
-        assignment, student = futures.pop(future)
+
+    def fill() -> None:
+        """Keep one task per worker thread in flight, no more: a worker then holds only the task it runs, so
+        one that dies takes no other student's submission with it (the scheduler fails every task it held)."""
+        while waiting and len(running) < max(1, sum(client.nthreads().values())):
+            assignment, student = waiting.pop(0)
+            try:
+                task: SubmissionTask = submission_task(root, assignment, student, limits)
+            except Exception as error:  # a folder this process cannot read costs that submission alone
+                done((assignment, student), failed(root, assignment, student, f"it could not be read: {error!r}"))
+                continue
+            future = client.submit(grade, plans[assignment], task, key=f"grade-{assignment}-{run}-{len(waiting)}",
+                                   pure=False)
+            running[future] = (assignment, student)
+            finished.add(future)
+
+    fill()
+    for future in finished:
+        assignment, student = running.pop(future)
         try:
             result = future.result()
         except Exception as error:  # the worker was lost (KilledWorker), or the grader failed on it
@@ -108,3 +122,4 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
             result = failed(root, assignment, student, why)
         future.release()
         done((assignment, student), result)
+        fill()

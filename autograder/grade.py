@@ -89,7 +89,7 @@ class SubmissionTask:
     cluster, with no course folder and no gradebook, grades it from this alone."""
 
     student: str
-    secret: str  # the course's grading secret, which seeds the student's hidden points
+    seeds: tuple[int, ...]  # one per part of the plan, the student's own; the course's secret stays with nudge grade
     limits: sandbox.Limits
     notebook: bytes | None  # the submitted notebook's bytes; None when there is none to grade
     failure: str | None  # why there is no notebook to grade
@@ -101,12 +101,13 @@ def submission_task(root: Path, assignment: str, student: str,
     """submitted/<student>/<assignment>/ read here, under the course's rules (`choose_notebook`), into a task."""
     path, note = choose_notebook(Path(root), student, assignment)
     data, failure = (None, note or "no notebook") if path is None else read_notebook(path)
-    return SubmissionTask(student, grading_secret(Path(root)), limits, data, failure, (note,) if note else ())
+    seeds = student_seeds(plan_for(Path(root), assignment), grading_secret(Path(root)), student)
+    return SubmissionTask(student, seeds, limits, data, failure, (note,) if note else ())
 
 
 def grade_task(plan: Plan, task: SubmissionTask) -> SubmissionResult:
     """Grade one task by its assignment's `plan`: what a process pool's worker or a cluster's worker runs."""
-    return grade_notebook_bytes(plan, task.notebook, task.failure, task.student, task.secret, task.limits,
+    return grade_notebook_bytes(plan, task.notebook, task.failure, task.student, task.seeds, task.limits,
                                 notes=task.notes)
 
 
@@ -116,14 +117,18 @@ def grade_notebook(plan: Plan, path: Path | None, student: str, secret: str,
     """Grade the notebook at `path` (None: nothing to grade) by `plan`, seeded for `student` with the course's
     `secret` (`course_dir.grading_secret`)."""
     data, failure = (None, notes[0] if notes else "no notebook") if path is None else read_notebook(path)
-    return grade_notebook_bytes(plan, data, failure, student, secret, limits, isolate, notes, budget)
+    return grade_notebook_bytes(plan, data, failure, student, student_seeds(plan, secret, student), limits, isolate,
+                                notes, budget)
 
 
-def grade_notebook_bytes(plan: Plan, data: bytes | None, failure: str | None, student: str, secret: str,
+def grade_notebook_bytes(plan: Plan, data: bytes | None, failure: str | None, student: str, seeds: Sequence[int],
                          limits: sandbox.Limits = sandbox.DEFAULT_LIMITS, isolate: bool = True,
                          notes: Sequence[str] = (),
                          budget: judging.Budget = judging.DEFAULT_BUDGET) -> SubmissionResult:
-    """Grade a notebook's bytes (None: nothing to grade, for the reason `failure`) by `plan`."""
+    """Grade a notebook's bytes (None: nothing to grade, for the reason `failure`) by `plan`, each part's points
+    drawn from its seed in `seeds` (`student_seeds`)."""
+    if len(seeds) != len(plan.parts):
+        raise ValueError(f"{len(seeds)} seeds for the {len(plan.parts)} parts of {plan.assignment}")
     started = time.monotonic()
     assignment = plan.assignment
     result = SubmissionResult(clean_text(student), assignment, notes=[clean_text(note) for note in notes])
@@ -139,8 +144,7 @@ def grade_notebook_bytes(plan: Plan, data: bytes | None, failure: str | None, st
 
     learner = learner_cells(cells, plan)
     # One call per part: its function at points drawn from a seed of this student's own.
-    drawn = [part.check.draw(seed=student_seed(secret, student, assignment, part.grade_id, part.check.seed))
-             for part in plan.parts]
+    drawn = [part.check.draw(seed=seed) for part, seed in zip(plan.parts, seeds, strict=True)]
     calls = [{"function": part.function, "points": points, "stable": part.check.stable,
               "watch": bool(part.check.by_hand or part.check.forbid)}
              for part, points in zip(plan.parts, drawn, strict=True)]
@@ -303,6 +307,12 @@ def learner_cells(cells: list[dict[str, Any]], plan: Plan) -> list[dict[str, Any
         if cell["grade_id"] in plan.solution_ids or cell["source"].strip() not in plan.instructor_sources:
             chosen.append(cell)
     return chosen
+
+
+def student_seeds(plan: Plan, secret: str, student: str) -> tuple[int, ...]:
+    """The seed of each part of `plan` for `student`: worked out where the course's secret is kept, so that what a
+    cluster's worker is sent lets no one work out another student's points."""
+    return tuple(student_seed(secret, student, plan.assignment, part.grade_id, part.check.seed) for part in plan.parts)
 
 
 def student_seed(secret: str, student: str, assignment: str, grade_id: str, seed: int) -> int:

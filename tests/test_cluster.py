@@ -8,7 +8,7 @@ import sys
 
 import cloudpickle
 import pytest
-from conftest import copy_course, nudge
+from conftest import TEST_SECRET, copy_course, nudge
 from nbgrader.api import Gradebook
 from submissions import load_cases, solution_sources, submission, write_submission
 
@@ -72,8 +72,12 @@ def kill_the_worker_for_mallory(plan, task):
 
 def test_a_lost_worker_costs_only_the_submission_it_was_grading(course):
     cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
-    shutil.copytree(course / "submitted" / "solver", course / "submitted" / "mallory", dirs_exist_ok=True)
-    chosen = [(ASSIGNMENT, "solver"), (ASSIGNMENT, "mallory"), (ASSIGNMENT, "blank")]
+    # Mallory's among eight: every other submission, whichever worker it was sent to, is graded as usual.
+    others = [f"honest{number}" for number in range(6)]
+    for student in ["mallory", *others]:
+        shutil.copytree(course / "submitted" / "solver", course / "submitted" / student, dirs_exist_ok=True)
+    chosen = [(ASSIGNMENT, "solver"), (ASSIGNMENT, "mallory"), (ASSIGNMENT, "blank"),
+              *[(ASSIGNMENT, student) for student in others]]
     results: dict[tuple[str, str], SubmissionResult] = {}
     with connect(ClusterChoice(workers=2)) as client:
         grade_on_cluster(client, course, chosen, DEFAULT_LIMITS, lambda key, result: results.update({key: result}),
@@ -82,8 +86,10 @@ def test_a_lost_worker_costs_only_the_submission_it_was_grading(course):
     lost = results[ASSIGNMENT, "mallory"]
     assert lost.failure and "the cluster's worker grading it died or was lost" in lost.failure
     assert all(part.score == 0 for part in lost.parts)
-    assert results[ASSIGNMENT, "solver"].failure is None
-    assert results[ASSIGNMENT, "solver"].score == results[ASSIGNMENT, "solver"].max_score > 0
+    for student in ["solver", *others]:
+        assert results[ASSIGNMENT, student].failure is None, results[ASSIGNMENT, student].failure
+        assert results[ASSIGNMENT, student].score == results[ASSIGNMENT, student].max_score > 0
+    assert results[ASSIGNMENT, "blank"].failure is None
 
 
 def test_a_task_needs_no_course_folder(course, tmp_path):
@@ -93,6 +99,7 @@ def test_a_task_needs_no_course_folder(course, tmp_path):
     write_submission(copy, "solver", ASSIGNMENT, submission(ASSIGNMENT, solution_sources(ASSIGNMENT)))
     shipped = tmp_path / "task.pickle"
     shipped.write_bytes(cloudpickle.dumps((plan_for(copy, ASSIGNMENT), submission_task(copy, ASSIGNMENT, "solver"))))
+    assert TEST_SECRET.encode() not in shipped.read_bytes()  # the course's secret stays with nudge grade
     shutil.rmtree(copy)
     elsewhere = tmp_path / "empty"
     elsewhere.mkdir()
