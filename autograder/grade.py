@@ -111,16 +111,6 @@ def grade_task(plan: Plan, task: SubmissionTask) -> SubmissionResult:
                                 notes=task.notes)
 
 
-def grade_notebook(plan: Plan, path: Path | None, student: str, secret: str,
-                   limits: sandbox.Limits = sandbox.DEFAULT_LIMITS, isolate: bool = True, notes: Sequence[str] = (),
-                   budget: judging.Budget = judging.DEFAULT_BUDGET) -> SubmissionResult:
-    """Grade the notebook at `path` (None: nothing to grade) by `plan`, seeded for `student` with the course's
-    `secret` (`course_dir.grading_secret`)."""
-    data, failure = (None, notes[0] if notes else "no notebook") if path is None else read_notebook(path)
-    return grade_notebook_bytes(plan, data, failure, student, student_seeds(plan, secret, student), limits, isolate,
-                                notes, budget)
-
-
 def grade_notebook_bytes(plan: Plan, data: bytes | None, failure: str | None, student: str, seeds: Sequence[int],
                          limits: sandbox.Limits = sandbox.DEFAULT_LIMITS, isolate: bool = True,
                          notes: Sequence[str] = (),
