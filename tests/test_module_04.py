@@ -100,21 +100,28 @@ def test_the_widget_starts_at_J_33(text):
     assert "J at the start: 33.0000; now: <b>33.0000</b>" in text
 
 
-def test_the_notebooks_own_graph_drives_the_widget():
-    """The graph cell of the notebook, run alone, makes a widget whose prediction matches the chain rule."""
+def notebook_graph_widget(graph_name, start_name):
+    """The widget of one of the notebook's graphs: its cell (the one that assigns `graph_name`), run alone, then
+    graph_widget(graph, start); returns the readout and the nudge buttons by their text."""
     import ipywidgets
 
     from course import graphs
     from course.widgets import graph_widget
 
     source = nbformat.read(notebook("source", ASSIGNMENT), as_version=4)
-    graph_cell = next(cell.source for cell in source.cells if cell.source.startswith("graph = {"))
+    graph_cell = next(cell.source for cell in source.cells if cell.source.startswith(f"{graph_name} = {{"))
     namespace = {"graphs": graphs}
     exec(compile(graph_cell, "graph cell", "exec"), namespace)
-    widget = graph_widget(namespace["graph"], namespace["start"])
+    widget = graph_widget(namespace[graph_name], namespace[start_name])
     readout = next(child for child in widget.children if isinstance(child, ipywidgets.HTML))
     buttons = {button.description: button for row in widget.children if isinstance(row, ipywidgets.HBox)
                for button in row.children if isinstance(button, ipywidgets.Button)}
+    return readout, buttons
+
+
+def test_the_notebooks_own_graph_drives_the_widget():
+    """The graph cell of the notebook, run alone, makes a widget whose prediction matches the chain rule."""
+    readout, buttons = notebook_graph_widget("graph", "start")
     buttons["b + 0.001"].click()
     assert "now: <b>33.0060</b>" in readout.value
     assert "predicted change Σ ∂J/∂x · Δx = <b>+0.006000</b>; actual change = <b>+0.006000</b>" in readout.value
@@ -124,19 +131,7 @@ def test_the_notebooks_own_graph_drives_the_widget():
 
 def test_the_two_path_graph_drives_the_widget():
     """The second graph's widget: a nudge of b, which feeds u and v, moves J by the sum of both paths."""
-    import ipywidgets
-
-    from course import graphs
-    from course.widgets import graph_widget
-
-    source = nbformat.read(notebook("source", ASSIGNMENT), as_version=4)
-    graph_cell = next(cell.source for cell in source.cells if cell.source.startswith("two_paths = {"))
-    namespace = {"graphs": graphs}
-    exec(compile(graph_cell, "graph cell", "exec"), namespace)
-    widget = graph_widget(namespace["two_paths"], namespace["start_2"])
-    readout = next(child for child in widget.children if isinstance(child, ipywidgets.HTML))
-    buttons = {button.description: button for row in widget.children if isinstance(row, ipywidgets.HBox)
-               for button in row.children if isinstance(button, ipywidgets.Button)}
+    readout, buttons = notebook_graph_widget("two_paths", "start_2")
     buttons["b + 0.001"].click()
     assert "now: <b>24.0200</b>" in readout.value
     assert "predicted change Σ ∂J/∂x · Δx = <b>+0.020000</b>; actual change = <b>+0.020004</b>" in readout.value
