@@ -70,8 +70,11 @@ def kill_the_worker_for_mallory(plan, task):
     return grade_task(plan, task)
 
 
-def test_a_lost_worker_costs_only_the_submission_it_was_grading(course):
+def test_a_lost_worker_costs_only_the_submission_it_was_grading(tmp_path):
     cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
+    course = copy_course(tmp_path)  # a copy of its own: the other tests' course keeps its four submissions
+    write_submission(course, "solver", ASSIGNMENT, submission(ASSIGNMENT, solution_sources(ASSIGNMENT)))
+    write_submission(course, "blank", ASSIGNMENT, submission(ASSIGNMENT))
     # Mallory's among eight: every other submission, whichever worker it was sent to, is graded as usual.
     others = [f"honest{number}" for number in range(6)]
     for student in ["mallory", *others]:
