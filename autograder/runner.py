@@ -16,14 +16,25 @@ What the learner's code returns is sent as plain data: numbers, arrays, tuples, 
 SymPy expressions as trees of [class name, arguments] (never as text to parse). The grader trusts
 none of it: the learner's code can write on this channel too, so the grader decodes strictly and
 keeps time by its own clock and its own idea of which cell comes next.
+
+Started with --serve it is a warm sandbox's pid 1 instead (see `serve`): it does the imports once
+and forks one fresh child per submission, which takes its job and its own report channel from the
+grader and runs it as above.
 """
 
 import contextlib
+import ctypes
+import importlib
 import io
 import json
 import math
 import os
+import pickle
+import pkgutil
+import random
+import secrets
 import signal
+import socket
 import sys
 from collections.abc import Callable
 from types import FrameType
@@ -88,8 +99,9 @@ def end_stray_processes() -> None:
     """
     me, group = os.getpid(), os.getpgid(0)
     # As the sandbox's pid 1, every other process in sight is the learner's, whatever its group or
-    # session (setsid() would take one out of ours); elsewhere, only our own process group is ours.
-    everyone = me == 1
+    # session (setsid() would take one out of ours); as a user of this run's own (a warm sandbox's
+    # child), every process of that user is; elsewhere, only our own process group is ours.
+    everyone, user = me == 1, _own_user
     for _sweep in range(100):
         reap_children()
         strays = []
@@ -101,7 +113,8 @@ def end_stray_processes() -> None:
                     state, _parent, process_group = stat.read().rsplit(")", 1)[1].split()[:3]
             except (OSError, ValueError):
                 continue  # it ended while we looked
-            if (everyone or int(process_group) == group) and state != "Z":
+            ours = everyone or (_user(entry) == user if user is not None else int(process_group) == group)
+            if ours and state != "Z":
                 strays.append(int(entry))
         if not strays:
             reap_children()  # the ones just killed, now zombies: as pid 1, the runner is their parent
@@ -299,14 +312,26 @@ def become(uid: int | None) -> None:
     os.setuid(uid)
 
 
-def main() -> None:
-    import pickle
+_own_user: int | None = None  # set in a warm sandbox's child: every process of this user is the learner's
 
+
+def take_channel(fd: int) -> None:
+    """Report on `fd` from now on; file descriptor 1 goes nowhere, so what the learner writes to it is lost."""
     global _channel
-    _channel = os.dup(1)
+    _channel = fd
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-    job = pickle.loads(sys.stdin.buffer.read())
-    become(job.get("uid"))
+
+
+def main() -> None:
+    if sys.argv[1:] == ["--serve"]:
+        serve()
+    take_channel(os.dup(1))
+    run_job(pickle.loads(sys.stdin.buffer.read()), uid=None)
+
+
+def run_job(job: dict[str, Any], uid: int | None) -> None:
+    """Run one submission's cells and calls and report on them; never returns."""
+    become(job.get("uid") if uid is None else uid)
     for name, data in job.get("files", {}).items():  # the learner's notebook, as their code may expect to find it
         with open(os.path.basename(name), "wb") as handle:
             handle.write(data)
@@ -322,6 +347,171 @@ def main() -> None:
     run_calls(calls, set(job["skip_calls"]), namespace, call)
     report(event="done")
     os._exit(0)  # threads the learner started must not keep the sandbox alive
+
+
+# What a notebook's imports cell takes a second to import; a warm sandbox imports it once (all of `course` too).
+WARM_IMPORTS = ("numpy", "sympy", "matplotlib", "matplotlib.pyplot", "ipywidgets")
+NO_MORE_JOBS = 3  # a child's exit status when the grader has closed its end: the warm sandbox ends
+
+
+def serve() -> None:
+    """A warm sandbox's pid 1: import once, then fork one fresh child per submission and clear up after it.
+
+    It runs no learner code and reads no job: each child takes its job and a report channel of its own
+    from the grader (over the control socket on fd 0), and closes that socket before anything else, so
+    no submission's data is ever in the memory the next child is forked from, and each child reports
+    on a pipe no earlier child held. After a child ends, everything of its user is removed before the
+    next is forked (see `sweep`); what it changed in memory ends with it. The grader is told
+    {"event": "ready"} when a child waits for a job, and {"event": "exit", "status", "clean"} after each.
+    """
+    control = socket.socket(fileno=0)
+    for name, text in json.loads(first_line(control)).items():  # matplotlib's font list, built by the grader
+        with open(os.path.join("/tmp", os.path.basename(name)), "w", encoding="utf-8") as handle:
+            handle.write(text)
+    for name in WARM_IMPORTS:
+        importlib.import_module(name)
+    import course
+
+    for module in pkgutil.iter_modules(course.__path__):
+        if module.name != "__main__":  # (the learner's command line: importing it would run it)
+            importlib.import_module(f"course.{module.name}")
+    while True:
+        uid = 100_000 + secrets.randbelow(1_000_000)  # a user of this submission's own
+        child = os.fork()
+        if child == 0:
+            serve_one(control, uid)
+        tell(control, event="ready")
+        status = wait_for(child)
+        clean = sweep(uid)
+        tell(control, event="exit", status=status, clean=clean)
+        if not clean or status == NO_MORE_JOBS:
+            os._exit(0)
+
+
+def first_line(control: socket.socket) -> bytes:
+    """The grader's one line before the first job (it sends nothing more until it is told "ready")."""
+    line = b""
+    while not line.endswith(b"\n"):
+        chunk = control.recv(1 << 16)
+        if not chunk:
+            os._exit(0)
+        line += chunk
+    return line
+
+
+def tell(control: socket.socket, **message: Any) -> None:
+    with contextlib.suppress(OSError):  # the grader has gone: the next child will find out and end it all
+        control.sendall((json.dumps(message) + "\n").encode("ascii"))
+
+
+def wait_for(child: int) -> int:
+    """Wait for `child`, reaping whatever else ends meanwhile (as pid 1, the orphans are ours); its exit status."""
+    while True:
+        pid, status = os.waitpid(-1, 0)
+        if pid == child:
+            return os.waitstatus_to_exitcode(status)
+
+
+def serve_one(control: socket.socket, uid: int) -> None:
+    """A warm sandbox's child: take the job and a private report channel from the grader, and run it; never returns."""
+    global _own_user, _runner_pid
+    _runner_pid = os.getpid()  # the runner is this child now: a process it forks must not go on as one
+    try:
+        _message, fds, _flags, _address = socket.recv_fds(control, 1, 3)
+    except OSError:
+        fds = []
+    if len(fds) != 3:
+        os._exit(NO_MORE_JOBS)
+    control.close()  # fd 0: the learner's code must never reach the grader's socket
+    job_fd, channel_fd, stderr_fd = fds
+    os.dup2(job_fd, 0)
+    os.dup2(stderr_fd, 2)
+    os.close(job_fd)
+    os.close(stderr_fd)
+    take_channel(channel_fd)
+    random.seed()  # a fresh process would not share the random state of the one it was forked from
+    sys.modules["numpy"].random.seed()
+    with os.fdopen(0, "rb", closefd=False) as job:
+        data = job.read()
+    _own_user = uid
+    run_job(pickle.loads(data), uid=uid)
+
+
+def sweep(uid: int) -> bool:
+    """After a child: as its user, kill whatever of it still runs, then delete its files and its System V IPC objects.
+
+    True when nothing of it is left: no process but this one, nothing in /submission, and nothing but
+    this process's own files in /tmp (its IPC objects are gone, and POSIX message queues it could not
+    make: RLIMIT_MSGQUEUE is 0).
+    """
+    sweeper = os.fork()
+    if sweeper == 0:
+        try:
+            become(uid)  # as that user, kill(-1) reaches its processes alone, and its files are its own to delete
+            os._exit(0 if remove_user(uid) else 1)
+        finally:
+            os._exit(1)
+    status = wait_for(sweeper)
+    reap_children()
+    others = [entry for entry in os.listdir("/proc") if entry.isdigit() and int(entry) != os.getpid()]
+    left = os.listdir("/submission") + [name for name in os.listdir("/tmp") if os.lstat(f"/tmp/{name}").st_uid != 0]
+    return status == 0 and not others and not left
+
+
+def remove_user(uid: int) -> bool:
+    """In the sweeper, as `uid`: end its processes, delete its files in the writable folders and its IPC objects."""
+    for _attempt in range(100):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(-1, signal.SIGKILL)  # every process of this user but this one
+        if not [entry for entry in os.listdir("/proc") if entry.isdigit() and int(entry) != os.getpid()
+                and _user(entry) == uid and _state(entry) != "Z"]:
+            break
+    else:
+        return False
+    for folder in ("/submission", "/tmp"):
+        for entry in os.scandir(folder):
+            if entry.stat(follow_symlinks=False).st_uid == uid:
+                _delete(entry.path)
+    libc, remove_id = ctypes.CDLL(None, use_errno=True), 0  # IPC_RMID
+    removers: dict[str, Callable[[int], object]] = {"shm": lambda key: libc.shmctl(key, remove_id, None),
+                                                    "sem": lambda key: libc.semctl(key, 0, remove_id),
+                                                    "msg": lambda key: libc.msgctl(key, remove_id, None)}
+    for kind, remove in removers.items():
+        with open(f"/proc/sysvipc/{kind}") as table:
+            header, *rows = [line.split() for line in table]
+        for row in rows:  # the id is the table's second column
+            if int(row[header.index("uid")]) == uid:
+                remove(int(row[1]))
+    return True
+
+
+def _user(pid: str) -> int | None:
+    """The user a process runs as (from its status: a process that changed user is not dumpable, and its /proc
+    files belong to root whoever it runs as)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("Uid:"))
+    except (OSError, ValueError, StopIteration):
+        return None
+
+
+def _state(pid: str) -> str:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "Z"  # gone
+
+
+def _delete(path: str) -> None:
+    """Delete a file or a whole folder of the learner's, even one it made unreadable to itself."""
+    if os.path.isdir(path) and not os.path.islink(path):
+        os.chmod(path, 0o700)
+        for entry in os.scandir(path):
+            _delete(entry.path)
+        os.rmdir(path)
+    else:
+        os.unlink(path)
 
 
 if __name__ == "__main__":

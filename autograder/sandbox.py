@@ -12,18 +12,22 @@ of the scratch folders; bytes of output. When a cell or a call hangs or takes th
 the sandbox is started again without it, so it costs only the parts that depend on it.
 """
 
+import atexit
 import contextlib
 import functools
 import json
+import multiprocessing.util
 import os
 import resource
 import secrets
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Mapping
@@ -100,12 +104,13 @@ def check_available() -> None:
 
 
 def run(cells: list[str], calls: list[dict[str, Any]], files: Mapping[str, bytes] | None = None,
-        limits: Limits = DEFAULT_LIMITS, isolate: bool = True) -> RunResult:
+        limits: Limits = DEFAULT_LIMITS, isolate: bool = True, warm: bool = True) -> RunResult:
     """Run `cells` (code) then `calls` ({"function", "points", "stable"}) in a sandbox holding `files`.
 
     `files` ({name: bytes}) are written into the sandbox's own folder before anything runs.
     `isolate=False` runs the same program with the same limits but without bubblewrap: for a learner
-    checking their own work on their own machine (`nudge progress`), never for grading.
+    checking their own work on their own machine (`nudge progress`), never for grading. As root, the
+    run is a child of this thread's warm sandbox (`WarmSandbox`) unless `warm=False`.
     """
     result = RunResult()
     skip_cells: set[int] = set()
@@ -115,7 +120,7 @@ def run(cells: list[str], calls: list[dict[str, Any]], files: Mapping[str, bytes
         budget = limits.notebook_seconds - (time.monotonic() - started)
         job = {"cells": cells, "calls": calls, "skip_cells": sorted(skip_cells), "skip_calls": sorted(skip_calls),
                "files": dict(files or {}), "tmp_files": matplotlib_cache() if isolate else {}}
-        finished, unfinished, reason = _run_once(job, limits, budget, result, isolate)
+        finished, unfinished, reason = _run_once(job, limits, budget, result, isolate, warm)
         if finished:
             break
         assert reason is not None  # a run that did not finish always says why
@@ -160,15 +165,24 @@ def _units(job: dict[str, Any]) -> list[tuple[str, int]]:
     return cells + [("call", index) for index in range(len(job["calls"])) if index not in set(job["skip_calls"])]
 
 
-def _run_once(job: dict[str, Any], limits: Limits, budget: float, result: RunResult,
-              isolate: bool = True) -> tuple[bool, tuple[str, int] | None, str | None]:
-    """One start of the sandbox. Returns (finished, the (kind, index) that never ended, why)."""
+def _payload(job: dict[str, Any], uid: int | None) -> bytes:
+    """The job as the runner reads it."""
     import cloudpickle  # points may hold functions defined in a grade cell: they travel by value
 
     calls = [{**call, "points": cloudpickle.dumps(call["points"])} for call in job["calls"]]
+    return cloudpickle.dumps({**job, "calls": calls, "uid": uid})
+
+
+def _run_once(job: dict[str, Any], limits: Limits, budget: float, result: RunResult,
+              isolate: bool = True, warm: bool = True) -> tuple[bool, tuple[str, int] | None, str | None]:
+    """One start of the sandbox (or one child of a warm one). Returns (finished, the (kind, index) that never
+    ended, why)."""
+    ready = warm_sandbox(limits) if isolate and warm and os.geteuid() == 0 else None
+    if ready is not None:
+        return _run_warm(ready, job, limits, budget, result)
     # As root, the learner's code runs as a user of this run's own: no other sandbox shares its process count.
     uid = 100_000 + secrets.randbelow(1_000_000) if isolate and os.geteuid() == 0 else None
-    payload = cloudpickle.dumps({**job, "calls": calls, "uid": uid})
+    payload = _payload(job, uid)
     group = Cgroup.create(limits)
     # stderr goes to a file with no name: a pipe nobody reads could stall the run, and a name would show through.
     with tempfile.TemporaryDirectory(prefix="nudge-") as folder, tempfile.TemporaryFile() as stderr:
@@ -192,23 +206,178 @@ def _run_once(job: dict[str, Any], limits: Limits, budget: float, result: RunRes
         reason: str | None
         finished, current, reason = False, None, "stopped"
         try:
-            finished, current, reason = _follow(process, _units(job), limits, budget, result)
+            finished, current, reason = _follow(process.stdout.fileno(), _units(job), limits, budget, result)
         finally:
             _stop(process, grace=2.0 if reason is None else 0.0)  # ended by itself: let it report its exit
             process.stdout.close()
-            memory_exceeded = group.memory_exceeded()
+            memory_exceeded = group.oom_kills() > 0
             group.remove()
         if finished:
             return True, None, None
         if reason is None:
-            reason = _death(process, memory_exceeded, limits, stderr)
+            reason = _death(process.returncode, memory_exceeded, limits, stderr)
     return False, current, reason
+
+
+def _run_warm(warm: "WarmSandbox", job: dict[str, Any], limits: Limits, budget: float,
+              result: RunResult) -> tuple[bool, tuple[str, int] | None, str | None]:
+    """`_run_once` in a warm sandbox's child. A run that does not end cleanly ends the warm sandbox with it."""
+    kills = warm.group.oom_kills()
+    reports, stderr = warm.hand_over(_payload({**job, "tmp_files": {}}, uid=None))  # (its pid 1 picks the user)
+    with stderr:
+        try:
+            finished, current, reason = _follow(reports, _units(job), limits, budget, result)
+        finally:
+            os.close(reports)
+        if finished:
+            warm.runs += 1
+            return True, None, None
+        status = warm.exit_status() if reason is None else None
+        memory_exceeded = warm.group.oom_kills() > kills
+        warm.close()  # hung, dead or tampered with: the next submission gets a new one
+        if reason is None:
+            reason = _death(status, memory_exceeded, limits, stderr)
+    return False, current, reason
+
+
+class WarmSandbox:
+    """A sandbox whose Python has imported numpy, SymPy, matplotlib and `course` once, and forks one fresh child
+    per submission (runner.serve): a notebook then costs a fork rather than a second of imports.
+
+    Each child runs as a user of its own, takes its job and a report channel no other child had straight
+    from the grader, and after it ends pid 1 removes everything of that user (processes, files, IPC
+    objects) before it forks the next; what a child changed in memory ends with it. Only a grader
+    running as root gets one: without users to give, a child could not be told apart from pid 1.
+    The limits are the same as a one-off sandbox's; memory counts on top of what pid 1 holds.
+    """
+
+    RUNS = 200  # then a new one: pid 1's own CPU-time limit, and anything that creeps, never add up
+    START_SECONDS = 120.0  # for the imports, on a busy machine
+    READY_SECONDS = 30.0  # for the sweep after a child
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits, self.runs, self.owner = limits, 0, os.getpid()
+        self.group = Cgroup.create(limits, own_processes=2)  # pid 1 and its sweeper
+        self.control, sandbox_end = socket.socketpair()
+        self.folder = tempfile.mkdtemp(prefix="nudge-")
+        self.stderr = tempfile.TemporaryFile()
+        self.buffer = b""
+        self.process: subprocess.Popen[bytes] | None = None
+        if not _warm_sandboxes:  # a process pool's worker ends without atexit: multiprocessing's own hook runs
+            multiprocessing.util.Finalize(None, _close_warm_sandboxes, exitpriority=0)
+        _warm_sandboxes.add(self)
+        try:
+            self.process = subprocess.Popen(
+                [*bwrap_command(limits), sys.executable, "-I", "-B", "/nudge/runner.py", "--serve"], cwd=self.folder,
+                stdin=sandbox_end.fileno(), stdout=subprocess.DEVNULL, stderr=self.stderr, start_new_session=True,
+                preexec_fn=lambda: _limit_child(limits, self.group), env={"PATH": SANDBOX_PATH})
+        except OSError as error:
+            self.close()
+            raise SandboxUnavailable(f"the sandbox could not start: {error}") from error
+        finally:
+            sandbox_end.close()
+        fonts = {name: data.decode("utf-8") for name, data in matplotlib_cache().items()}
+        with contextlib.suppress(OSError):  # one that has died already says why below
+            self.control.sendall(json.dumps(fonts).encode("utf-8") + b"\n")
+        if not self.wait_ready(self.START_SECONDS):
+            self.stderr.seek(max(0, self.stderr.seek(0, os.SEEK_END) - 500))
+            said = clean_text(self.stderr.read().decode("utf-8", "replace")).strip().splitlines()
+            self.close()
+            raise SandboxUnavailable(f"a warm sandbox did not start ({said[-1] if said else 'it said nothing'})")
+        self.group.allow_memory(self.group.memory_in_use(), limits)
+
+    def _message(self, timeout: float) -> dict[str, Any] | None:
+        """The next line pid 1 sends, or None if none comes in time or it has ended."""
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.buffer:
+            ready, _, _ = select.select([self.control], [], [], max(0.0, deadline - time.monotonic()))
+            chunk = self.control.recv(4096) if ready else b""
+            if not chunk:
+                return None
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        try:
+            message = json.loads(line)
+        except ValueError:
+            return None
+        return message if isinstance(message, dict) else None
+
+    def wait_ready(self, timeout: float = READY_SECONDS) -> bool:
+        """True once a child waits for a job; False if pid 1 has ended or found something it could not remove."""
+        while (message := self._message(timeout)) is not None:
+            if message.get("event") == "ready":
+                return True
+            if message.get("event") == "exit" and message.get("clean") is not True:
+                return False
+        return False
+
+    def exit_status(self) -> int | None:
+        """The exit status of the child that just ended, as pid 1 tells it, or None."""
+        message = self._message(5.0)
+        return message.get("status") if message and message.get("event") == "exit" else None
+
+    def hand_over(self, payload: bytes) -> tuple[int, IO[bytes]]:
+        """Give the waiting child its job, a report pipe and a file for its stderr; returns (the pipe, the file)."""
+        job_read, job_write = os.pipe()
+        reports, report_write = os.pipe()
+        stderr = tempfile.TemporaryFile()
+        try:
+            socket.send_fds(self.control, [b"j"], [job_read, report_write, stderr.fileno()])
+        except OSError:
+            pass  # pid 1 has gone: the report pipe ends at once, and the run says so
+        finally:
+            os.close(job_read)
+            os.close(report_write)
+        with open(job_write, "wb") as job, contextlib.suppress(BrokenPipeError):
+            job.write(payload)  # the child reads all of it before it runs anything
+        return reports, stderr
+
+    def close(self) -> None:
+        """End pid 1 and everything under it, and remove what the sandbox had outside."""
+        _warm_sandboxes.discard(self)
+        if getattr(_thread_local, "warm", None) is self:
+            _thread_local.warm = None
+        if self.owner != os.getpid():
+            return  # a copy inherited by a forked process: the sandbox is its parent's to end
+        if self.process is not None:
+            _stop(self.process)
+        self.control.close()
+        self.stderr.close()
+        self.group.remove()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_thread_local = threading.local()  # each thread's warm sandbox (a Dask worker may grade on several threads)
+_warm_sandboxes: set[WarmSandbox] = set()
+_warm_unavailable: dict[Limits, str] = {}  # why none could start with these limits: not tried at every submission
+
+
+def warm_sandbox(limits: Limits) -> WarmSandbox | None:
+    """This thread's warm sandbox for `limits`, with a child waiting for a job; None where none can start."""
+    current: WarmSandbox | None = getattr(_thread_local, "warm", None)
+    if current is not None and (current.owner != os.getpid() or current.limits != limits
+                                or current.runs >= WarmSandbox.RUNS or not current.wait_ready()):
+        current.close()
+        current = None
+    if current is None and limits not in _warm_unavailable:
+        try:
+            current = WarmSandbox(limits)
+        except SandboxUnavailable as error:
+            _warm_unavailable[limits] = str(error)
+        _thread_local.warm = current
+    return current
+
+
+@atexit.register
+def _close_warm_sandboxes() -> None:
+    for warm in list(_warm_sandboxes):
+        warm.close()
 
 
 TAMPERED = "it wrote on the grader's own channel (a report the runner did not send), and was stopped"
 
 
-def _follow(process: subprocess.Popen[bytes], units: list[tuple[str, int]], limits: Limits, budget: float,
+def _follow(reports: int, units: list[tuple[str, int]], limits: Limits, budget: float,
             result: RunResult) -> tuple[bool, tuple[str, int] | None, str | None]:
     """Read the runner's reports, keeping each unit's deadline by this process's clock and sequence.
 
@@ -220,8 +389,7 @@ def _follow(process: subprocess.Popen[bytes], units: list[tuple[str, int]], limi
     worst, forged "end"s move the learner's code on to later units, within the notebook's cap.
     Returns (finished, the unit that was running, why the run was stopped, or None if it ended).
     """
-    assert process.stdout is not None  # a pipe: see _run_once
-    reader = _Reports(process.stdout.fileno())
+    reader = _Reports(reports)
     position, current, last_ended = 0, None, None
     index: Any  # as the report says, or forged: used only once it matches a unit the grader planned
     now = time.monotonic()
@@ -259,9 +427,9 @@ def _follow(process: subprocess.Popen[bytes], units: list[tuple[str, int]], limi
             return False, current or last_ended or (units[0] if units else None), TAMPERED
 
 
-def _death(process: subprocess.Popen[bytes], memory_exceeded: bool, limits: Limits, stderr_file: IO[bytes]) -> str:
-    """Why the process ended early, in words (the last line it wrote is the learner's: cleaned)."""
-    code = process.returncode
+def _death(code: int | None, memory_exceeded: bool, limits: Limits, stderr_file: IO[bytes]) -> str:
+    """Why the process ended early (`code`: its exit status), in words (the last line it wrote is the learner's:
+    cleaned)."""
     stderr_file.seek(max(0, stderr_file.seek(0, os.SEEK_END) - 500))
     stderr = clean_text(stderr_file.read().decode("utf-8", "replace"))
     if memory_exceeded:
@@ -379,6 +547,8 @@ def _limit_child(limits: Limits, group: "Cgroup") -> None:
         resource.RLIMIT_NOFILE: 256,
         resource.RLIMIT_CORE: 0,
         resource.RLIMIT_NPROC: limits.processes,  # not enforced for root: the cgroup's pids limit is
+        # No POSIX message queue: one outlives its maker, and a warm sandbox's sweep could not list it.
+        resource.RLIMIT_MSGQUEUE: 0,
     }
     for which, value in hard.items():
         resource.setrlimit(which, (value, value))
@@ -402,7 +572,8 @@ class Cgroup:
         self.folders, self.version = folders, version
 
     @classmethod
-    def create(cls, limits: Limits) -> "Cgroup":
+    def create(cls, limits: Limits, own_processes: int = 0) -> "Cgroup":
+        """A new group for a sandbox with `limits`; `own_processes` more for the sandbox's own (a warm one's)."""
         cls.sweep()
         name = f"nudge-{uuid.uuid4().hex[:12]}"
         quota = f"{int(limits.cpus * 100_000)} 100000"
@@ -414,7 +585,7 @@ class Cgroup:
             group = cls([cls.V2 / name], 2)
             try:
                 group.folders[0].mkdir()
-                group._write("pids.max", limits.processes)
+                group._write("pids.max", limits.processes + own_processes)
                 group._write("memory.max", limits.memory_bytes)
                 group._write("memory.swap.max", 0, required=False)
                 group._write("cpu.max", quota, required=False)
@@ -427,7 +598,7 @@ class Cgroup:
                 if cls.V1[controller].is_dir():
                     group.folders.append(cls.V1[controller] / name)
                     group.folders[-1].mkdir()
-            group._write("pids.max", limits.processes)
+            group._write("pids.max", limits.processes + own_processes)
             group._write("memory.limit_in_bytes", limits.memory_bytes)
             group._write("cpu.cfs_period_us", 100_000, required=False)
             group._write("cpu.cfs_quota_us", int(limits.cpus * 100_000), required=False)
@@ -462,16 +633,28 @@ class Cgroup:
         for folder in self.folders:
             (folder / "cgroup.procs").write_text("0")
 
-    def memory_exceeded(self) -> bool:
+    def oom_kills(self) -> int:
+        """How many times the memory limit has been hit so far (v2: processes killed; v1: allocations failed)."""
         try:
             if self.version == 2:
                 events = (self.folders[0] / "memory.events").read_text()
-                return any(line.split()[0] == "oom_kill" and int(line.split()[1]) > 0 for line in events.splitlines())
+                return sum(int(line.split()[1]) for line in events.splitlines() if line.split()[0] == "oom_kill")
             memory = [folder for folder in self.folders if (folder / "memory.failcnt").exists()]
-            return bool(memory) and int((memory[0] / "memory.failcnt").read_text()) > 0
+            return int((memory[0] / "memory.failcnt").read_text()) if memory else 0
         except (OSError, ValueError, IndexError):
-            pass
-        return False
+            return 0
+
+    def allow_memory(self, extra: int, limits: Limits) -> None:
+        """Raise the memory limit to the submission's own plus `extra` bytes already in use before it ran."""
+        for setting in ("memory.max", "memory.limit_in_bytes"):
+            self._write(setting, limits.memory_bytes + extra, required=False)
+
+    def memory_in_use(self) -> int:
+        for setting in ("memory.current", "memory.usage_in_bytes"):
+            for folder in self.folders:
+                with contextlib.suppress(OSError, ValueError):
+                    return int((folder / setting).read_text())
+        return 0
 
     def remove(self) -> None:
         for folder in self.folders:

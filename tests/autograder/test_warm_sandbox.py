@@ -1,0 +1,106 @@
+"""A warm sandbox forks each submission from a process that has done the imports: nothing of one reaches the next."""
+
+import ast
+import os
+
+import pytest
+
+from autograder import sandbox
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="only a grader running as root grades in warm sandboxes")
+
+# Printed by every run: which warm sandbox it ran in (the start time of its pid 1) and what it found there.
+LOOK_AROUND = """
+import os, random, sys
+import numpy
+found = {
+    "sandbox": open('/proc/1/stat').read().rsplit(')', 1)[1].split()[19],
+    "folder": sorted(os.listdir('.')),
+    "tmp": sorted(os.listdir('/tmp')),
+    "processes": sorted({int(p) for p in os.listdir('/proc') if p.isdigit()} - {1, os.getpid()}),
+    "ipc": [len(open(f'/proc/sysvipc/{kind}').readlines()) - 1 for kind in ('shm', 'sem', 'msg')],
+    "pi": numpy.pi,
+    "environment": sorted(os.environ),
+    "modules": 'planted' in sys.modules or hasattr(numpy, 'planted'),
+    "random": [random.random(), numpy.random.random()],
+    "user": os.getuid(),
+}
+print(repr(found))
+"""
+
+# Everything a submission can leave behind, or change, where the next might look.
+LEAVE_EVERYTHING = """
+import ctypes, os, subprocess, sys, time, types
+import numpy
+open('/tmp/left-in-tmp', 'w').write('a')
+open('left-in-folder', 'w').write('a')
+os.makedirs('/tmp/locked/inner')
+open('/tmp/locked/inner/secret', 'w').write('a')
+os.chmod('/tmp/locked/inner', 0)
+os.chmod('/tmp/locked', 0)
+os.symlink('/etc/passwd', '/tmp/a-link')
+libc = ctypes.CDLL(None)
+assert libc.shmget(0x6E75, 4096, 0o1000 | 0o666) >= 0  # IPC_CREAT
+assert libc.semget(0x6E76, 1, 0o1000 | 0o666) >= 0
+assert libc.msgget(0x6E77, 0o1000 | 0o666) >= 0
+numpy.pi = 3.0
+numpy.planted = True
+sys.modules['planted'] = types.ModuleType('planted')
+os.environ['LEFT_BEHIND'] = '1'
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        while True:
+            time.sleep(0.01)
+    os._exit(0)
+time.sleep(0.1)
+"""
+
+
+def run_cells(*cells, limits=sandbox.DEFAULT_LIMITS):
+    result = sandbox.run(list(cells), [], {"notebook.ipynb": b"{}"}, limits=limits)
+    assert result.incidents == {}, result.incidents
+    return [ast.literal_eval(result.cells[index]["output"]) if "found" in cell else result.cells[index]
+            for index, cell in enumerate(cells)]
+
+
+def test_what_a_submission_leaves_or_changes_never_reaches_the_next():
+    first = run_cells(LOOK_AROUND, LEAVE_EVERYTHING, LOOK_AROUND)
+    before, _, after_planting = first
+    assert after_planting["pi"] == 3.0 and after_planting["modules"] and after_planting["ipc"] == [1, 1, 1]
+    assert "left-in-folder" in after_planting["folder"] and "left-in-tmp" in after_planting["tmp"]
+
+    (second,) = run_cells(LOOK_AROUND)
+
+    assert second["sandbox"] == before["sandbox"], "the second submission did not run in the same warm sandbox"
+    assert second["folder"] == ["notebook.ipynb"]
+    assert second["tmp"] == before["tmp"]  # pid 1's font list alone
+    assert second["processes"] == []
+    assert second["ipc"] == [0, 0, 0]
+    assert second["pi"] == before["pi"] and not second["modules"]
+    assert second["environment"] == before["environment"]
+    assert second["user"] != before["user"]
+    assert second["random"] != before["random"], "both children started from pid 1's random state"
+
+
+def test_a_run_that_does_not_end_cleanly_ends_its_warm_sandbox_and_the_next_gets_a_new_one():
+    quick = sandbox.Limits(cell_seconds=3, notebook_seconds=30)
+    (before,) = run_cells(LOOK_AROUND, limits=quick)
+
+    hung = sandbox.run(["import time\ntime.sleep(60)", "print('next')"], [], limits=quick)
+    (after,) = run_cells(LOOK_AROUND, limits=quick)
+
+    assert hung.incidents[("cell", 0)].startswith("timed out") and hung.cells[1]["output"] == "next\n"
+    assert after["sandbox"] != before["sandbox"]
+
+
+def test_a_submission_killed_for_its_memory_is_told_so_in_a_warm_sandbox():
+    small = sandbox.Limits(memory_bytes=256 << 20, cell_seconds=20, notebook_seconds=60)
+    cells = ["blocks = []\nwhile True:\n    blocks.append(bytearray(16 << 20))", "print('next')"]
+
+    result = sandbox.run(cells, [], limits=small)
+
+    assert sandbox.warm_sandbox(small) is not None
+    assert result.cells[1]["output"] == "next\n"
+    reason = result.incidents.get(("cell", 0)) or result.cells[0]["error"]
+    assert "memory limit" in reason or reason.startswith("MemoryError"), reason
