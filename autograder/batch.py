@@ -12,7 +12,6 @@ import dataclasses
 import datetime
 import json
 import os
-import resource
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,9 +22,14 @@ import tqdm
 from autograder import sandbox
 from autograder.clean import clean_name, clean_text
 from autograder.course_dir import CourseError, assignments, grading_secret
-from autograder.grade import SubmissionResult, grade_submission, ungraded_parts, write_graded_notebook
+from autograder.grade import (
+    SubmissionResult,
+    grade_submission,
+    limit_worker_memory,
+    ungraded_parts,
+    write_graded_notebook,
+)
 from autograder.gradebook import GradebookWriter
-from autograder.judging import address_space_in_use
 from autograder.plan import plan_for
 
 if TYPE_CHECKING:
@@ -118,7 +122,7 @@ def _grade_in_pool(root: Path, submissions: list[tuple[str, str]], workers: int 
     if not submissions:
         return again
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers or os.cpu_count(),
-                                                initializer=_limit_worker_memory) as pool:
+                                                initializer=limit_worker_memory) as pool:
         futures = {pool.submit(grade_submission, root, assignment, student, limits): (assignment, student)
                    for assignment, student in submissions}
         for future in concurrent.futures.as_completed(futures):
@@ -137,15 +141,6 @@ def _grade_in_pool(root: Path, submissions: list[tuple[str, str]], workers: int 
             results[assignment, student] = record_or_fail(root, writer, result)
             bar.update()
     return [key for key in submissions if key in again]
-
-
-WORKER_MEMORY = 3 << 30  # bytes a grading worker may add: reading one hostile notebook must not take the machine
-
-
-def _limit_worker_memory() -> None:
-    """In each worker: a soft limit on its address space, so that a blow-up is a MemoryError, not the OOM killer."""
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    resource.setrlimit(resource.RLIMIT_AS, (address_space_in_use() + WORKER_MEMORY, hard))
 
 
 def failed(root: Path, assignment: str, student: str, why: str) -> SubmissionResult:
