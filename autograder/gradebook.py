@@ -9,6 +9,7 @@ re-graded; a lock file keeps two runs from writing at once.
 import datetime
 import fcntl
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -35,6 +36,23 @@ def sqlite_path(url: str) -> Path | None:
     return Path(url[len(prefix):]) if url.startswith(prefix) else None
 
 
+_SECRET_IN_QUERY = re.compile(r"([?&](?:ssl)?password=)[^&#]*", re.IGNORECASE)
+# Secrets libpq takes in a URL's query, which would reach pg_dump's and nbgrader's command lines: where to put them.
+QUERY_SECRETS = {"password": "give the password in PGPASSWORD or ~/.pgpass",
+                 "sslpassword": "use a client key without a passphrase, readable by you alone"}
+
+
+def shown_url(url: str) -> str:
+    """`url` fit for a message, whether it parses or not: what sits between "user:" and the last "@" (a password,
+    even one holding an "@") and the value of ?password= or ?sslpassword= become ***."""
+    start = url.find("://") + 3 if "://" in url else 0
+    end = url.rfind("@")
+    colon = url.find(":", start, end) if end > start else -1
+    if colon >= 0:
+        url = f"{url[:colon + 1]}***{url[end:]}"
+    return _SECRET_IN_QUERY.sub(r"\1***", url)
+
+
 def reachable(url: str) -> str:
     """`url` if a gradebook can be opened there; otherwise a CourseError that says what is wrong and what to do.
 
@@ -44,14 +62,23 @@ def reachable(url: str) -> str:
     import sqlalchemy
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
+    shown = shown_url(url)
     try:
         parsed = sqlalchemy.engine.make_url(url)
     except ArgumentError:
-        raise CourseError(f"--db {url!r} is no database URL: write sqlite:////path/to/gradebook.db or "
+        raise CourseError(f"--db {shown!r} is no database URL: write sqlite:////path/to/gradebook.db or "
                           "postgresql://user@host/database") from None
-    shown = parsed.render_as_string(hide_password=True)
+    except ValueError:  # SQLAlchemy's int() of the port; its message may hold part of an unescaped password
+        raise CourseError(f"--db {shown!r}: its port is not a number; write postgresql://user@host:5432/database"
+                          ) from None
     if parsed.get_backend_name() == "sqlite":
         return url  # a file: a missing one is created by the first grading, or named by the command that needs it
+    for key, instead in QUERY_SECRETS.items():
+        if key in parsed.query:
+            raise CourseError(f"--db {shown}: ?{key}= in the URL would show on pg_dump's and nbgrader's command "
+                              f"lines, which every user of this machine can read: drop it and {instead}")
+    if "@" in (parsed.host or ""):  # an unescaped @ in the password: the rest of it would be taken for the host
+        raise CourseError(f"--db {shown}: an @ in the password must be written %40 in the URL")
     try:
         engine = sqlalchemy.create_engine(parsed)
     except NoSuchModuleError:
