@@ -29,7 +29,7 @@ from autograder.grade import (
     ungraded_parts,
     write_graded_notebook,
 )
-from autograder.gradebook import GradebookWriter
+from autograder.gradebook import GradebookWriter, LockLost
 from autograder.plan import plan_for
 
 if TYPE_CHECKING:
@@ -138,7 +138,11 @@ def _grade_in_pool(root: Path, submissions: list[tuple[str, str]], workers: int 
                                                             "(out of memory, for example)")
             except Exception as error:  # the grader's own failure on one submission must not stop the rest
                 result = failed(root, assignment, student, f"the grader failed on it: {error!r}")
-            results[assignment, student] = record_or_fail(root, writer, result)
+            try:
+                results[assignment, student] = record_or_fail(root, writer, result)
+            except LockLost:
+                pool.shutdown(cancel_futures=True)  # a run that can no longer write grades nothing more
+                raise
             bar.update()
     return [key for key in submissions if key in again]
 
@@ -151,10 +155,13 @@ def failed(root: Path, assignment: str, student: str, why: str) -> SubmissionRes
 
 
 def record_or_fail(root: Path, writer: GradebookWriter, result: SubmissionResult) -> SubmissionResult:
-    """Record `result`; if that fails, record the failure in its place, so no earlier marks stay standing."""
+    """Record `result`; if that fails, record the failure in its place, so no earlier marks stay standing.
+    A lost gradebook lock (LockLost) is no submission's failure: it stops the run."""
     try:
         record(root, writer, result)
         return result
+    except LockLost:
+        raise
     except Exception as error:
         failure = failed(root, result.assignment, result.student, f"its grades could not be recorded: {error!r}")
     try:
