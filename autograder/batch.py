@@ -12,7 +12,6 @@ import dataclasses
 import datetime
 import json
 import os
-import resource
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,9 +22,14 @@ import tqdm
 from autograder import sandbox
 from autograder.clean import clean_name, clean_text
 from autograder.course_dir import CourseError, assignments, grading_secret
-from autograder.grade import SubmissionResult, grade_submission, ungraded_parts, write_graded_notebook
-from autograder.gradebook import GradebookWriter
-from autograder.judging import address_space_in_use
+from autograder.grade import (
+    SubmissionResult,
+    grade_submission,
+    limit_worker_memory,
+    ungraded_parts,
+    write_graded_notebook,
+)
+from autograder.gradebook import GradebookWriter, LockLost
 from autograder.plan import plan_for
 
 if TYPE_CHECKING:
@@ -118,7 +122,7 @@ def _grade_in_pool(root: Path, submissions: list[tuple[str, str]], workers: int 
     if not submissions:
         return again
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers or os.cpu_count(),
-                                                initializer=_limit_worker_memory) as pool:
+                                                initializer=limit_worker_memory) as pool:
         futures = {pool.submit(grade_submission, root, assignment, student, limits): (assignment, student)
                    for assignment, student in submissions}
         for future in concurrent.futures.as_completed(futures):
@@ -134,18 +138,13 @@ def _grade_in_pool(root: Path, submissions: list[tuple[str, str]], workers: int 
                                                             "(out of memory, for example)")
             except Exception as error:  # the grader's own failure on one submission must not stop the rest
                 result = failed(root, assignment, student, f"the grader failed on it: {error!r}")
-            results[assignment, student] = record_or_fail(root, writer, result)
+            try:
+                results[assignment, student] = record_or_fail(root, writer, result)
+            except LockLost:
+                pool.shutdown(cancel_futures=True)  # a run that can no longer write grades nothing more
+                raise
             bar.update()
     return [key for key in submissions if key in again]
-
-
-WORKER_MEMORY = 3 << 30  # bytes a grading worker may add: reading one hostile notebook must not take the machine
-
-
-def _limit_worker_memory() -> None:
-    """In each worker: a soft limit on its address space, so that a blow-up is a MemoryError, not the OOM killer."""
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    resource.setrlimit(resource.RLIMIT_AS, (address_space_in_use() + WORKER_MEMORY, hard))
 
 
 def failed(root: Path, assignment: str, student: str, why: str) -> SubmissionResult:
@@ -156,10 +155,13 @@ def failed(root: Path, assignment: str, student: str, why: str) -> SubmissionRes
 
 
 def record_or_fail(root: Path, writer: GradebookWriter, result: SubmissionResult) -> SubmissionResult:
-    """Record `result`; if that fails, record the failure in its place, so no earlier marks stay standing."""
+    """Record `result`; if that fails, record the failure in its place, so no earlier marks stay standing.
+    A lost gradebook lock (LockLost) is no submission's failure: it stops the run."""
     try:
         record(root, writer, result)
         return result
+    except LockLost:
+        raise
     except Exception as error:
         failure = failed(root, result.assignment, result.student, f"its grades could not be recorded: {error!r}")
     try:

@@ -8,11 +8,13 @@ gets a key of its own, so a re-grade is graded again rather than taken from an e
 dies or is lost while grading a submission costs that submission alone: the scheduler is told to give up on a
 task at its first lost worker (allowed-failures 0), `grade_on_cluster` keeps only one task per worker thread in
 flight (a worker holds no task but the one it runs), and the submission is recorded as failed, with the reason.
+A task caps its worker's memory as a process pool's worker is capped (`limit_worker_memory`).
 """
 
 import contextlib
 import os
 import re
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from autograder import sandbox
 from autograder.course_dir import CourseError
-from autograder.grade import SubmissionResult, SubmissionTask, grade_task, submission_task
-from autograder.plan import plan_for
+from autograder.grade import SubmissionResult, SubmissionTask, grade_task, limit_worker_memory, submission_task
+from autograder.plan import Plan, plan_for
 
 if TYPE_CHECKING:  # Dask is an optional dependency: pip install 'nudge-course[cluster]'
     from distributed import Client
@@ -88,38 +90,65 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
 
     from autograder.batch import failed
 
-    plans = {assignment: client.scatter(plan_for(root, assignment), broadcast=True)
+    # A key of its own (hash=False): the same plan scattered again on this client must not meet the last one's release.
+    plans = {assignment: client.scatter(plan_for(root, assignment), broadcast=True, hash=False)
              for assignment in sorted({assignment for assignment, _ in submissions})}
     waiting = list(submissions)
     running: dict[Any, tuple[str, str]] = {}
     finished = as_completed()
     run = uuid.uuid4().hex[:12]  # a key no earlier run used: a re-grade is graded again
 
+    # The cluster's worker threads, asked of the scheduler once, and again only after a worker joined or left.
+    workers_changed = threading.Event()
+
+    def on_event(event: tuple[float, Any]) -> None:
+        if isinstance(event[1], dict) and event[1].get("action") in ("add-worker", "remove-worker"):
+            workers_changed.set()
+
+    client.subscribe_topic("all", on_event)
+    threads = sum(client.nthreads().values())
+
     def fill() -> None:
         """Keep one task per worker thread in flight, no more: a worker then holds only the task it runs, so
         one that dies takes no other student's submission with it (the scheduler fails every task it held)."""
-        while waiting and len(running) < max(1, sum(client.nthreads().values())):
+        nonlocal threads
+        if workers_changed.is_set():
+            workers_changed.clear()
+            threads = sum(client.nthreads().values())
+        while waiting and len(running) < max(1, threads):
             assignment, student = waiting.pop(0)
             try:
                 task: SubmissionTask = submission_task(root, assignment, student, limits)
             except Exception as error:  # a folder this process cannot read costs that submission alone
                 done((assignment, student), failed(root, assignment, student, f"it could not be read: {error!r}"))
                 continue
-            future = client.submit(grade, plans[assignment], task, key=f"grade-{assignment}-{run}-{len(waiting)}",
-                                   pure=False)
+            future = client.submit(grade_within_memory_cap, grade, plans[assignment], task,
+                                   key=f"grade-{assignment}-{run}-{len(waiting)}", pure=False)
             running[future] = (assignment, student)
             finished.add(future)
 
-    fill()
-    for future in finished:
-        assignment, student = running.pop(future)
-        try:
-            result = future.result()
-        except Exception as error:  # the worker was lost (KilledWorker), or the grader failed on it
-            kind = type(error).__name__
-            why = (f"the cluster's worker grading it died or was lost ({error})" if kind == "KilledWorker"
-                   else f"the grader failed on it: {error!r}")
-            result = failed(root, assignment, student, why)
-        future.release()
-        done((assignment, student), result)
+    try:
         fill()
+        for future in finished:
+            assignment, student = running.pop(future)
+            try:
+                result = future.result()
+            except Exception as error:  # the worker was lost (KilledWorker), or the grader failed on it
+                kind = type(error).__name__
+                why = (f"the cluster's worker grading it died or was lost ({error})" if kind == "KilledWorker"
+                       else f"the grader failed on it: {error!r}")
+                result = failed(root, assignment, student, why)
+            future.release()
+            done((assignment, student), result)
+            fill()
+    finally:
+        client.unsubscribe_topic("all")
+
+
+def grade_within_memory_cap(grade: Callable[..., SubmissionResult], plan: Plan,
+                            task: SubmissionTask) -> SubmissionResult:
+    """What a worker runs for one task: `grade`, with the worker's address space capped first, as a process pool's
+    worker is, so that a hostile notebook is a MemoryError rather than a machine out of memory. Each task sets the
+    cap afresh (a worker that joined late or was restarted gets it too), WORKER_MEMORY above what the worker holds."""
+    limit_worker_memory()
+    return grade(plan, task)

@@ -12,6 +12,7 @@
 import hashlib
 import json
 import os
+import resource
 import stat
 import time
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ OUTPUT_LIMIT = sandbox.CELL_OUTPUT_LIMIT
 NOTEBOOK_LIMIT = 64 << 20  # bytes of a submitted notebook read
 MOST_CELLS = 2_000  # a course notebook has under a hundred; thousands only make grading slow for everyone
 MOST_CODE = 2 << 20  # characters of code in all cells together
+WORKER_MEMORY = 3 << 30  # bytes a grading worker may add: reading one hostile notebook must not take the machine
 
 
 @dataclass
@@ -75,6 +77,13 @@ class SubmissionResult:
 
 
 PART_FIELDS = tuple(PartResult.__dataclass_fields__)
+
+
+def limit_worker_memory() -> None:
+    """In a grading worker (a pool's or a cluster's): a soft limit on its address space, WORKER_MEMORY above what it
+    has mapped now, so that a blow-up is a MemoryError, not the out-of-memory killer taking the machine."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (judging.address_space_in_use() + WORKER_MEMORY, hard))
 
 
 def grade_submission(root: Path, assignment: str, student: str,

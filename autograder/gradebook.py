@@ -6,9 +6,11 @@ written in a single commit, so a run killed halfway leaves every submission as i
 re-graded; a lock file keeps two runs from writing at once.
 """
 
+import contextlib
 import datetime
 import fcntl
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -35,6 +37,23 @@ def sqlite_path(url: str) -> Path | None:
     return Path(url[len(prefix):]) if url.startswith(prefix) else None
 
 
+_SECRET_IN_QUERY = re.compile(r"([?&](?:ssl)?password=)[^&#]*", re.IGNORECASE)
+# Secrets libpq takes in a URL's query, which would reach pg_dump's and nbgrader's command lines: where to put them.
+QUERY_SECRETS = {"password": "give the password in PGPASSWORD or ~/.pgpass",
+                 "sslpassword": "use a client key without a passphrase, readable by you alone"}
+
+
+def shown_url(url: str) -> str:
+    """`url` fit for a message, whether it parses or not: what sits between "user:" and the last "@" (a password,
+    even one holding an "@") and the value of ?password= or ?sslpassword= become ***."""
+    start = url.find("://") + 3 if "://" in url else 0
+    end = url.rfind("@")
+    colon = url.find(":", start, end) if end > start else -1
+    if colon >= 0:
+        url = f"{url[:colon + 1]}***{url[end:]}"
+    return _SECRET_IN_QUERY.sub(r"\1***", url)
+
+
 def reachable(url: str) -> str:
     """`url` if a gradebook can be opened there; otherwise a CourseError that says what is wrong and what to do.
 
@@ -44,14 +63,23 @@ def reachable(url: str) -> str:
     import sqlalchemy
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
+    shown = shown_url(url)
     try:
         parsed = sqlalchemy.engine.make_url(url)
     except ArgumentError:
-        raise CourseError(f"--db {url!r} is no database URL: write sqlite:////path/to/gradebook.db or "
+        raise CourseError(f"--db {shown!r} is no database URL: write sqlite:////path/to/gradebook.db or "
                           "postgresql://user@host/database") from None
-    shown = parsed.render_as_string(hide_password=True)
+    except ValueError:  # SQLAlchemy's int() of the port; its message may hold part of an unescaped password
+        raise CourseError(f"--db {shown!r}: its port is not a number; write postgresql://user@host:5432/database"
+                          ) from None
     if parsed.get_backend_name() == "sqlite":
         return url  # a file: a missing one is created by the first grading, or named by the command that needs it
+    for key, instead in QUERY_SECRETS.items():
+        if key in parsed.query:
+            raise CourseError(f"--db {shown}: ?{key}= in the URL would show on pg_dump's and nbgrader's command "
+                              f"lines, which every user of this machine can read: drop it and {instead}")
+    if "@" in (parsed.host or ""):  # an unescaped @ in the password: the rest of it would be taken for the host
+        raise CourseError(f"--db {shown}: an @ in the password must be written %40 in the URL")
     try:
         engine = sqlalchemy.create_engine(parsed)
     except NoSuchModuleError:
@@ -82,13 +110,22 @@ class GradebookWriter:
         self._lock: IO[str] | None = None
         self._database_lock: Any = None  # PostgreSQL: the connection that holds the advisory lock
         self._gradebook: api.Gradebook | None = None  # opened by the first `record`, closed at the end
-        self._backed_up = False
         self.backup_note = ""  # what the backup did, when it is not a file beside the gradebook
 
     def __enter__(self) -> "GradebookWriter":
         if _is_postgresql(self.url):
             self._lock_database()
-            return self
+        else:
+            self._lock_file()
+        try:
+            self._backup()  # now, before any change: a SQLite gradebook that cannot be backed up stops the run here
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _lock_file(self) -> None:
+        """SQLite: hold the course's lock file for the run, so that a second run waits for this one."""
         lock_path = self.root / ".nudge-grade.lock"
         self._lock = open(lock_path, "a+")  # noqa: SIM115 (held for the whole run)
         deadline = time.monotonic() + self.lock_wait
@@ -102,7 +139,6 @@ class GradebookWriter:
                     message = f"another grading run holds {lock_path}: wait for it to end, then try again"
                     raise CourseError(message) from busy
                 time.sleep(0.5)
-        return self
 
     def __exit__(self, *exc: object) -> None:
         if self._gradebook is not None:
@@ -135,6 +171,25 @@ class GradebookWriter:
         connection.commit()  # the lock belongs to the session, not the transaction: it stays until close()
         self._database_lock = connection
 
+    def _check_lock(self) -> None:
+        """PostgreSQL: before a write, that this run's session still holds the advisory lock. A session that ended
+        (a dropped connection, a restarted server) has let the lock go, and a pooler in transaction mode
+        (PgBouncer) runs each statement in some other session: either way another run may be writing, so this
+        one stops. One small query on the lock's own connection."""
+        if self._database_lock is None:
+            return
+        import sqlalchemy
+
+        try:
+            held = self._database_lock.execute(sqlalchemy.text(HOLDS_LOCK), {"key": ADVISORY_LOCK}).scalar()
+            self._database_lock.rollback()  # not left idle in a transaction
+        except sqlalchemy.exc.SQLAlchemyError:  # the connection is gone
+            held = False
+        if not held:
+            raise LockLost("this run lost the PostgreSQL gradebook's advisory lock (its connection to the server "
+                           "ended), so another run could be writing: it stopped before writing more. Run `nudge "
+                           "grade` again (behind PgBouncer, connect directly or in session pooling mode)")
+
     def ensure_assignment(self, assignment: str) -> None:
         """Give the gradebook the assignment's notebooks and cells, as `nbgrader generate_assignment` does."""
         with api.Gradebook(self.url) as gradebook:
@@ -143,20 +198,20 @@ class GradebookWriter:
                     return
             except api.MissingEntry:
                 pass
-        self._backup()
         with tempfile.TemporaryDirectory() as scratch:
             # nbgrader also writes a release copy: made in a scratch course, so release/ stays untouched.
             shutil.copytree(self.root / "source" / assignment, Path(scratch) / "source" / assignment)
             shutil.copy(self.root / "nbgrader_config.py", scratch)
+            url, secret = _password_apart(self.url)
             done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force",
-                                   f"--db={self.url}", "--log-level=ERROR"], cwd=scratch, env=tool_environment(),
-                                  capture_output=True, text=True)
+                                   f"--db={url}", "--log-level=ERROR"], cwd=scratch,
+                                  env={**tool_environment(), **secret}, capture_output=True, text=True)
             if done.returncode != 0:
                 raise CourseError(f"nbgrader could not add {assignment} to the gradebook:\n{done.stderr.strip()}")
 
     def record(self, result: SubmissionResult, collected_at: datetime.datetime) -> None:
         """Write one submission's automatic scores in a single commit, keeping manual grades and comments."""
-        self._backup()
+        self._check_lock()
         if self._gradebook is None:  # one connection for the whole run: a new one per submission costs more
             self._gradebook = api.Gradebook(self.url)
         session = self._gradebook.db
@@ -182,22 +237,33 @@ class GradebookWriter:
             raise
 
     def _backup(self) -> None:
-        """Copy the gradebook aside once per run, before its first change."""
-        if _is_postgresql(self.url) and not self._backed_up:
-            self._backed_up = True
+        """Copy the gradebook aside, once per run, before it changes.
+
+        A SQLite gradebook's copy is the only one there is, made in a moment: one that cannot be made (a full disk,
+        a folder that cannot be written) stops the run before anything changes, with the reason, since the run
+        would meet the same trouble. A PostgreSQL gradebook is the server's to keep (its own backups), and pg_dump
+        is an extra that may be missing or refused: the run goes on without it and says so at the end.
+        """
+        if _is_postgresql(self.url):
             self._dump_postgresql()
             return
         database = sqlite_path(self.url)
-        if self._backed_up or database is None or not database.exists():
-            self._backed_up = True
+        if database is None or not database.exists():
             return
         folder = database.parent / "gradebook-backups"
-        folder.mkdir(exist_ok=True)
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        self.backup_path = folder / f"gradebook-{stamp}.db"
-        with sqlite3.connect(database) as source, sqlite3.connect(self.backup_path) as copy:
-            source.backup(copy)  # consistent even if someone reads the gradebook meanwhile
-        self._backed_up = True
+        path = folder / f"gradebook-{stamp}.db"
+        try:
+            folder.mkdir(exist_ok=True)
+            with contextlib.closing(sqlite3.connect(database)) as source, \
+                    contextlib.closing(sqlite3.connect(path)) as copy:
+                source.backup(copy)  # consistent even if someone reads the gradebook meanwhile
+        except (OSError, sqlite3.Error) as error:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+            raise CourseError(f"the gradebook {database} could not be backed up into {folder} ({error}), so "
+                              "nothing was graded or changed: make room or fix that folder, then run again") from None
+        self.backup_path = path
 
     def _dump_postgresql(self) -> None:
         """pg_dump the PostgreSQL gradebook into gradebook-backups/, or say why there is no backup."""
@@ -207,12 +273,18 @@ class GradebookWriter:
                                 "(apt-get install postgresql-client)")
             return
         folder = self.root / "gradebook-backups"
-        folder.mkdir(exist_ok=True)
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         path = folder / f"gradebook-{stamp}.dump"
-        url, secret = _libpq_url(self.url)
-        done = subprocess.run([program, "--format=custom", f"--file={path}", url], capture_output=True, text=True,
-                              env={**os.environ, **secret}, timeout=3600)
+        url, secret = _password_apart(self.url, drivername="postgresql")  # pg_dump takes no +driver
+        try:
+            folder.mkdir(exist_ok=True)
+            done = subprocess.run([program, "--format=custom", f"--file={path}", url], capture_output=True,
+                                  text=True, env={**os.environ, **secret}, timeout=3600)
+        except (OSError, subprocess.SubprocessError) as error:  # pg_dump not runnable, or an hour gone
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+            self.backup_note = f"the PostgreSQL gradebook was not backed up: {error}"
+            return
         if done.returncode != 0:
             path.unlink(missing_ok=True)
             reason = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"
@@ -222,6 +294,13 @@ class GradebookWriter:
 
 
 ADVISORY_LOCK = 0x6E75646765  # "nudge": the key of the gradebook's PostgreSQL advisory lock
+# Whether this session holds it: pg_locks shows a bigint key's high half as classid, its low half as objid.
+HOLDS_LOCK = ("SELECT EXISTS (SELECT FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted "
+              "AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = :key)")
+
+
+class LockLost(CourseError):
+    """The run no longer holds the gradebook's lock: it stops rather than write beside another run."""
 
 
 def _is_postgresql(url: str) -> bool:
@@ -238,14 +317,19 @@ def pg_dump_program() -> str | None:
     return str(versions[-1]) if versions else None
 
 
-def _libpq_url(url: str) -> tuple[str, dict[str, str]]:
-    """A SQLAlchemy URL as pg_dump takes it (no +driver, the password in PGPASSWORD rather than the command)."""
+def _password_apart(url: str, drivername: str | None = None) -> tuple[str, dict[str, str]]:
+    """`url` for another program's command line, which every user of the machine can read (`ps`): without its
+    password, and the environment that gives the password to libpq (PGPASSWORD). With `drivername`, that driver."""
     import sqlalchemy
 
     parsed = sqlalchemy.engine.make_url(url)
-    password = parsed.password
-    plain = parsed.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
-    return plain, ({"PGPASSWORD": str(password)} if password is not None else {})
+    if parsed.password is None and drivername is None:
+        return url, {}
+    # URL.create, not URL.set: set(password=None) keeps the password (pg_dump's command line had it).
+    plain = sqlalchemy.engine.URL.create(drivername or parsed.drivername, parsed.username, None, parsed.host,
+                                         parsed.port, parsed.database, parsed.query)
+    secret = {"PGPASSWORD": str(parsed.password)} if parsed.password is not None else {}
+    return plain.render_as_string(hide_password=False), secret
 
 
 def _find_submission(session: scoped_session, assignment: str, student: str) -> api.SubmittedAssignment | None:

@@ -55,3 +55,15 @@ def postgres_server():
                         str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
                        capture_output=True, timeout=120)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def fresh_database(url):
+    """A new, empty database beside the one at `url`, on the same server and for the same user; returns its URL."""
+    import sqlalchemy
+
+    name = f"fresh_{secrets.token_hex(6)}"
+    engine = sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sqlalchemy.text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    return sqlalchemy.engine.make_url(url).set(database=name).render_as_string(hide_password=False)

@@ -1,6 +1,8 @@
 """`nudge grade --cluster local:N` on a real Dask LocalCluster: the process pool's scores, real re-grades, a lost
-worker that costs only its submission, and tasks that need no course folder."""
+worker that costs only its submission, a worker's memory capped as a pool worker's is, and tasks that need no course
+folder."""
 
+import mmap
 import os
 import shutil
 import subprocess
@@ -14,7 +16,7 @@ from submissions import load_cases, solution_sources, submission, write_submissi
 
 from autograder.cluster import ClusterChoice, connect, grade_on_cluster
 from autograder.course_dir import CourseError
-from autograder.grade import SubmissionResult, grade_task, submission_task
+from autograder.grade import WORKER_MEMORY, SubmissionResult, grade_task, submission_task
 from autograder.plan import plan_for
 from autograder.sandbox import DEFAULT_LIMITS
 
@@ -93,6 +95,47 @@ def test_a_lost_worker_costs_only_the_submission_it_was_grading(tmp_path):
         assert results[ASSIGNMENT, student].failure is None, results[ASSIGNMENT, student].failure
         assert results[ASSIGNMENT, student].score == results[ASSIGNMENT, student].max_score > 0
     assert results[ASSIGNMENT, "blank"].failure is None
+
+
+@pytest.fixture(scope="module")
+def one_worker():
+    """A client on a LocalCluster of one worker, which runs this module's functions (shipped by value)."""
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
+    with connect(ClusterChoice(workers=1)) as client:
+        yield client
+
+
+def reserve_more_than_a_worker_may(plan, task):
+    """What the workers run in the next test: address space beyond a worker's cap, reserved but never touched, so
+    that it takes no memory even where nothing caps it."""
+    with mmap.mmap(-1, WORKER_MEMORY + (1 << 30)):
+        return SubmissionResult(task.student, plan.assignment)
+
+
+def test_a_cluster_worker_is_capped_as_a_pool_worker_is(course, one_worker):
+    results: dict[tuple[str, str], SubmissionResult] = {}
+    grade_on_cluster(one_worker, course, [(ASSIGNMENT, "solver")], DEFAULT_LIMITS,
+                     lambda key, result: results.update({key: result}), grade=reserve_more_than_a_worker_may)
+    refused = results[ASSIGNMENT, "solver"]
+    assert refused.failure and "the grader failed on it" in refused.failure
+    assert "Cannot allocate memory" in refused.failure and refused.score == 0
+
+
+def nothing_to_grade(plan, task):
+    """What the workers run in the next test: a result at once, so that the test is about the scheduling."""
+    return SubmissionResult(task.student, plan.assignment)
+
+
+def test_the_scheduler_is_asked_for_its_worker_threads_once_not_per_submission(course, one_worker, monkeypatch):
+    asked = []
+    nthreads = one_worker.nthreads
+    monkeypatch.setattr(one_worker, "nthreads", lambda *args, **kwargs: asked.append(1) or nthreads(*args, **kwargs))
+    chosen = [(ASSIGNMENT, student) for student in ("solver", "blank", *(student for student, _ in CASES))]
+    results: dict[tuple[str, str], SubmissionResult] = {}
+    grade_on_cluster(one_worker, course, chosen, DEFAULT_LIMITS, lambda key, result: results.update({key: result}),
+                     grade=nothing_to_grade)
+    assert set(results) == set(chosen) and [result.failure for result in results.values()] == [None] * len(chosen)
+    assert len(asked) == 1  # no worker joined or left
 
 
 def test_a_task_needs_no_course_folder(course, tmp_path):

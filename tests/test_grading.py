@@ -225,7 +225,7 @@ def test_regrading_is_idempotent_and_keeps_manual_grades(graded):
         assert gradebook.find_comment("slope", ASSIGNMENT, ASSIGNMENT, "flipper").manual_comment == \
             "Check the order of the points."
     backups = sorted((course / "gradebook-backups").glob("gradebook-*.db"))
-    assert len(backups) >= 2  # one before each run that changed the gradebook
+    assert backups  # one before each run that found a gradebook to change: this re-grade at least
 
 
 def test_feedback_export_and_report(graded):

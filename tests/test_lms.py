@@ -8,6 +8,7 @@ import pytest
 from conftest import copy_course, nudge
 from nbgrader import api
 
+from autograder.clean import csv_cell
 from autograder.course_dir import tool_environment
 from autograder.lms import class_grades, write_lms_csv
 
@@ -87,6 +88,20 @@ def test_nudge_export_and_nbgraders_own_export_write_the_same_file(gradebook_url
                                f"--to={theirs}", f"--db={gradebook_url}"], cwd=course, capture_output=True, text=True)
     assert nbgrader.returncode == 0, nbgrader.stderr
     assert read(ours) == read(theirs) and len(read(ours)) > 2
+
+
+@pytest.mark.parametrize("text, cell", [
+    ("  =cmd|' /C calc'!A0", "'  =cmd|' /C calc'!A0"),  # spaces before a formula: still a formula
+    ("\u00a0\t@SUM(A1)", "'\u00a0\t@SUM(A1)"),
+    ("\u200b=HYPERLINK(\"http://evil.example\")", "\\u200b=HYPERLINK(\"http://evil.example\")"),  # zero-width
+    ("\u202e+1\u202c", "\\u202e+1\\u202c"),  # a bidi control before a formula
+    ("\ufeff-1", "\\ufeff-1"),
+    ("Ada\u200dLove\u2066lace\u2069", "Ada\\u200dLove\\u2066lace\\u2069"),  # invisible inside a name: shown
+    ("Ada Lovelace", "Ada Lovelace"),
+    ("\tAda", "'\tAda"),
+])
+def test_a_cell_is_never_a_formula_and_hides_no_character(text, cell):
+    assert csv_cell(text) == cell
 
 
 def test_an_unknown_format_is_refused_by_name(tmp_path):

@@ -1,17 +1,25 @@
 """The instructor's cycle on a real PostgreSQL gradebook (a throwaway server, tests/postgres.py): the same scores
 as SQLite, a re-grade that keeps manual grades, the same again graded on a Dask LocalCluster, feedback, export and
-report, nbgrader's own export, a backup by pg_dump, two runs at once from two course folders, and a wrong password
-said in one line."""
+report, nbgrader's own export, a backup by pg_dump, two runs at once from two course folders, a wrong password
+said in one line, a password kept off every command line (and out of --db), a backup that cannot run, and a lost
+lock that stops the run."""
 
+import os
 import subprocess
 import sys
 import threading
 
 import pytest
+import sqlalchemy
 from conftest import copy_course, nudge
 from nbgrader.api import Gradebook
-from postgres import postgres_server
+from postgres import fresh_database, postgres_server
 from submissions import solution_sources, submission, write_submission
+
+from autograder import gradebook
+from autograder.batch import failed, record_or_fail
+from autograder.course_dir import tool_environment
+from autograder.gradebook import ADVISORY_LOCK, GradebookWriter, LockLost
 
 pytestmark = pytest.mark.slow  # a PostgreSQL server and the sandbox
 
@@ -105,3 +113,77 @@ def test_a_wrong_password_is_one_line_and_exit_2(url, tmp_path):
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "could not open the gradebook at postgresql+psycopg://grader:***@127.0.0.1" in done.stderr
     assert "password authentication failed" in done.stderr
+
+
+def test_no_command_line_shows_the_password(url, tmp_path, monkeypatch):
+    """pg_dump's backup and nbgrader's generate_assignment get the URL without its password, which comes in
+    PGPASSWORD: every user of the machine can read a command line (`ps`)."""
+    monkeypatch.setenv("PATH", tool_environment()["PATH"])  # nbgrader runs `alembic` by name, as `nudge` arranges
+    database, course = fresh_database(url), copy_course(tmp_path)
+    password = sqlalchemy.engine.make_url(database).password
+    commands = []
+    run = subprocess.run
+
+    def spy(command, *arguments, **options):
+        commands.append((command, options.get("env") or {}))
+        return run(command, *arguments, **options)
+
+    monkeypatch.setattr(subprocess, "run", spy)
+    with GradebookWriter(course, database) as writer:  # the backup first, then the assignment's cells
+        writer.ensure_assignment(ASSIGNMENT)
+    assert not [command for command, _ in commands if password in " ".join(map(str, command))]
+    dump = [env for command, env in commands if command[0].endswith("pg_dump")]
+    nbgrader = [env for command, env in commands if command[1:4] == ["-m", "nbgrader", "generate_assignment"]]
+    assert len(dump) == len(nbgrader) == 1 and dump[0]["PGPASSWORD"] == nbgrader[0]["PGPASSWORD"] == password
+    assert writer.backup_path is not None and writer.backup_path.stat().st_size > 0
+    with Gradebook(database) as book:
+        assert book.find_assignment(ASSIGNMENT).notebooks
+
+
+def test_a_password_in_pgpassword_rather_than_in_db_works_end_to_end(url, tmp_path):
+    """What the README tells instructors: --db postgresql://user@host/database, the password in PGPASSWORD."""
+    course = course_with(tmp_path, ["solver"])
+    address = sqlalchemy.engine.make_url(fresh_database(url))
+    bare = address.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    environment = {**os.environ, "PGPASSWORD": address.password}
+    graded = nudge("--course", str(course), "grade", "--db", bare, env=environment)
+    assert graded.returncode == 0, graded.stderr[-2000:]
+    assert "Graded 1 submissions" in graded.stdout
+    exported = nudge("--course", str(course), "export", "--db", bare, env=environment, cwd=course)
+    assert exported.returncode == 0, exported.stderr[-2000:]
+    row = next(line for line in (course / "grades.csv").read_text().splitlines() if line.startswith("solver,"))
+    total, maximum = row.split(",")[2:4]
+    assert float(total) == float(maximum) > 0
+
+
+def test_a_backup_that_cannot_run_is_said_and_the_run_goes_on(url, tmp_path, monkeypatch):
+    """pg_dump that cannot be run (no permission) raises rather than fails: the run still goes on, with a note."""
+    course = copy_course(tmp_path)
+    unrunnable = tmp_path / "pg_dump"
+    unrunnable.write_text("not a program")  # no execute permission: running it is a PermissionError
+    monkeypatch.setattr(gradebook, "pg_dump_program", lambda: str(unrunnable))
+    with GradebookWriter(course, fresh_database(url)) as writer:
+        assert writer.backup_path is None and not list((course / "gradebook-backups").glob("*"))
+        assert writer.backup_note == f"the PostgreSQL gradebook was not backed up: [Errno 13] Permission denied: " \
+                                     f"'{unrunnable}'"
+
+
+def test_a_run_that_lost_its_lock_stops_before_writing(url, tmp_path, monkeypatch):
+    """The lock's session ends (a dropped connection, a restarted server): the next write stops the run instead of
+    going on unlocked, and writes nothing."""
+    monkeypatch.setenv("PATH", tool_environment()["PATH"])
+    database, course = fresh_database(url), copy_course(tmp_path)
+    with GradebookWriter(course, database) as writer:
+        writer.ensure_assignment(ASSIGNMENT)
+        engine = sqlalchemy.create_engine(database)
+        with engine.connect() as other:  # end the session that holds this run's lock, from another session
+            ended = other.execute(sqlalchemy.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
+                "database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND "
+                "((classid::bigint << 32) | objid::bigint) = :key"), {"key": ADVISORY_LOCK}).scalars().all()
+        engine.dispose()
+        assert ended == [True]
+        with pytest.raises(LockLost, match="lost the PostgreSQL gradebook's advisory lock"):
+            record_or_fail(course, writer, failed(course, ASSIGNMENT, "ada", "a test"))
+    with Gradebook(database) as book:
+        assert book.find_assignment(ASSIGNMENT).num_submissions == 0
