@@ -24,6 +24,7 @@ grader and runs it as above.
 
 import contextlib
 import ctypes
+import errno
 import importlib
 import io
 import json
@@ -35,6 +36,7 @@ import random
 import secrets
 import signal
 import socket
+import struct
 import sys
 from collections.abc import Callable
 from types import FrameType
@@ -312,6 +314,45 @@ def become(uid: int | None) -> None:
     os.setuid(uid)
 
 
+# What the sandbox's processes may not ask of the kernel, by machine: its audit architecture, then the numbers of
+# add_key, request_key, keyctl, sendmsg, sendmmsg, io_uring_setup, io_uring_enter and io_uring_register. A key in
+# the kernel's keyrings outlives every process, and sandbox, of its user, and is readable by any user it allows. A
+# file sent over a socket to a socket that is itself in flight outlives every process, holding its memory, its
+# space in /tmp or its socket's name; io_uring sends one without a sendmsg call.
+REFUSED_SYSCALLS = {
+    "x86_64": (0xC000_003E, (248, 249, 250, 46, 307, 425, 426, 427)),
+    "aarch64": (0xC000_00B7, (217, 218, 219, 211, 269, 425, 426, 427)),
+}
+
+
+def refuse_syscalls() -> None:
+    """Fail the REFUSED_SYSCALLS, and any made through another ABI (32-bit x86's, x32's), with EPERM from now on.
+
+    A seccomp filter: it holds for this process and all it starts, and nothing can take it off.
+    """
+    machine = os.uname().machine
+    if machine not in REFUSED_SYSCALLS:
+        sys.exit(f"the sandbox runs on x86_64 and aarch64 machines only, not on {machine}")
+    architecture, numbers = REFUSED_SYSCALLS[machine]
+    load, equal, at_least, give = 0x20, 0x15, 0x35, 0x06  # classic BPF: ld [k], jeq #k, jge #k, ret #k
+    allow, refuse = 0x7FFF_0000, 0x0005_0000 | errno.EPERM
+    checks = [(at_least, 0x4000_0000)] + [(equal, number) for number in numbers]  # x32's numbers, then ours
+    last = len(checks) + 4  # where the program refuses; a jump counts the instructions it skips
+    program = [(load, 0, 0, 4), (equal, 0, last - 2, architecture), (load, 0, 0, 0)]  # the architecture, the number
+    program += [(code, last - 4 - index, 0, value) for index, (code, value) in enumerate(checks)]
+    program += [(give, 0, 0, allow), (give, 0, 0, refuse)]
+    filters = ctypes.create_string_buffer(b"".join(struct.pack("HBBI", *line) for line in program))
+
+    class Program(ctypes.Structure):
+        _fields_ = [("length", ctypes.c_ushort), ("filters", ctypes.c_void_p)]
+
+    libc, zero = ctypes.CDLL(None, use_errno=True), ctypes.c_ulong(0)
+    seccomp = ctypes.byref(Program(len(program), ctypes.addressof(filters)))
+    # PR_SET_NO_NEW_PRIVS (bubblewrap has set it already), then PR_SET_SECCOMP with SECCOMP_MODE_FILTER
+    if libc.prctl(38, ctypes.c_ulong(1), zero, zero, zero) or libc.prctl(22, ctypes.c_ulong(2), seccomp, zero, zero):
+        sys.exit(f"the sandbox's system call filter could not be set: {os.strerror(ctypes.get_errno())}")
+
+
 _own_user: int | None = None  # set in a warm sandbox's child: every process of this user is the learner's
 
 
@@ -323,6 +364,8 @@ def take_channel(fd: int) -> None:
 
 
 def main() -> None:
+    if os.getpid() == 1:  # the sandbox's first process (on a learner's own machine, the runner is not sandboxed)
+        refuse_syscalls()
     if sys.argv[1:] == ["--serve"]:
         serve()
     take_channel(os.dup(1))

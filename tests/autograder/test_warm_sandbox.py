@@ -24,6 +24,8 @@ found = {
     "modules": 'planted' in sys.modules or hasattr(numpy, 'planted'),
     "random": [random.random(), numpy.random.random()],
     "user": os.getuid(),
+    "free space": [os.statvfs(folder).f_bfree for folder in ('/tmp', '.')],
+    "sockets": [line.split()[7:] for line in open('/proc/net/unix').readlines()[1:]],
 }
 print(repr(found))
 """
@@ -55,6 +57,22 @@ if os.fork() == 0:
     os._exit(0)
 time.sleep(0.1)
 """
+
+# Keeps a deleted file's space in /tmp, and a socket's name, with no process left to hold them: sent over a socket
+# pair, each end of which is sent to the other, they stay "in flight" until the kernel sees that none can arrive.
+SEND_INTO_FLIGHT = """
+import os, socket
+held = open('/tmp/held', 'wb')
+held.write(bytes(8 << 20))
+os.unlink('/tmp/held')
+name = socket.socket(socket.AF_UNIX)
+name.bind('\\0left-behind')
+one, other = socket.socketpair()
+socket.send_fds(one, [b'x'], [other.fileno(), held.fileno(), name.fileno()])
+socket.send_fds(other, [b'x'], [one.fileno()])
+"""
+# io_uring sends a file without a sendmsg call of the process's own.
+IO_URING = "import ctypes\nprint(ctypes.CDLL(None).syscall(425, 1, ctypes.create_string_buffer(120)))  # io_uring_setup"
 
 
 def run_cells(*cells, limits=sandbox.DEFAULT_LIMITS):
@@ -104,3 +122,15 @@ def test_a_submission_killed_for_its_memory_is_told_so_in_a_warm_sandbox():
     assert result.cells[1]["output"] == "next\n"
     reason = result.incidents.get(("cell", 0)) or result.cells[0]["error"]
     assert "memory limit" in reason or reason.startswith("MemoryError"), reason
+
+
+def test_nothing_a_submission_sends_into_flight_reaches_the_next():
+    before, sent, uring = run_cells(LOOK_AROUND, SEND_INTO_FLIGHT, IO_URING)
+
+    (second,) = run_cells(LOOK_AROUND)
+
+    assert second["sandbox"] == before["sandbox"]
+    assert second["free space"] == before["free space"], "space in /tmp is still held"
+    assert second["sockets"] == []
+    assert sent["error"] == "PermissionError: [Errno 1] Operation not permitted" and uring["output"] == "-1\n"
+
