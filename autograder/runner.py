@@ -483,9 +483,9 @@ def serve_one(control: socket.socket, uid: int) -> None:
 def sweep(uid: int) -> bool:
     """After a child: as its user, kill whatever of it still runs, then delete its files and its System V IPC objects.
 
-    True when nothing of it is left: no process but this one, nothing in /submission, and nothing but
-    this process's own files in /tmp (its IPC objects are gone, and POSIX message queues it could not
-    make: RLIMIT_MSGQUEUE is 0).
+    True when nothing of it is left: no process but this one, nothing in /submission, nothing but this
+    process's own files in /tmp, and no IPC object (this process makes none; POSIX message queues no
+    one can make: RLIMIT_MSGQUEUE is 0).
     """
     sweeper = os.fork()
     if sweeper == 0:
@@ -498,6 +498,7 @@ def sweep(uid: int) -> bool:
     reap_children()
     others = [entry for entry in os.listdir("/proc") if entry.isdigit() and int(entry) != os.getpid()]
     left = os.listdir("/submission") + [name for name in os.listdir("/tmp") if os.lstat(f"/tmp/{name}").st_uid != 0]
+    left += [row["id"] for kind in IPC_KINDS for row in _ipc_objects(kind)]
     return status == 0 and not others and not left
 
 
@@ -520,12 +521,20 @@ def remove_user(uid: int) -> bool:
                                                     "sem": lambda key: libc.semctl(key, 0, remove_id),
                                                     "msg": lambda key: libc.msgctl(key, remove_id, None)}
     for kind, remove in removers.items():
-        with open(f"/proc/sysvipc/{kind}") as table:
-            header, *rows = [line.split() for line in table]
-        for row in rows:  # the id is the table's second column
-            if int(row[header.index("uid")]) == uid:
-                remove(int(row[1]))
+        for row in _ipc_objects(kind):  # its owner may have given it away (IPC_SET), but its creator stays
+            if uid in (int(row["uid"]), int(row["cuid"])):
+                remove(int(row["id"]))
     return True
+
+
+IPC_KINDS = ("shm", "sem", "msg")
+
+
+def _ipc_objects(kind: str) -> list[dict[str, str]]:
+    """This sandbox's System V IPC objects of one kind, each as its row of /proc/sysvipc/`kind` by column name."""
+    with open(f"/proc/sysvipc/{kind}") as table:
+        header, *rows = [line.split() for line in table]
+    return [{**dict(zip(header, row, strict=True)), "id": row[1]} for row in rows]  # the id is the second column
 
 
 def _user(pid: str) -> int | None:

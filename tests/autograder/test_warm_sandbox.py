@@ -58,6 +58,20 @@ if os.fork() == 0:
 time.sleep(0.1)
 """
 
+# Gives a System V shared memory segment, semaphore set and message queue to root (IPC_SET), as their owner may;
+# their creator stays the learner's user.
+GIVE_IPC_AWAY = """
+import ctypes
+libc = ctypes.CDLL(None)
+semctl = lambda made, command, state: libc.semctl(made, 0, command, state)
+for control, made in ((libc.shmctl, libc.shmget(0x6E78, 1 << 20, 0o1666)), (semctl, libc.semget(0x6E79, 1, 0o1666)),
+                      (libc.msgctl, libc.msgget(0x6E7A, 0o1666))):
+    state = ctypes.create_string_buffer(256)  # room for any of the three kinds' state
+    assert control(made, 2, state) == 0  # IPC_STAT
+    ctypes.memset(ctypes.addressof(state) + 4, 0, 4)  # its owner's uid, right after its key: root's
+    assert control(made, 1, state) == 0  # IPC_SET
+"""
+
 # Keeps a deleted file's space in /tmp, and a socket's name, with no process left to hold them: sent over a socket
 # pair, each end of which is sent to the other, they stay "in flight" until the kernel sees that none can arrive.
 SEND_INTO_FLIGHT = """
@@ -122,6 +136,16 @@ def test_a_submission_killed_for_its_memory_is_told_so_in_a_warm_sandbox():
     assert result.cells[1]["output"] == "next\n"
     reason = result.incidents.get(("cell", 0)) or result.cells[0]["error"]
     assert "memory limit" in reason or reason.startswith("MemoryError"), reason
+
+
+def test_ipc_objects_given_to_another_owner_are_removed_all_the_same():
+    before, _, given_away = run_cells(LOOK_AROUND, GIVE_IPC_AWAY, LOOK_AROUND)
+    assert given_away["ipc"] == [1, 1, 1]
+
+    (second,) = run_cells(LOOK_AROUND)
+
+    assert second["sandbox"] == before["sandbox"]
+    assert second["ipc"] == [0, 0, 0]
 
 
 def test_nothing_a_submission_sends_into_flight_reaches_the_next():
