@@ -481,17 +481,19 @@ def serve_one(control: socket.socket, uid: int) -> None:
 
 
 def sweep(uid: int) -> bool:
-    """After a child: as its user, kill whatever of it still runs, then delete its files and its System V IPC objects.
+    """After a child: end whatever of it still runs, then, as its user, delete its files and its System V IPC objects.
 
     True when nothing of it is left: no process but this one, nothing in /submission, nothing but this
     process's own files in /tmp, and no IPC object (this process makes none; POSIX message queues no
     one can make: RLIMIT_MSGQUEUE is 0).
     """
+    end_the_rest()  # before any process of ours takes that user: one of the user's own could stop it
     sweeper = os.fork()
     if sweeper == 0:
         try:
-            become(uid)  # as that user, kill(-1) reaches its processes alone, and its files are its own to delete
-            os._exit(0 if remove_user(uid) else 1)
+            become(uid)  # as that user, its files are its own to delete and its IPC objects its own to remove
+            remove_user(uid)
+            os._exit(0)
         finally:
             os._exit(1)
     status = wait_for(sweeper)
@@ -502,16 +504,24 @@ def sweep(uid: int) -> bool:
     return status == 0 and not others and not left
 
 
-def remove_user(uid: int) -> bool:
-    """In the sweeper, as `uid`: end its processes, delete its files in the writable folders and its IPC objects."""
-    for _attempt in range(100):
+def end_the_rest() -> None:
+    """As a warm sandbox's pid 1 (with CAP_KILL): end every other process in the sandbox, and collect it.
+
+    Each is a child of this process, or becomes one when its parent ends, so none is left once none is a
+    child. Nothing of theirs is read (not even a name, from /proc): nothing a child chose is ever in this
+    process's memory, from which the next child is forked.
+    """
+    while True:
         with contextlib.suppress(ProcessLookupError):
-            os.kill(-1, signal.SIGKILL)  # every process of this user but this one
-        if not [entry for entry in os.listdir("/proc") if entry.isdigit() and int(entry) != os.getpid()
-                and _user(entry) == uid and _state(entry) != "Z"]:
-            break
-    else:
-        return False
+            os.kill(-1, signal.SIGKILL)  # every process but this one
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+
+
+def remove_user(uid: int) -> None:
+    """In the sweeper, as `uid`: delete its files in the writable folders and its IPC objects."""
     for folder in ("/submission", "/tmp"):
         for entry in os.scandir(folder):
             if entry.stat(follow_symlinks=False).st_uid == uid:
@@ -524,7 +534,6 @@ def remove_user(uid: int) -> bool:
         for row in _ipc_objects(kind):  # its owner may have given it away (IPC_SET), but its creator stays
             if uid in (int(row["uid"]), int(row["cuid"])):
                 remove(int(row["id"]))
-    return True
 
 
 IPC_KINDS = ("shm", "sem", "msg")
@@ -545,14 +554,6 @@ def _user(pid: str) -> int | None:
             return next(int(line.split()[1]) for line in status if line.startswith("Uid:"))
     except (OSError, ValueError, StopIteration):
         return None
-
-
-def _state(pid: str) -> str:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return "Z"  # gone
 
 
 def _delete(path: str) -> None:
