@@ -427,7 +427,9 @@ def serve() -> None:
         status = wait_for(child)
         clean = sweep(uid)
         tell(control, event="exit", status=status, clean=clean)
-        if not clean or status == NO_MORE_JOBS:
+        # A child that ran to its end exits 0. Any other status (NO_MORE_JOBS among them) is the last: it is in
+        # this process's memory now, and the next child, forked from it, would find what the last one chose.
+        if not clean or status != 0:
             os._exit(0)
 
 

@@ -105,6 +105,22 @@ def exit_leaving_a_process(status):
 os._exit = exit_leaving_a_process
 """
 
+# Ends with an exit status of its choosing, once its run is over (the runner's last call, after its last report).
+EXIT_WITH_217 = """
+import os
+exit_for_real = os._exit
+os._exit = lambda status: exit_for_real(217)
+"""
+# Looks for that status in what it was forked from: every frame's variables.
+FIND_217 = """
+import sys
+frame, seen = sys._getframe(), False
+while frame is not None:
+    seen = seen or 217 in [value for value in frame.f_locals.values() if type(value) is int]
+    frame = frame.f_back
+print(seen)
+"""
+
 
 def run_cells(*cells, limits=sandbox.DEFAULT_LIMITS):
     result = sandbox.run(list(cells), [], {"notebook.ipynb": b"{}"}, limits=limits)
@@ -184,3 +200,11 @@ def test_a_process_left_behind_can_neither_stay_nor_stop_the_clean_up():
 
         assert second["sandbox"] == before["sandbox"], "the clean-up was stalled, and the warm sandbox given up"
         assert second["processes"] == []
+
+
+def test_the_status_a_submission_exits_with_never_reaches_the_next():
+    run_cells(LOOK_AROUND, EXIT_WITH_217)
+
+    (seen,) = run_cells(FIND_217)
+
+    assert seen["output"] == "False\n"
