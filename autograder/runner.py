@@ -24,6 +24,7 @@ grader and runs it as above.
 
 import contextlib
 import ctypes
+import errno
 import importlib
 import io
 import json
@@ -35,6 +36,7 @@ import random
 import secrets
 import signal
 import socket
+import struct
 import sys
 from collections.abc import Callable
 from types import FrameType
@@ -312,6 +314,45 @@ def become(uid: int | None) -> None:
     os.setuid(uid)
 
 
+# What the sandbox's processes may not ask of the kernel, by machine: its audit architecture, then the numbers of
+# add_key, request_key, keyctl, sendmsg, sendmmsg, io_uring_setup, io_uring_enter and io_uring_register. A key in
+# the kernel's keyrings outlives every process, and sandbox, of its user, and is readable by any user it allows. A
+# file sent over a socket to a socket that is itself in flight outlives every process, holding its memory, its
+# space in /tmp or its socket's name; io_uring sends one without a sendmsg call.
+REFUSED_SYSCALLS = {
+    "x86_64": (0xC000_003E, (248, 249, 250, 46, 307, 425, 426, 427)),
+    "aarch64": (0xC000_00B7, (217, 218, 219, 211, 269, 425, 426, 427)),
+}
+
+
+def refuse_syscalls() -> None:
+    """Fail the REFUSED_SYSCALLS, and any made through another ABI (32-bit x86's, x32's), with EPERM from now on.
+
+    A seccomp filter: it holds for this process and all it starts, and nothing can take it off.
+    """
+    machine = os.uname().machine
+    if machine not in REFUSED_SYSCALLS:
+        sys.exit(f"the sandbox runs on x86_64 and aarch64 machines only, not on {machine}")
+    architecture, numbers = REFUSED_SYSCALLS[machine]
+    load, equal, at_least, give = 0x20, 0x15, 0x35, 0x06  # classic BPF: ld [k], jeq #k, jge #k, ret #k
+    allow, refuse = 0x7FFF_0000, 0x0005_0000 | errno.EPERM
+    checks = [(at_least, 0x4000_0000)] + [(equal, number) for number in numbers]  # x32's numbers, then ours
+    last = len(checks) + 4  # where the program refuses; a jump counts the instructions it skips
+    program = [(load, 0, 0, 4), (equal, 0, last - 2, architecture), (load, 0, 0, 0)]  # the architecture, the number
+    program += [(code, last - 4 - index, 0, value) for index, (code, value) in enumerate(checks)]
+    program += [(give, 0, 0, allow), (give, 0, 0, refuse)]
+    filters = ctypes.create_string_buffer(b"".join(struct.pack("HBBI", *line) for line in program))
+
+    class Program(ctypes.Structure):
+        _fields_ = [("length", ctypes.c_ushort), ("filters", ctypes.c_void_p)]
+
+    libc, zero = ctypes.CDLL(None, use_errno=True), ctypes.c_ulong(0)
+    seccomp = ctypes.byref(Program(len(program), ctypes.addressof(filters)))
+    # PR_SET_NO_NEW_PRIVS (bubblewrap has set it already), then PR_SET_SECCOMP with SECCOMP_MODE_FILTER
+    if libc.prctl(38, ctypes.c_ulong(1), zero, zero, zero) or libc.prctl(22, ctypes.c_ulong(2), seccomp, zero, zero):
+        sys.exit(f"the sandbox's system call filter could not be set: {os.strerror(ctypes.get_errno())}")
+
+
 _own_user: int | None = None  # set in a warm sandbox's child: every process of this user is the learner's
 
 
@@ -323,6 +364,8 @@ def take_channel(fd: int) -> None:
 
 
 def main() -> None:
+    if os.getpid() == 1:  # the sandbox's first process (on a learner's own machine, the runner is not sandboxed)
+        refuse_syscalls()
     if sys.argv[1:] == ["--serve"]:
         serve()
     take_channel(os.dup(1))
@@ -384,7 +427,9 @@ def serve() -> None:
         status = wait_for(child)
         clean = sweep(uid)
         tell(control, event="exit", status=status, clean=clean)
-        if not clean or status == NO_MORE_JOBS:
+        # A child that ran to its end exits 0. Any other status (NO_MORE_JOBS among them) is the last: it is in
+        # this process's memory now, and the next child, forked from it, would find what the last one chose.
+        if not clean or status != 0:
             os._exit(0)
 
 
@@ -438,36 +483,47 @@ def serve_one(control: socket.socket, uid: int) -> None:
 
 
 def sweep(uid: int) -> bool:
-    """After a child: as its user, kill whatever of it still runs, then delete its files and its System V IPC objects.
+    """After a child: end whatever of it still runs, then, as its user, delete its files and its System V IPC objects.
 
-    True when nothing of it is left: no process but this one, nothing in /submission, and nothing but
-    this process's own files in /tmp (its IPC objects are gone, and POSIX message queues it could not
-    make: RLIMIT_MSGQUEUE is 0).
+    True when nothing of it is left: no process but this one, nothing in /submission, nothing but this
+    process's own files in /tmp, and no IPC object (this process makes none; POSIX message queues no
+    one can make: RLIMIT_MSGQUEUE is 0).
     """
+    end_the_rest()  # before any process of ours takes that user: one of the user's own could stop it
     sweeper = os.fork()
     if sweeper == 0:
         try:
-            become(uid)  # as that user, kill(-1) reaches its processes alone, and its files are its own to delete
-            os._exit(0 if remove_user(uid) else 1)
+            become(uid)  # as that user, its files are its own to delete and its IPC objects its own to remove
+            remove_user(uid)
+            os._exit(0)
         finally:
             os._exit(1)
     status = wait_for(sweeper)
     reap_children()
     others = [entry for entry in os.listdir("/proc") if entry.isdigit() and int(entry) != os.getpid()]
     left = os.listdir("/submission") + [name for name in os.listdir("/tmp") if os.lstat(f"/tmp/{name}").st_uid != 0]
+    left += [row["id"] for kind in IPC_KINDS for row in _ipc_objects(kind)]
     return status == 0 and not others and not left
 
 
-def remove_user(uid: int) -> bool:
-    """In the sweeper, as `uid`: end its processes, delete its files in the writable folders and its IPC objects."""
-    for _attempt in range(100):
+def end_the_rest() -> None:
+    """As a warm sandbox's pid 1 (with CAP_KILL): end every other process in the sandbox, and collect it.
+
+    Each is a child of this process, or becomes one when its parent ends, so none is left once none is a
+    child. Nothing of theirs is read (not even a name, from /proc): nothing a child chose is ever in this
+    process's memory, from which the next child is forked.
+    """
+    while True:
         with contextlib.suppress(ProcessLookupError):
-            os.kill(-1, signal.SIGKILL)  # every process of this user but this one
-        if not [entry for entry in os.listdir("/proc") if entry.isdigit() and int(entry) != os.getpid()
-                and _user(entry) == uid and _state(entry) != "Z"]:
-            break
-    else:
-        return False
+            os.kill(-1, signal.SIGKILL)  # every process but this one
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+
+
+def remove_user(uid: int) -> None:
+    """In the sweeper, as `uid`: delete its files in the writable folders and its IPC objects."""
     for folder in ("/submission", "/tmp"):
         for entry in os.scandir(folder):
             if entry.stat(follow_symlinks=False).st_uid == uid:
@@ -477,12 +533,19 @@ def remove_user(uid: int) -> bool:
                                                     "sem": lambda key: libc.semctl(key, 0, remove_id),
                                                     "msg": lambda key: libc.msgctl(key, remove_id, None)}
     for kind, remove in removers.items():
-        with open(f"/proc/sysvipc/{kind}") as table:
-            header, *rows = [line.split() for line in table]
-        for row in rows:  # the id is the table's second column
-            if int(row[header.index("uid")]) == uid:
-                remove(int(row[1]))
-    return True
+        for row in _ipc_objects(kind):  # its owner may have given it away (IPC_SET), but its creator stays
+            if uid in (int(row["uid"]), int(row["cuid"])):
+                remove(int(row["id"]))
+
+
+IPC_KINDS = ("shm", "sem", "msg")
+
+
+def _ipc_objects(kind: str) -> list[dict[str, str]]:
+    """This sandbox's System V IPC objects of one kind, each as its row of /proc/sysvipc/`kind` by column name."""
+    with open(f"/proc/sysvipc/{kind}") as table:
+        header, *rows = [line.split() for line in table]
+    return [{**dict(zip(header, row, strict=True)), "id": row[1]} for row in rows]  # the id is the second column
 
 
 def _user(pid: str) -> int | None:
@@ -493,14 +556,6 @@ def _user(pid: str) -> int | None:
             return next(int(line.split()[1]) for line in status if line.startswith("Uid:"))
     except (OSError, ValueError, StopIteration):
         return None
-
-
-def _state(pid: str) -> str:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return "Z"  # gone
 
 
 def _delete(path: str) -> None:

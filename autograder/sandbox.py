@@ -511,13 +511,15 @@ def bwrap_command(limits: Limits) -> list[str]:
     read_only = {Path(sys.base_prefix), Path(sys.prefix), Path(course.__file__).parent}
     as_root = os.geteuid() == 0
     # As root no user namespace is needed: the runner drops to an unprivileged user itself, which is
-    # why it alone keeps the two capabilities that takes. Anyone else gets a user namespace.
+    # why it alone keeps the two capabilities that takes, and CAP_KILL, with which a warm sandbox's pid 1
+    # ends what a child left running (a process loses all three when it becomes a user). Anyone else
+    # gets a user namespace.
     namespaces = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
     if not as_root:
         namespaces.append("--unshare-user")
     command = ["bwrap", *namespaces, "--die-with-parent", "--new-session", "--as-pid-1", "--cap-drop", "ALL"]
     if as_root:
-        command += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        command += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_KILL"]
     command += ["--proc", "/proc", "--dev", "/dev"]
     for folder in ("/tmp", SCRATCH):
         command += ["--perms", "1777", "--size", str(limits.scratch_bytes), "--tmpfs", folder]

@@ -1,6 +1,8 @@
 """The sandbox runs a learner's cells and calls, shows nothing of the grader, and keeps its own limits."""
 
+import errno
 import os
+import uuid
 
 import pytest
 
@@ -113,6 +115,25 @@ except PermissionError:
     uid, euid, gid, groups = ids.split(" ", 3)
     assert int(uid) >= 100_000 and uid == euid == gid and groups == "[]"
     assert capabilities == "0000000000000000" and setuid == "stayed unprivileged"
+
+
+@kinds
+def test_a_key_kept_in_the_kernels_keyrings_never_reaches_another_submission(warm):
+    marker = f"nudge-{uuid.uuid4().hex}"  # keys outlive sandboxes: one left by an earlier test run must not count
+    cells = [f"""
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+for keyring in (-4, -5, -3):  # the user's own keyring, its session keyring, this session's
+    key = libc.syscall(248, b"user", b"{marker}", b"an answer", 9, keyring)  # add_key
+    print(key > 0 and libc.syscall(250, 5, key, 0x3F3F3F3F) == 0 or ctypes.get_errno())  # anyone may read it
+"""]
+    look = [f"print([line for line in open('/proc/keys') if '{marker}' in line])"]
+
+    planted = sandbox.run(cells, [], warm=warm)
+    later = sandbox.run(look, [], warm=warm)
+
+    assert printed(later, 0) == "[]\n"
+    assert printed(planted, 0) == f"{errno.EPERM}\n" * 3, "the kernel kept a key for the learner's code"
 
 
 def test_the_scratch_folders_have_a_total_quota():

@@ -24,6 +24,8 @@ found = {
     "modules": 'planted' in sys.modules or hasattr(numpy, 'planted'),
     "random": [random.random(), numpy.random.random()],
     "user": os.getuid(),
+    "free space": [os.statvfs(folder).f_bfree for folder in ('/tmp', '.')],
+    "sockets": [line.split()[7:] for line in open('/proc/net/unix').readlines()[1:]],
 }
 print(repr(found))
 """
@@ -54,6 +56,69 @@ if os.fork() == 0:
             time.sleep(0.01)
     os._exit(0)
 time.sleep(0.1)
+"""
+
+# Gives a System V shared memory segment, semaphore set and message queue to root (IPC_SET), as their owner may;
+# their creator stays the learner's user.
+GIVE_IPC_AWAY = """
+import ctypes
+libc = ctypes.CDLL(None)
+semctl = lambda made, command, state: libc.semctl(made, 0, command, state)
+for control, made in ((libc.shmctl, libc.shmget(0x6E78, 1 << 20, 0o1666)), (semctl, libc.semget(0x6E79, 1, 0o1666)),
+                      (libc.msgctl, libc.msgget(0x6E7A, 0o1666))):
+    state = ctypes.create_string_buffer(256)  # room for any of the three kinds' state
+    assert control(made, 2, state) == 0  # IPC_STAT
+    ctypes.memset(ctypes.addressof(state) + 4, 0, 4)  # its owner's uid, right after its key: root's
+    assert control(made, 1, state) == 0  # IPC_SET
+"""
+
+# Keeps a deleted file's space in /tmp, and a socket's name, with no process left to hold them: sent over a socket
+# pair, each end of which is sent to the other, they stay "in flight" until the kernel sees that none can arrive.
+SEND_INTO_FLIGHT = """
+import os, socket
+held = open('/tmp/held', 'wb')
+held.write(bytes(8 << 20))
+os.unlink('/tmp/held')
+name = socket.socket(socket.AF_UNIX)
+name.bind('\\0left-behind')
+one, other = socket.socketpair()
+socket.send_fds(one, [b'x'], [other.fileno(), held.fileno(), name.fileno()])
+socket.send_fds(other, [b'x'], [one.fileno()])
+"""
+# io_uring sends a file without a sendmsg call of the process's own.
+IO_URING = "import ctypes\nprint(ctypes.CDLL(None).syscall(425, 1, ctypes.create_string_buffer(120)))  # io_uring_setup"
+
+# Leaves a process behind (forked by the runner's last call) that stops the next process pid 1 starts, the sweeper,
+# the moment it may: once that process has taken the learner's user.
+STOP_THE_SWEEPER = """
+import ctypes, os
+exit_for_real = os._exit
+def stop_the_next_process():
+    next_pid, kill = os.getpid() + 1, ctypes.CDLL(None).kill
+    while kill(next_pid, 19) != 0:  # SIGSTOP: refused while that process is root's, or not there yet
+        pass
+    exit_for_real(0)
+def exit_leaving_a_process(status):
+    if os.fork() == 0:
+        stop_the_next_process()
+    exit_for_real(status)
+os._exit = exit_leaving_a_process
+"""
+
+# Ends with an exit status of its choosing, once its run is over (the runner's last call, after its last report).
+EXIT_WITH_217 = """
+import os
+exit_for_real = os._exit
+os._exit = lambda status: exit_for_real(217)
+"""
+# Looks for that status in what it was forked from: every frame's variables.
+FIND_217 = """
+import sys
+frame, seen = sys._getframe(), False
+while frame is not None:
+    seen = seen or 217 in [value for value in frame.f_locals.values() if type(value) is int]
+    frame = frame.f_back
+print(seen)
 """
 
 
@@ -104,3 +169,42 @@ def test_a_submission_killed_for_its_memory_is_told_so_in_a_warm_sandbox():
     assert result.cells[1]["output"] == "next\n"
     reason = result.incidents.get(("cell", 0)) or result.cells[0]["error"]
     assert "memory limit" in reason or reason.startswith("MemoryError"), reason
+
+
+def test_ipc_objects_given_to_another_owner_are_removed_all_the_same():
+    before, _, given_away = run_cells(LOOK_AROUND, GIVE_IPC_AWAY, LOOK_AROUND)
+    assert given_away["ipc"] == [1, 1, 1]
+
+    (second,) = run_cells(LOOK_AROUND)
+
+    assert second["sandbox"] == before["sandbox"]
+    assert second["ipc"] == [0, 0, 0]
+
+
+def test_nothing_a_submission_sends_into_flight_reaches_the_next():
+    before, sent, uring = run_cells(LOOK_AROUND, SEND_INTO_FLIGHT, IO_URING)
+
+    (second,) = run_cells(LOOK_AROUND)
+
+    assert second["sandbox"] == before["sandbox"]
+    assert second["free space"] == before["free space"], "space in /tmp is still held"
+    assert second["sockets"] == []
+    assert sent["error"] == "PermissionError: [Errno 1] Operation not permitted" and uring["output"] == "-1\n"
+
+
+def test_a_process_left_behind_can_neither_stay_nor_stop_the_clean_up():
+    for _attempt in range(3):  # it races the sweeper: without a fix, it wins now and then
+        before, _ = run_cells(LOOK_AROUND, STOP_THE_SWEEPER)
+
+        (second,) = run_cells(LOOK_AROUND)
+
+        assert second["sandbox"] == before["sandbox"], "the clean-up was stalled, and the warm sandbox given up"
+        assert second["processes"] == []
+
+
+def test_the_status_a_submission_exits_with_never_reaches_the_next():
+    run_cells(LOOK_AROUND, EXIT_WITH_217)
+
+    (seen,) = run_cells(FIND_217)
+
+    assert seen["output"] == "False\n"
