@@ -33,6 +33,7 @@ import os
 import pickle
 import pkgutil
 import random
+import resource
 import secrets
 import signal
 import socket
@@ -429,8 +430,16 @@ def serve() -> None:
         tell(control, event="exit", status=status, clean=clean)
         # A child that ran to its end exits 0. Any other status (NO_MORE_JOBS among them) is the last: it is in
         # this process's memory now, and the next child, forked from it, would find what the last one chose.
-        if not clean or status != 0:
+        if not clean or status != 0 or cpu_spent_half():
             os._exit(0)
+
+
+def cpu_spent_half() -> bool:
+    """Has this process used half its CPU-time limit? Reaping what children leave costs it a little each time, and
+    past its limit the kernel would kill it in the middle of an innocent submission: it ends well before."""
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    limit = resource.getrlimit(resource.RLIMIT_CPU)[0]
+    return limit != resource.RLIM_INFINITY and used.ru_utime + used.ru_stime > limit / 2
 
 
 def first_line(control: socket.socket) -> bytes:

@@ -2,6 +2,8 @@
 
 import ast
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -208,3 +210,20 @@ def test_the_status_a_submission_exits_with_never_reaches_the_next():
     (seen,) = run_cells(FIND_217)
 
     assert seen["output"] == "False\n"
+
+
+def test_pid_1_retires_at_half_its_cpu_limit_rather_than_be_killed_in_an_innocent_run():
+    # What serve() asks after every child, here in a process whose CPU-time limit is 2 s.
+    program = """
+import resource, time
+from autograder.runner import cpu_spent_half
+resource.setrlimit(resource.RLIMIT_CPU, (2, resource.getrlimit(resource.RLIMIT_CPU)[1]))
+before = cpu_spent_half()
+end = time.process_time() + 1.2
+while time.process_time() < end:
+    pass
+print(before, cpu_spent_half())
+"""
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+
+    assert done.stdout.split() == ["False", "True"]
