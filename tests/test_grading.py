@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 
+import nbformat
 import pytest
 from attacks import ASSIGNMENT, attacks, full_marks
 from conftest import ASSIGNMENTS, TEST_SECRET, copy_course, nudge
@@ -428,6 +429,25 @@ def test_a_worker_that_dies_costs_only_the_submission_it_was_grading(tmp_path, m
     assert ana.score == 7 and cy.score == 7
     assert bo.failure.startswith("the grader's worker process died while grading it") and bo.score == 0
     assert result(course, "bo", ASSIGNMENT)["failure"] == bo.failure
+
+
+def test_a_graded_notebook_that_plots_carries_no_fontconfig_noise(monkeypatch):
+    """Without a font cache matplotlib asks fontconfig (`fc-list`) for the system's fonts; the sandbox gives it its
+    settings, so no "Fontconfig error" reaches a graded notebook (here by the last line a dying process wrote)."""
+    from attacks import add_cell, solved
+    from conftest import ROOT
+
+    from autograder import grade, sandbox
+    from autograder.plan import plan_for
+
+    monkeypatch.setattr(sandbox, "matplotlib_cache", dict)  # no prebuilt font cache: matplotlib looks for fonts itself
+    plot = "import io\nimport matplotlib.pyplot as plt\n\nfig, ax = plt.subplots()\nax.plot([0, 1], [1, 0])\n" \
+           "ax.set(title='a line', xlabel='x', ylabel='y')\nfig.savefig(io.BytesIO())\nimport os\nos._exit(1)"
+    plan = plan_for(ROOT, ASSIGNMENT)
+    data = nbformat.writes(add_cell(solved(), plot)).encode()
+    result = grade.grade_notebook_bytes(plan, data, None, "ana", grade.student_seeds(plan, TEST_SECRET, "ana"))
+    shown = nbformat.writes(result.notebook) + "\n".join(result.notes)
+    assert "exit status 1" in shown and "Fontconfig" not in shown
 
 
 def test_feedback_joins_parts_by_grade_id_and_escapes_what_it_shows(tmp_path, monkeypatch):
