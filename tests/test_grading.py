@@ -203,6 +203,27 @@ def test_the_collection_time_is_the_graders_not_the_students(graded):
     assert stamp.year >= 2026
 
 
+def test_the_formgrader_sees_every_recorded_submission_graded_with_our_collection_time(graded):
+    """nbgrader's own rule: graded when autograded/ has the submission and submitted/.../timestamp.txt says the
+    gradebook's time. A submission that could not be graded is listed too, with a graded notebook that says why."""
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    course = graded["course"]
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        recorded = {found.student.id for found in gradebook.find_assignment(ASSIGNMENT).submissions}
+    # A student or assignment folder that is a symbolic link is not graded, and nothing is written through it.
+    linked = {folder.name for folder in (course / "submitted").iterdir()
+              if folder.is_symlink() or (folder / ASSIGNMENT).is_symlink()}
+    coursedir = CourseDirectory(root=str(course), db_url=f"sqlite:///{course / 'gradebook.db'}")
+    assert NbGraderAPI(coursedir=coursedir).get_autograded_students(ASSIGNMENT) == recorded - linked
+    assert "a19-bad-json" in recorded and linked & recorded
+    failed = (course / "autograded" / "a19-bad-json" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text(encoding="utf-8")
+    assert "could not be graded" in failed and "not graded: the notebook is not valid JSON" in failed
+    forged = course / "submitted" / "a24-timestamp" / ASSIGNMENT
+    assert (forged / "timestamp-as-submitted.txt").read_text() == "2001-01-01 00:00:00.000000 UTC"  # kept aside
+
+
 def test_regrading_is_idempotent_and_keeps_manual_grades(graded):
     course = graded["course"]
     url = f"sqlite:///{course / 'gradebook.db'}"
