@@ -195,6 +195,7 @@ def record(root: Path, writer: GradebookWriter, result: SubmissionResult) -> Non
 TIMESTAMP = "timestamp.txt"  # nbgrader's record of when a submission was collected
 AS_SUBMITTED = "timestamp-as-submitted.txt"  # a timestamp.txt that came with the submission, kept beside ours
 GRADED_MARK = ".nudge-graded"  # in submitted/<student>/<assignment>/: `nudge grade` graded it (see KeepNudgeGrades)
+GRADED_TEXT = "graded by nudge grade: stock nbgrader autograde stops here rather than replace its grades"
 
 
 def stamp_collection_time(root: Path, assignment: str, student: str, collected_at: datetime.datetime) -> str | None:
@@ -222,9 +223,6 @@ def stamp_collection_time(root: Path, assignment: str, student: str, collected_a
     except OSError as error:
         return f"its timestamp.txt could not be written ({error.strerror or error})"
     return None
-
-
-GRADED_TEXT = "graded by nudge grade: stock nbgrader autograde stops here rather than replace its grades"
 
 
 def _small_text(path: Path) -> str | None:
