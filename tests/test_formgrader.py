@@ -33,6 +33,10 @@ def database(request):
         yield url
 
 
+def db_option(database):
+    return ["--db", database] if database else []
+
+
 def graded_course(folder, database):
     """A course whose 01-slope submissions (solved, blank, and one that is not a notebook) `nudge grade` graded."""
     course = copy_course(folder)
@@ -44,7 +48,7 @@ def graded_course(folder, database):
     if database:  # where nbgrader, and so its formgrader, finds the gradebook
         with (course / "nbgrader_config.py").open("a", encoding="utf-8") as config:
             config.write(f"\nc.CourseDirectory.db_url = {database!r}\n")
-    run = nudge("--course", str(course), "grade", *(["--db", database] if database else []))
+    run = nudge("--course", str(course), "grade", *db_option(database))
     assert run.returncode == 0, run.stderr[-2000:]
     assert "broken / 01-slope: the notebook is not valid JSON" in run.stdout
     return course
@@ -59,37 +63,41 @@ def auto_scores(url, student):
 def test_the_formgrader_shows_what_nudge_grade_did(database, tmp_path, page):
     course = graded_course(tmp_path, database)
     url = database or f"sqlite:///{course / 'gradebook.db'}"
+    kind = "postgresql" if database else "sqlite"
     server = Formgrader(course, tmp_path)
     try:
         page.goto(server.url("formgrader"))  # logs in for the whole site: the formgrader's pages fetch from its API
         page.goto(server.url(f"formgrader/manage_submissions/{ASSIGNMENT}"))
         rows = {student: page.locator("#main-table tr").filter(
             has=page.locator("td.student-id", has_text=re.compile(f"^{student}$"))) for student in SCORES}
+        expect(page.locator("#main-table td.status")).to_have_count(len(SCORES), timeout=60_000)  # fetched, drawn
         for student, score in SCORES.items():
             expect(rows[student].locator("td.status")).to_have_text("graded")
             expect(rows[student].locator("td.score")).to_have_text(score)
             expect(rows[student].locator("td.timestamp")).not_to_have_text("None")
-        screenshot(page, f"formgrader-{'postgresql' if database else 'sqlite'}-manage-submissions")
+        screenshot(page, f"formgrader-{kind}-manage-submissions")
 
         # The grading list of the notebook has every submission, the one that could not be graded too.
         page.goto(server.url(f"formgrader/gradebook/{ASSIGNMENT}/{ASSIGNMENT}"))
         submissions = page.locator("#main-table tr")
-        expect(submissions).to_have_count(len(SCORES))
+        expect(submissions.locator("td.score")).to_have_count(len(SCORES), timeout=60_000)
         open_grading_view(submissions, "broken")
         expect(page.locator("body")).to_contain_text("This submission could not be graded.")
         expect(page.locator(".output_error, .output_stderr, .output_stdout").first).to_contain_text(
             "not graded: the notebook is not valid JSON")
-        screenshot(page, f"formgrader-{'postgresql' if database else 'sqlite'}-not-graded")
+        screenshot(page, f"formgrader-{kind}-not-graded")
 
         page.goto(server.url(f"formgrader/gradebook/{ASSIGNMENT}/{ASSIGNMENT}"))
         open_grading_view(submissions, "blank")
         manual = page.locator("input.score#test_slope_values")
+        # The automatic score as the input's placeholder: the page has loaded its grades and saves what is typed.
+        expect(manual).to_have_attribute("placeholder", "0", timeout=60_000)
         with page.expect_response(lambda response: "/formgrader/api/grade/" in response.url
                                   and response.request.method == "PUT" and response.ok):
             manual.fill("1")
             manual.press("Tab")  # the formgrader saves a score when the input loses focus
-        assert nudge("--course", str(course), "export", *(["--db", database] if database else []), "--out",
-                     str(tmp_path / "grades.csv")).returncode == 0
+        exported = nudge("--course", str(course), "export", *db_option(database), "--out", str(tmp_path / "grades.csv"))
+        assert exported.returncode == 0, exported.stderr[-2000:]
         blank = next(row for row in csv.DictReader((tmp_path / "grades.csv").open(encoding="utf-8"))
                      if row["student"] == "blank")
         assert blank["test_slope_values"] == "1" and blank["score"] == "1"
