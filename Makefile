@@ -39,9 +39,9 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet --editable ".[dev]"
 	touch $@
 
-# Programs from Debian: bubblewrap isolates `nudge grade`, Chromium runs tests/test_browser.py, PostgreSQL gives
-# tests/test_postgres.py a throwaway server (no test ever downloads a browser or a server of its own). Root installs
-# what is missing; anyone else is told how.
+# Programs from Debian: bubblewrap isolates `nudge grade`, Chromium runs tests/test_browser.py and
+# tests/test_formgrader.py, PostgreSQL gives tests/test_postgres.py and test_formgrader.py a throwaway server (no test
+# ever downloads a browser or a server of its own). Root installs what is missing; anyone else is told how.
 SYSTEM_PROGRAMS := bwrap:bubblewrap chromium:chromium pg_ctlcluster:postgresql
 system:
 	@missing=""; for pair in $(SYSTEM_PROGRAMS); do command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \

@@ -14,3 +14,7 @@ c.Execute.interrupt_on_timeout = True
 
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Stock autograde (the formgrader's Autograde button runs it) stops, with the reason, rather than grade over a
+# submission `nudge grade` graded; named, not imported, so that a student's copy without autograder/ loads this file.
+c.Autograde.sanitize_preprocessors.prepend(["autograder.batch.KeepNudgeGrades"])

@@ -12,12 +12,15 @@ import dataclasses
 import datetime
 import json
 import os
+import stat
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import tqdm
+from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograder import sandbox
 from autograder.clean import clean_name, clean_text
@@ -26,6 +29,7 @@ from autograder.grade import (
     SubmissionResult,
     grade_submission,
     limit_worker_memory,
+    submission_folder_problem,
     ungraded_parts,
     write_graded_notebook,
 )
@@ -172,7 +176,8 @@ def record_or_fail(root: Path, writer: GradebookWriter, result: SubmissionResult
 
 
 def record(root: Path, writer: GradebookWriter, result: SubmissionResult) -> None:
-    """Graded notebook and result file first, then the gradebook in one commit."""
+    """Graded notebook and result file first, then the gradebook in one commit, then the collection time where the
+    formgrader reads it."""
     write_graded_notebook(root, result)
     folder = root / "autograded" / result.student / result.assignment
     folder.mkdir(parents=True, exist_ok=True)
@@ -181,7 +186,86 @@ def record(root: Path, writer: GradebookWriter, result: SubmissionResult) -> Non
     temporary = folder / (RESULT_FILE + ".partial")
     temporary.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
     temporary.replace(folder / RESULT_FILE)
-    writer.record(result, collected_at=datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None))
+    collected_at = writer.record(result, collected_at=datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None))
+    problem = stamp_collection_time(root, result.assignment, result.student, collected_at)
+    if problem:  # for the summary only: the result file, which feedback shows the student, is written already
+        result.notes.append(f"the formgrader will show it as needing autograding: {problem}")
+
+
+TIMESTAMP = "timestamp.txt"  # nbgrader's record of when a submission was collected
+AS_SUBMITTED = "timestamp-as-submitted.txt"  # a timestamp.txt that came with the submission, kept beside ours
+GRADED_MARK = ".nudge-graded"  # in submitted/<student>/<assignment>/: `nudge grade` graded it (see KeepNudgeGrades)
+GRADED_TEXT = "graded by nudge grade: stock nbgrader autograde stops here rather than replace its grades"
+
+
+def stamp_collection_time(root: Path, assignment: str, student: str, collected_at: datetime.datetime) -> str | None:
+    """Write the gradebook's collection time where nbgrader keeps it, as `nbgrader collect` and `autograde` do; returns
+    why it could not, or None.
+
+    The formgrader shows a submission as graded only when submitted/<student>/<assignment>/timestamp.txt says the time
+    the gradebook holds, so it gets ours (a timestamp.txt that came with the submission, the student's or nbgrader
+    collect's, is kept as timestamp-as-submitted.txt); autograded/ gets a copy, and submitted/ the mark that stops
+    stock autograde from grading over ours. A name in a student's folder is never followed: each file is replaced.
+    """
+    problem = submission_folder_problem(root, student, assignment)
+    if problem:
+        return problem
+    stamp = collected_at.strftime("%Y-%m-%d %H:%M:%S.%f UTC")  # nbgrader's own format
+    submitted = root / "submitted" / student / assignment
+    try:
+        if _small_text(submitted / TIMESTAMP) != stamp:
+            if os.path.lexists(submitted / TIMESTAMP):
+                os.replace(submitted / TIMESTAMP, submitted / AS_SUBMITTED)
+            _replace_file(submitted / TIMESTAMP, stamp)
+        if _small_text(submitted / GRADED_MARK) != GRADED_TEXT:
+            _replace_file(submitted / GRADED_MARK, GRADED_TEXT)
+        _replace_file(root / "autograded" / student / assignment / TIMESTAMP, stamp)
+    except OSError as error:
+        return f"its timestamp.txt could not be written ({error.strerror or error})"
+    return None
+
+
+def _small_text(path: Path) -> str | None:
+    """The text of a small regular file, read without following a symbolic link or waiting on a pipe; else None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return handle.read(200).decode("utf-8", "replace")
+
+
+def _replace_file(path: Path, text: str) -> None:
+    """Write `path` in one step: whatever had that name (a symbolic link too) is replaced, never written through."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".nudge-", suffix=".partial")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.chmod(temporary, 0o644)  # as readable as the files nbgrader writes
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+class KeepNudgeGrades(NbGraderPreprocessor):
+    """Stops stock `nbgrader autograde` on a submission that `nudge grade` graded, before it changes a grade:
+    nbgrader_config.py puts it first among Autograde's preprocessors. The formgrader's Autograde button runs stock
+    autograde, and nbgrader has no setting to hide it; by the time a preprocessor runs, nbgrader has removed the
+    graded notebook (a re-grade writes it again) but not yet touched the gradebook."""
+
+    def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        student, assignment = resources["nbgrader"]["student"], resources["nbgrader"]["assignment"]
+        if os.path.lexists(Path("submitted", student, assignment, GRADED_MARK)):  # nbgrader runs in the course folder
+            student, assignment = clean_name(student), clean_name(assignment)
+            raise CourseError(
+                f"{student}'s {assignment} was graded by `nudge grade`, so stock nbgrader autograde stopped before "
+                f"changing its grades. It had already removed autograded/{student}/{assignment}/: run `nudge grade "
+                f"{assignment} --student {student}` to write it again. To grade it with stock nbgrader instead, delete "
+                f"submitted/{student}/{assignment}/{GRADED_MARK} first.")
+        return nb, resources
 
 
 def load_results(root: Path, wanted_assignments: Sequence[str] = (),

@@ -204,13 +204,10 @@ def choose_notebook(root: Path, student: str, assignment: str) -> tuple[Path | N
     Files are what they say: a student folder, assignment folder or notebook that is a symbolic
     link, or that resolves outside submitted/<student>/<assignment>/, is not graded.
     """
-    submitted = Path(root) / "submitted"
-    folder = submitted / student / assignment
-    for place, what in ((submitted / student, "student folder"), (folder, "assignment folder")):
-        if place.is_symlink():
-            return None, f"the {what} {_shown(place, root)} is a symbolic link: submit the files themselves"
-    if not folder.is_dir() or folder.resolve().parent.parent != submitted.resolve():
-        return None, f"{_shown(folder, root)} is not a folder inside submitted/"
+    folder = Path(root) / "submitted" / student / assignment
+    problem = submission_folder_problem(root, student, assignment)
+    if problem:
+        return None, problem
     expected = folder / f"{assignment}.ipynb"
     notebooks = sorted(folder.glob("*.ipynb"))
     if expected.exists() or expected.is_symlink():
@@ -222,6 +219,19 @@ def choose_notebook(root: Path, student: str, assignment: str) -> tuple[Path | N
         return None, f"no notebook was submitted (expected {expected.name})"
     names = ", ".join(clean_name(p.name) for p in notebooks)
     return None, f"{expected.name} is missing and several notebooks were submitted ({names}): rename the one to grade"
+
+
+def submission_folder_problem(root: Path, student: str, assignment: str) -> str | None:
+    """Why submitted/<student>/<assignment>/ is not a folder of the course's own (a symbolic link, or one that resolves
+    outside submitted/), or None when it is."""
+    submitted = Path(root) / "submitted"
+    folder = submitted / student / assignment
+    for place, what in ((submitted / student, "student folder"), (folder, "assignment folder")):
+        if place.is_symlink():
+            return f"the {what} {_shown(place, root)} is a symbolic link: submit the files themselves"
+    if not folder.is_dir() or folder.resolve().parent.parent != submitted.resolve():
+        return f"{_shown(folder, root)} is not a folder inside submitted/"
+    return None
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -336,6 +346,8 @@ def graded_notebook(plan: Plan, cells: list[dict[str, Any]], learner: list[dict[
             answers.setdefault(cell["grade_id"], cell)
     outputs = {cell["number"]: run.cells.get(index + 1) for index, cell in enumerate(learner)}
     verdicts = {part.grade_id: part for part in result.parts}
+    missing = "this answer cell was missing from the submission" if result.failure is None else \
+        "this submission could not be graded: each check below says why"
     graded = []
     for cell in notebook.cells:
         info = cell.metadata.get("nbgrader", {})
@@ -344,7 +356,7 @@ def graded_notebook(plan: Plan, cells: list[dict[str, Any]], learner: list[dict[
             cell.source = shown_code(answer["source"])
             cell.outputs = _outputs(outputs.get(answer["number"])) if cell.cell_type == "code" else []
         elif info.get("solution") and cell.cell_type == "code":
-            cell.source = "# (this answer cell was missing from the submission)\nraise NotImplementedError()"
+            cell.source = f"# ({missing})\nraise NotImplementedError()"
         part = verdicts.get(info.get("grade_id")) if info.get("grade") else None
         if part is not None:  # (a release's hidden-check cells have no checks, so no verdict)
             cell.outputs = [_output("stream", name="stdout", text=part.message + "\n")]
@@ -379,14 +391,25 @@ def _outputs(ran: dict[str, Any] | None) -> list[nbformat.NotebookNode]:
     return outputs
 
 
-def write_graded_notebook(root: Path, result: SubmissionResult) -> Path | None:
-    """autograded/<student>/<assignment>/<assignment>.ipynb, replaced in one step."""
-    if result.notebook is None:
-        return None
+def failed_notebook(plan: Plan, result: SubmissionResult) -> nbformat.NotebookNode:
+    """The graded notebook of a submission that could not be graded: every check at 0 with the reason as its output,
+    and a first cell that says so; the formgrader lists it beside the others (it lists only graded notebooks)."""
+    notebook = graded_notebook(plan, [], [], sandbox.RunResult(), result)
+    # Fixed text: the reason, which may quote a learner's file name, is only ever an output (shown as text).
+    notebook.cells.insert(0, nbformat.v4.new_markdown_cell(
+        "**This submission could not be graded.** Each check below gives 0 points and says why."))
+    return notebook
+
+
+def write_graded_notebook(root: Path, result: SubmissionResult) -> Path:
+    """autograded/<student>/<assignment>/<assignment>.ipynb, replaced in one step (`failed_notebook` for a failure)."""
+    notebook = result.notebook
+    if notebook is None:
+        notebook = failed_notebook(plan_for(Path(root), result.assignment), result)
     target = Path(root) / "autograded" / result.student / result.assignment / f"{result.assignment}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(".ipynb.partial")
-    nbformat.write(result.notebook, temporary)
+    nbformat.write(notebook, temporary)
     temporary.replace(target)
     return target
 

@@ -209,8 +209,9 @@ class GradebookWriter:
             if done.returncode != 0:
                 raise CourseError(f"nbgrader could not add {assignment} to the gradebook:\n{done.stderr.strip()}")
 
-    def record(self, result: SubmissionResult, collected_at: datetime.datetime) -> None:
-        """Write one submission's automatic scores in a single commit, keeping manual grades and comments."""
+    def record(self, result: SubmissionResult, collected_at: datetime.datetime) -> datetime.datetime:
+        """Write one submission's automatic scores in a single commit, keeping manual grades and comments; returns its
+        collection time, the first grading's (`collected_at` for a submission new to the gradebook)."""
         self._check_lock()
         if self._gradebook is None:  # one connection for the whole run: a new one per submission costs more
             self._gradebook = api.Gradebook(self.url)
@@ -223,6 +224,9 @@ class GradebookWriter:
             submission = _find_submission(session, result.assignment, result.student)
             if submission is None:
                 submission = _new_submission(session, result.assignment, student, collected_at)
+            if submission.timestamp is None:  # stock nbgrader's, of a submission that came without timestamp.txt
+                submission.timestamp = collected_at
+            collected_at = submission.timestamp
             grades = {grade.name: grade for notebook in submission.notebooks for grade in notebook.grades}
             for part in result.parts:
                 grade = grades.get(part.grade_id)
@@ -235,6 +239,7 @@ class GradebookWriter:
         except BaseException:
             session.rollback()
             raise
+        return collected_at
 
     def _backup(self) -> None:
         """Copy the gradebook aside, once per run, before it changes.

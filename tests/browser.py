@@ -1,4 +1,4 @@
-"""A learner's JupyterLab, started by `nudge start`, and Debian's Chromium driven by Playwright.
+"""A learner's JupyterLab, started by `nudge start`, nbgrader's formgrader, and Debian's Chromium driven by Playwright.
 
 Nothing here downloads a browser: Playwright launches the system's Chromium (`make test` installs
 it with apt-get where it is missing). The JupyterLab application object is exposed to the page
@@ -38,28 +38,17 @@ def chromium_path():
     return found
 
 
-class Lab:
-    """JupyterLab on 127.0.0.1 with a token, serving a learner's working folder, as `make start` does."""
+class Server:
+    """A Jupyter server on 127.0.0.1 with a token of its own, started by `command`, its output in folder/`log_name`."""
 
-    def __init__(self, course, folder, environment=None):
-        """`environment`: variables to set for JupyterLab and so for its kernels, over this process's own."""
-        self.workspace = Path(folder) / "work"
+    def __init__(self, command, folder, log_name, environment=None, cwd=None):
         self.token = secrets.token_hex(16)
         self.port = free_port()
-        settings = Path(folder) / "lab-settings"
-        # Keep the learner's own JupyterLab settings out of it, and the news pop-up off the screenshots.
-        notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-        notification.parent.mkdir(parents=True)
-        notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-        environment = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings),
-                           JUPYTERLAB_WORKSPACES_DIR=str(Path(folder) / "lab-workspaces"), **(environment or {}))
-        self.log = open(Path(folder) / "jupyterlab.log", "w+")  # JupyterLab writes here until stop() closes it
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "course", "--course", str(course), "start", "--workspace", str(self.workspace),
-             "--no-browser", "--ip=127.0.0.1", f"--port={self.port}", f"--IdentityProvider.token={self.token}",
-             "--LabApp.expose_app_in_browser=True", "--JupyterNotebookApp.expose_app_in_browser=True"],
-            env=environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+        self.log = open(Path(folder) / log_name, "w+")  # the server writes here until stop() closes it
+        command = [*command, "--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
+                   f"--IdentityProvider.token={self.token}"]
+        self.process = subprocess.Popen(command, env=environment, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
         self._wait_until_up(deadline=time.monotonic() + 90)
 
     def url(self, path):
@@ -74,7 +63,7 @@ class Lab:
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     said = self.output()  # before stop() closes the log
                     self.stop()
-                    raise RuntimeError(f"JupyterLab did not start:\n{said}") from None
+                    raise RuntimeError(f"{' '.join(self.process.args[:4])} did not start:\n{said}") from None
                 time.sleep(0.5)
 
     def output(self):
@@ -89,6 +78,40 @@ class Lab:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
         self.log.close()
+
+
+class Lab(Server):
+    """JupyterLab serving a learner's working folder, started by `nudge start` as `make start` does."""
+
+    def __init__(self, course, folder, environment=None):
+        """`environment`: variables to set for JupyterLab and so for its kernels, over this process's own."""
+        self.workspace = Path(folder) / "work"
+        settings = Path(folder) / "lab-settings"
+        # Keep the learner's own JupyterLab settings out of it, and the news pop-up off the screenshots.
+        notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+        notification.parent.mkdir(parents=True)
+        notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+        environment = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings),
+                           JUPYTERLAB_WORKSPACES_DIR=str(Path(folder) / "lab-workspaces"), **(environment or {}))
+        super().__init__([sys.executable, "-m", "course", "--course", str(course), "start", "--workspace",
+                          str(self.workspace), "--LabApp.expose_app_in_browser=True",
+                          "--JupyterNotebookApp.expose_app_in_browser=True"], folder, "jupyterlab.log", environment)
+
+
+class Formgrader(Server):
+    """nbgrader's formgrader, as the Jupyter server extension it is, serving a course folder as an instructor opens it
+    there: nbgrader reads the course's nbgrader_config.py (which names the gradebook, when it is not gradebook.db).
+
+    No other extension and no configuration of this machine's (JUPYTER_NO_CONFIG): it starts in seconds. This
+    checkout's `autograder` comes first on the path, as the course's configuration names a class of it."""
+
+    def __init__(self, course, folder):
+        environment = dict(os.environ, JUPYTER_NO_CONFIG="1", PYTHONPATH=str(ROOT))
+        command = [sys.executable, "-m", "jupyter_server", f"--ServerApp.root_dir={course}",
+                   "--ServerApp.jpserver_extensions=nbgrader.server_extensions.formgrader=True"]
+        if os.geteuid() == 0:
+            command.append("--allow-root")  # containers and CI often run as root
+        super().__init__(command, folder, "formgrader.log", environment, cwd=course)
 
 
 # Waits for the notebook, its kernel and the widget manager, in JupyterLab and Notebook 7 alike.

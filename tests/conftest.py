@@ -1,5 +1,6 @@
 """Shared fixtures: the course root, its assignments, and notebooks executed once per session."""
 
+import re
 import shutil
 import socket
 import subprocess
@@ -57,6 +58,32 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (tests/browser.py), for the browser tests of one module."""
+    from browser import CHROMIUM_ARGUMENTS, chromium_path
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGUMENTS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A page of its own for each browser test; a screenshot of it goes to test-artifacts/ when the test fails."""
+    from browser import screenshot
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(60_000)
+    yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        screenshot(page, "FAILED-" + re.sub(r"[^\w.-]+", "_", request.node.name))
+    page.close()
 
 
 _executed = {}

@@ -10,14 +10,12 @@ import shutil
 import nbformat
 import pytest
 from browser import (
-    CHROMIUM_ARGUMENTS,
     CODE_CELLS,
     IMAGE_PROBLEMS,
     LOW_CONTRAST,
     RUN_ALL_PAST_ERRORS,
     Lab,
     cell,
-    chromium_path,
     drag,
     open_notebook,
     screenshot,
@@ -27,7 +25,7 @@ from browser import (
     widget_cells,
 )
 from conftest import ASSIGNMENTS, copy_course, notebook
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from submissions import solution_sources
 
 from course.quiz import shown_order
@@ -44,25 +42,6 @@ def lab(tmp_path_factory):
     server = Lab(copy_course(folder), folder)
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGUMENTS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, request):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.set_default_timeout(60_000)
-    yield page
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        screenshot(page, "FAILED-" + re.sub(r"[^\w.-]+", "_", request.node.name))
-    page.close()
 
 
 def main_widget_cell(assignment):

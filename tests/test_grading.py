@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 
+import nbformat
 import pytest
 from attacks import ASSIGNMENT, attacks, full_marks
 from conftest import ASSIGNMENTS, TEST_SECRET, copy_course, nudge
@@ -200,6 +201,27 @@ def test_the_collection_time_is_the_graders_not_the_students(graded):
     with Gradebook(f"sqlite:///{graded['course'] / 'gradebook.db'}") as gradebook:
         stamp = gradebook.find_submission(ASSIGNMENT, "a24-timestamp").timestamp
     assert stamp.year >= 2026
+
+
+def test_the_formgrader_sees_every_recorded_submission_graded_with_our_collection_time(graded):
+    """nbgrader's own rule: graded when autograded/ has the submission and submitted/.../timestamp.txt says the
+    gradebook's time. A submission that could not be graded is listed too, with a graded notebook that says why."""
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    course = graded["course"]
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        recorded = {found.student.id for found in gradebook.find_assignment(ASSIGNMENT).submissions}
+    # A student or assignment folder that is a symbolic link is not graded, and nothing is written through it.
+    linked = {folder.name for folder in (course / "submitted").iterdir()
+              if folder.is_symlink() or (folder / ASSIGNMENT).is_symlink()}
+    coursedir = CourseDirectory(root=str(course), db_url=f"sqlite:///{course / 'gradebook.db'}")
+    assert NbGraderAPI(coursedir=coursedir).get_autograded_students(ASSIGNMENT) == recorded - linked
+    assert "a19-bad-json" in recorded and linked & recorded
+    failed = (course / "autograded" / "a19-bad-json" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text(encoding="utf-8")
+    assert "could not be graded" in failed and "not graded: the notebook is not valid JSON" in failed
+    forged = course / "submitted" / "a24-timestamp" / ASSIGNMENT
+    assert (forged / "timestamp-as-submitted.txt").read_text() == "2001-01-01 00:00:00.000000 UTC"  # kept aside
 
 
 def test_regrading_is_idempotent_and_keeps_manual_grades(graded):
@@ -428,6 +450,26 @@ def test_a_worker_that_dies_costs_only_the_submission_it_was_grading(tmp_path, m
     assert ana.score == 7 and cy.score == 7
     assert bo.failure.startswith("the grader's worker process died while grading it") and bo.score == 0
     assert result(course, "bo", ASSIGNMENT)["failure"] == bo.failure
+
+
+def test_a_graded_notebook_that_plots_carries_no_fontconfig_noise(monkeypatch):
+    """Without a font cache matplotlib asks fontconfig (`fc-list`) for the system's fonts; the sandbox gives it its
+    settings, so no "Fontconfig error" reaches a graded notebook (here by the last line a dying process wrote)."""
+    from attacks import add_cell, solved
+    from conftest import ROOT
+
+    from autograder import grade, sandbox
+    from autograder.plan import plan_for
+
+    monkeypatch.setattr(sandbox, "matplotlib_cache", dict)  # no prebuilt font cache: matplotlib looks for fonts itself
+    monkeypatch.setattr(sandbox, "warm_sandbox", lambda limits: None)  # a one-off sandbox, as when not run as root
+    plot = "import io\nimport matplotlib.pyplot as plt\n\nfig, ax = plt.subplots()\nax.plot([0, 1], [1, 0])\n" \
+           "ax.set(title='a line', xlabel='x', ylabel='y')\nfig.savefig(io.BytesIO())\nimport os\nos._exit(1)"
+    plan = plan_for(ROOT, ASSIGNMENT)
+    data = nbformat.writes(add_cell(solved(), plot)).encode()
+    result = grade.grade_notebook_bytes(plan, data, None, "ana", grade.student_seeds(plan, TEST_SECRET, "ana"))
+    shown = nbformat.writes(result.notebook) + "\n".join(result.notes)
+    assert "exit status 1" in shown and "Fontconfig" not in shown
 
 
 def test_feedback_joins_parts_by_grade_id_and_escapes_what_it_shows(tmp_path, monkeypatch):

@@ -1,0 +1,49 @@
+"""The collection time goes where nbgrader reads it, into a folder whose names a learner chose: nothing there is
+followed, waited on or lost."""
+
+import datetime
+import os
+
+from nbgrader.utils import parse_utc
+
+from autograder.batch import AS_SUBMITTED, GRADED_MARK, TIMESTAMP, stamp_collection_time
+
+COLLECTED = datetime.datetime(2026, 1, 2, 3, 4, 5, 678)
+
+
+def folders(root):
+    submitted = root / "submitted" / "ana" / "01-slope"
+    submitted.mkdir(parents=True)
+    (root / "autograded" / "ana" / "01-slope").mkdir(parents=True)
+    return submitted, root / "autograded" / "ana" / "01-slope"
+
+
+def test_the_collection_time_replaces_what_the_folder_holds_and_follows_nothing(tmp_path):
+    submitted, autograded = folders(tmp_path / "course")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the course's", encoding="utf-8")
+    (submitted / TIMESTAMP).symlink_to(outside)  # a link where nbgrader keeps the time: moved aside, never written
+    os.mkfifo(submitted / GRADED_MARK)  # a pipe where the mark goes: never opened for reading (it would wait)
+
+    assert stamp_collection_time(tmp_path / "course", "01-slope", "ana", COLLECTED) is None
+
+    assert outside.read_text(encoding="utf-8") == "not the course's"
+    assert (submitted / AS_SUBMITTED).is_symlink()  # kept, as it came
+    for folder in (submitted, autograded):  # what nbgrader reads back is the gradebook's time, to the microsecond
+        assert parse_utc((folder / TIMESTAMP).read_text(encoding="utf-8")) == COLLECTED
+    assert (submitted / GRADED_MARK).is_file()
+    assert stamp_collection_time(tmp_path / "course", "01-slope", "ana", COLLECTED) is None  # a re-grade
+    assert (submitted / AS_SUBMITTED).is_symlink()  # ours is not mistaken for the one that came with it
+
+
+def test_a_linked_submission_folder_gets_nothing_and_says_why(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    course = tmp_path / "course"
+    (course / "submitted" / "ana").mkdir(parents=True)
+    (course / "submitted" / "ana" / "01-slope").symlink_to(elsewhere)
+
+    problem = stamp_collection_time(course, "01-slope", "ana", COLLECTED)
+
+    assert problem == "the assignment folder submitted/ana/01-slope is a symbolic link: submit the files themselves"
+    assert list(elsewhere.iterdir()) == []
