@@ -264,7 +264,7 @@ def write_files(root: Path, result: SubmissionResult) -> None:
     write_graded_notebook(root, result)
     folder = root / "autograded" / result.student / result.assignment
     folder.mkdir(parents=True, exist_ok=True)
-    data = dataclasses.asdict(result)
+    data = dataclasses.asdict(dataclasses.replace(result, notebook=None))  # not a deep copy of the notebook
     data.pop("notebook")
     temporary = folder / (RESULT_FILE + ".partial")
     temporary.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
