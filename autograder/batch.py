@@ -1,8 +1,9 @@
 """Grading a class: every submission in parallel, one writer for the gradebook, a summary at the end.
 
 Workers only compute (`grade_submission` is a plain function); this process alone writes the
-gradebook, the graded notebooks and each submission's result file. One bad submission, or even a
-failure of the grader on it, costs only that submission: the batch goes on and reports it.
+gradebook, the graded notebooks and each submission's result file, as results come back (`Recorder`),
+keeping of each only a line for the summary. One bad submission, or even a failure of the grader on
+it, costs only that submission: the batch goes on and reports it.
 """
 
 import collections
@@ -15,6 +16,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -59,8 +61,8 @@ def find_submissions(root: Path, wanted_assignments: Sequence[str] = (),
 
 def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers: int | None = None,
               limits: sandbox.Limits = sandbox.DEFAULT_LIMITS, progress: TextIO = sys.stderr,
-              cluster: "ClusterChoice | None" = None) -> tuple[list[SubmissionResult], Path | None]:
-    """Grade `submissions` and record them; returns the results, in the order given.
+              cluster: "ClusterChoice | None" = None) -> tuple[list["Graded"], Path | None]:
+    """Grade `submissions` and record them; returns each one's summary line, in the order given.
 
     In a process pool of `workers` on this machine, or on the Dask cluster `cluster` (autograder.cluster)."""
     root = Path(root)
@@ -74,7 +76,6 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
             if isinstance(error, CourseError):
                 raise
             raise CourseError(f"the grade cells of source/{assignment} cannot be read: {error}") from error
-    results: dict[tuple[str, str], SubmissionResult] = {}
     if cluster is not None:
         from autograder.cluster import connect, grade_on_cluster
     # The cluster first: one that cannot be reached stops the run before the gradebook is touched.
@@ -83,37 +84,41 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
         bar = progress_bar(len(submissions), progress)
         for assignment in sorted({assignment for assignment, _ in submissions}):
             writer.ensure_assignment(assignment)
-        # A folder name with control characters would be recorded under a cleaned id that another
-        # student's folder may share: such a submission is not graded (and not recorded), with the reason.
-        for assignment, student in submissions:
-            if clean_name(student) != student:
-                results[assignment, student] = failed(root, assignment, student, f"the student folder's name "
-                                                      f"{clean_name(student)} holds control characters: rename it")
-                bar.update()
-        pending = [key for key in submissions if key not in results]
-        if client is not None:
-            def done(key: tuple[str, str], result: SubmissionResult) -> None:
-                results[key] = record_or_fail(root, writer, result)
-                bar.update()
+        recorder = Recorder(root, writer)
+        try:
+            # A folder name with control characters would be recorded under a cleaned id that another student's
+            # folder may share: such a submission is not graded (and not recorded), with the reason.
+            for assignment, student in submissions:
+                if clean_name(student) != student:
+                    recorder.graded[assignment, student] = Graded.of(failed(
+                        root, assignment, student,
+                        f"the student folder's name {clean_name(student)} holds control characters: rename it"))
+                    bar.update()
+            pending = [key for key in submissions if key not in recorder.graded]
+            if client is not None:
+                def done(key: tuple[str, str], result: SubmissionResult) -> None:
+                    recorder.add(key, result)
+                    bar.update()
 
-            grade_on_cluster(client, root, pending, limits, done)
-            pending = []
-        broken: collections.Counter[tuple[str, str]] = collections.Counter()
-        while pending:  # a pool whose worker died is replaced, and what it had not finished is graded again
-            alone = [key for key in pending if broken[key] >= 2]  # twice in a broken pool: now one by one
-            pending = _grade_in_pool(root, [key for key in pending if broken[key] < 2], workers, limits, broken,
-                                     writer, results, bar)
-            for key in alone:
-                _grade_in_pool(root, [key], 1, limits, broken, writer, results, bar, last_chance=True)
+                grade_on_cluster(client, root, pending, limits, done, tick=recorder.tick)
+                pending = []
+            broken: collections.Counter[tuple[str, str]] = collections.Counter()
+            while pending:  # a pool whose worker died is replaced, and what it had not finished is graded again
+                alone = [key for key in pending if broken[key] >= 2]  # twice in a broken pool: now one by one
+                pending = _grade_in_pool(root, [key for key in pending if broken[key] < 2], workers, limits, broken,
+                                         recorder, bar)
+                for key in alone:
+                    _grade_in_pool(root, [key], 1, limits, broken, recorder, bar, last_chance=True)
+        finally:
+            recorder.flush()  # what came back before a stop (Ctrl-C, say) is recorded, not left for a re-grade
     bar.close()
     if writer.backup_note:
         print(f"Note: {writer.backup_note}.", file=progress)
-    return [results[key] for key in submissions], writer.backup_path
+    return [recorder.graded[key] for key in submissions], writer.backup_path
 
 
 def _grade_in_pool(root: Path, submissions: list[tuple[str, str]], workers: int | None, limits: sandbox.Limits,
-                   broken: collections.Counter[tuple[str, str]], writer: GradebookWriter,
-                   results: dict[tuple[str, str], SubmissionResult], bar: tqdm.tqdm,
+                   broken: collections.Counter[tuple[str, str]], recorder: "Recorder", bar: tqdm.tqdm,
                    last_chance: bool = False) -> list[tuple[str, str]]:
     """Grade and record `submissions` in one process pool; returns those to grade again in a new pool.
 
@@ -122,32 +127,43 @@ def _grade_in_pool(root: Path, submissions: list[tuple[str, str]], workers: int 
     in a broken pool twice are then graded one by one, each in a pool of its own (`last_chance`),
     so that the one that kills its worker is recorded as failed and costs no one else anything.
     """
-    again: list[tuple[str, str]] = []
-    if not submissions:
-        return again
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers or os.cpu_count(),
-                                                initializer=limit_worker_memory) as pool:
-        futures = {pool.submit(grade_submission, root, assignment, student, limits): (assignment, student)
-                   for assignment, student in submissions}
-        for future in concurrent.futures.as_completed(futures):
-            assignment, student = futures[future]
-            try:
-                result = future.result()
-            except concurrent.futures.process.BrokenProcessPool:
-                broken[assignment, student] += 1
-                if not last_chance:
-                    again.append((assignment, student))
-                    continue
-                result = failed(root, assignment, student, "the grader's worker process died while grading it "
-                                                            "(out of memory, for example)")
-            except Exception as error:  # the grader's own failure on one submission must not stop the rest
-                result = failed(root, assignment, student, f"the grader failed on it: {error!r}")
-            try:
-                results[assignment, student] = record_or_fail(root, writer, result)
-            except LockLost:
-                pool.shutdown(cancel_futures=True)  # a run that can no longer write grades nothing more
-                raise
-            bar.update()
+    again: set[tuple[str, str]] = set()
+    workers = workers or os.cpu_count() or 1
+    waiting = collections.deque(submissions)
+    running: dict[concurrent.futures.Future[SubmissionResult], tuple[str, str]] = {}
+    pause = None
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=limit_worker_memory) as pool:
+        try:
+            while waiting or running:
+                # Two tasks a worker in flight: no worker waits for its next, and waiting on them all stays cheap.
+                while waiting and len(running) < 2 * workers:
+                    key = waiting.popleft()
+                    try:
+                        running[pool.submit(grade_submission, root, *key, limits)] = key
+                    except concurrent.futures.process.BrokenProcessPool:  # a worker died: the rest go to a new pool
+                        again.update([key, *waiting])
+                        waiting.clear()
+                finished, _ = concurrent.futures.wait(running, timeout=pause,
+                                                      return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in finished:
+                    assignment, student = running.pop(future)
+                    try:
+                        result = future.result()
+                    except concurrent.futures.process.BrokenProcessPool:
+                        broken[assignment, student] += 1
+                        if not last_chance:
+                            again.add((assignment, student))
+                            continue
+                        result = failed(root, assignment, student, "the grader's worker process died while grading "
+                                                                    "it (out of memory, for example)")
+                    except Exception as error:  # the grader's own failure on one submission must not stop the rest
+                        result = failed(root, assignment, student, f"the grader failed on it: {error!r}")
+                    recorder.add((assignment, student), result)
+                    bar.update()
+                pause = recorder.tick()
+        except LockLost:
+            pool.shutdown(cancel_futures=True)  # a run that can no longer write grades nothing more
+            raise
     return [key for key in submissions if key in again]
 
 
@@ -158,38 +174,113 @@ def failed(root: Path, assignment: str, student: str, why: str) -> SubmissionRes
                             failure=why)
 
 
-def record_or_fail(root: Path, writer: GradebookWriter, result: SubmissionResult) -> SubmissionResult:
-    """Record `result`; if that fails, record the failure in its place, so no earlier marks stay standing.
-    A lost gradebook lock (LockLost) is no submission's failure: it stops the run."""
-    try:
-        record(root, writer, result)
-        return result
-    except LockLost:
-        raise
-    except Exception as error:
-        failure = failed(root, result.assignment, result.student, f"its grades could not be recorded: {error!r}")
-    try:
-        record(root, writer, failure)
-    except Exception as error:  # even the failure could not be written: the summary still says so
-        failure.notes.append(clean_text(f"the failure could not be recorded either: {error!r}"))
-    return failure
+@dataclasses.dataclass(frozen=True)
+class Graded:
+    """What the summary needs of one submission, all that a run keeps of it once it is recorded."""
+
+    student: str
+    assignment: str
+    score: float
+    max_score: float
+    failure: str | None
+    notes: tuple[str, ...]
+    parts: int
+    parts_passed: int  # given full points
+
+    @classmethod
+    def of(cls, result: SubmissionResult) -> "Graded":
+        passed = sum(1 for part in result.parts if part.score == part.points)
+        return cls(result.student, result.assignment, result.score, result.max_score, result.failure,
+                   tuple(result.notes), len(result.parts), passed)
 
 
-def record(root: Path, writer: GradebookWriter, result: SubmissionResult) -> None:
-    """Graded notebook and result file first, then the gradebook in one commit, then the collection time where the
-    formgrader reads it."""
+BATCH_SIZE = 50  # submissions a gradebook commit holds at most
+BATCH_SECONDS = 0.5  # and the longest a submission waits for its commit once its files are written
+
+
+class Recorder:
+    """Records results as they come back: each one's graded notebook and result file at once, the gradebook in
+    batches of up to BATCH_SIZE submissions, committed at the latest BATCH_SECONDS after the first of them came
+    back (the caller's wait gives way to `tick`), and at the end. Files come first: a run stopped between the two
+    leaves a submission's gradebook rows as they were (a re-grade records them), never rows without their files.
+    Of a result, only its `Graded` line is kept, so a run's memory stays flat however large the class."""
+
+    def __init__(self, root: Path, writer: GradebookWriter) -> None:
+        self.root, self.writer = root, writer
+        self.graded: dict[tuple[str, str], Graded] = {}  # by (assignment, student folder)
+        self._batch: list[tuple[tuple[str, str], SubmissionResult, datetime.datetime]] = []
+        self._due = 0.0  # time.monotonic() by which the batch is committed
+
+    def add(self, key: tuple[str, str], result: SubmissionResult) -> None:
+        """Write `result`'s files and queue its gradebook rows; if the files fail, record the failure instead."""
+        try:
+            write_files(self.root, result)
+        except Exception as error:
+            self._record_failure(key, result, error)
+            return
+        result.notebook = None  # on disk now: nothing here needs it again
+        if not self._batch:
+            self._due = time.monotonic() + BATCH_SECONDS
+        self._batch.append((key, result, _now()))
+        if len(self._batch) >= BATCH_SIZE:
+            self.flush()
+
+    def tick(self) -> float | None:
+        """Commit the batch if it is due; returns how long the caller may wait for the next result before calling
+        again (None: as long as it takes, nothing waits to be committed)."""
+        if self._batch and time.monotonic() >= self._due:
+            self.flush()
+        return max(0.0, self._due - time.monotonic()) if self._batch else None
+
+    def flush(self) -> None:
+        """Commit the batch; a submission the gradebook refuses is recorded as failed, costing no other."""
+        batch, self._batch = self._batch, []
+        if not batch:
+            return
+        outcomes = self.writer.record([(result, at) for _, result, at in batch])
+        for (key, result, _), outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                self._record_failure(key, result, outcome)
+                continue
+            problem = stamp_collection_time(self.root, result.assignment, result.student, outcome)
+            if problem:  # for the summary only: the result file, which feedback shows the student, is written already
+                result.notes.append(f"the formgrader will show it as needing autograding: {problem}")
+            self.graded[key] = Graded.of(result)
+
+    def _record_failure(self, key: tuple[str, str], result: SubmissionResult, error: Exception) -> None:
+        """Record, in `result`'s place, that it could not be recorded, so that no earlier marks stay standing."""
+        failure = failed(self.root, result.assignment, result.student, f"its grades could not be recorded: {error!r}")
+        again: Exception | None = None
+        try:
+            write_files(self.root, failure)
+            (outcome,) = self.writer.record([(failure, _now())])
+            if isinstance(outcome, Exception):
+                again = outcome
+            else:
+                stamp_collection_time(self.root, failure.assignment, failure.student, outcome)
+        except LockLost:  # no submission's failure: it stops the run
+            raise
+        except Exception as problem:
+            again = problem
+        if again is not None:  # even the failure could not be written: the summary still says so
+            failure.notes.append(clean_text(f"the failure could not be recorded either: {again!r}"))
+        self.graded[key] = Graded.of(failure)
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def write_files(root: Path, result: SubmissionResult) -> None:
+    """The graded notebook (if any) and the result file of `result`, each replaced in one step."""
     write_graded_notebook(root, result)
     folder = root / "autograded" / result.student / result.assignment
     folder.mkdir(parents=True, exist_ok=True)
-    data = dataclasses.asdict(result)
+    data = dataclasses.asdict(dataclasses.replace(result, notebook=None))  # not a deep copy of the notebook
     data.pop("notebook")
     temporary = folder / (RESULT_FILE + ".partial")
     temporary.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
     temporary.replace(folder / RESULT_FILE)
-    collected_at = writer.record(result, collected_at=datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None))
-    problem = stamp_collection_time(root, result.assignment, result.student, collected_at)
-    if problem:  # for the summary only: the result file, which feedback shows the student, is written already
-        result.notes.append(f"the formgrader will show it as needing autograding: {problem}")
 
 
 TIMESTAMP = "timestamp.txt"  # nbgrader's record of when a submission was collected
@@ -287,12 +378,12 @@ def progress_bar(total: int, stream: TextIO) -> tqdm.tqdm:
                      mininterval=0.2 if tty else 0, miniters=1 if tty else max(1, total // 10))
 
 
-def summary(results: list[SubmissionResult], seconds: float, backup: Path | None) -> str:
+def summary(results: list[Graded], seconds: float, backup: Path | None) -> str:
     """The table printed at the end of `nudge grade`."""
     lines = [f"Graded {len(results)} submissions in {seconds:.1f} s."]
     if backup:
         lines.append(f"The gradebook was backed up first to {backup}.")
-    by_assignment: dict[str, list[SubmissionResult]] = {}
+    by_assignment: dict[str, list[Graded]] = {}
     for result in results:
         by_assignment.setdefault(result.assignment, []).append(result)
     lines.append("")
@@ -303,9 +394,7 @@ def summary(results: list[SubmissionResult], seconds: float, backup: Path | None
         mean = sum(r.score for r in graded) / len(graded) if graded else 0.0
         maximum = max((r.max_score for r in group), default=0)
         full = sum(1 for r in graded if r.max_score and r.score == r.max_score)
-        parts = [part for r in graded for part in r.parts]
-        passed = sum(1 for part in parts if part.score == part.points)
-        share = f"{passed}/{len(parts)}"
+        share = f"{sum(r.parts_passed for r in graded)}/{sum(r.parts for r in graded)}"
         lines.append(f"{assignment:<26}{len(group):>9}{mean:>8.1f}{maximum:>6g}{full:>12}{share:>14}"
                      f"{len(group) - len(graded):>8}")
     failures = [r for r in results if r.failure]

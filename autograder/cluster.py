@@ -82,11 +82,13 @@ def connect(choice: ClusterChoice) -> Iterator["Client"]:
 
 def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, str]], limits: sandbox.Limits,
                      done: Callable[[tuple[str, str], SubmissionResult], None],
-                     grade: Callable[..., SubmissionResult] = grade_task) -> None:
+                     grade: Callable[..., SubmissionResult] = grade_task,
+                     tick: Callable[[], float | None] = lambda: None) -> None:
     """Grade `submissions` [(assignment, student)] on the cluster; `done((assignment, student), result)` is called
     here once for each, as soon as it is back: a lost worker or the grader's own error is a failed result.
+    `tick()` is called after each wait for results, and says how long the next may last at most (None: no limit).
     `grade` is what the workers run (a test passes one that kills its worker)."""
-    from distributed import as_completed
+    from distributed import wait
 
     from autograder.batch import failed
 
@@ -95,7 +97,6 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
              for assignment in sorted({assignment for assignment, _ in submissions})}
     waiting = list(submissions)
     running: dict[Any, tuple[str, str]] = {}
-    finished = as_completed()
     run = uuid.uuid4().hex[:12]  # a key no earlier run used: a re-grade is graded again
 
     # The cluster's worker threads, asked of the scheduler once, and again only after a worker joined or left.
@@ -125,22 +126,28 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
             future = client.submit(grade_within_memory_cap, grade, plans[assignment], task,
                                    key=f"grade-{assignment}-{run}-{len(waiting)}", pure=False)
             running[future] = (assignment, student)
-            finished.add(future)
 
     try:
         fill()
-        for future in finished:
-            assignment, student = running.pop(future)
+        pause = None
+        while running:
             try:
-                result = future.result()
-            except Exception as error:  # the worker was lost (KilledWorker), or the grader failed on it
-                kind = type(error).__name__
-                why = (f"the cluster's worker grading it died or was lost ({error})" if kind == "KilledWorker"
-                       else f"the grader failed on it: {error!r}")
-                result = failed(root, assignment, student, why)
-            future.release()
-            done((assignment, student), result)
+                wait(list(running), timeout=pause, return_when="FIRST_COMPLETED")
+            except TimeoutError:  # nothing came back in time: `tick` has something due
+                pass
+            for future in [future for future in running if future.done()]:
+                assignment, student = running.pop(future)
+                try:
+                    result = future.result()
+                except Exception as error:  # the worker was lost (KilledWorker), or the grader failed on it
+                    kind = type(error).__name__
+                    why = (f"the cluster's worker grading it died or was lost ({error})" if kind == "KilledWorker"
+                           else f"the grader failed on it: {error!r}")
+                    result = failed(root, assignment, student, why)
+                future.release()
+                done((assignment, student), result)
             fill()
+            pause = tick()
     finally:
         client.unsubscribe_topic("all")
 

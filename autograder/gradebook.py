@@ -1,9 +1,10 @@
-"""The gradebook's one writer: locked, backed up before a run changes it, one transaction per submission.
+"""The gradebook's one writer: locked, backed up before a run changes it, submissions written in batches.
 
 It stays an ordinary nbgrader gradebook (formgrader and `nbgrader export` keep working). A re-grade
-changes only automatic scores: manual scores and comments are kept. Each submission's grades are
-written in a single commit, so a run killed halfway leaves every submission as it was or fully
-re-graded; a lock file keeps two runs from writing at once.
+changes only automatic scores: manual scores and comments are kept. A batch of submissions is
+written in one commit over the run's one connection (a commit per submission kept the writer under
+100 a second), and a submission never spans two commits, so a run killed halfway leaves every
+submission as it was or fully re-graded; a lock file keeps two runs from writing at once.
 """
 
 import contextlib
@@ -17,10 +18,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from nbgrader import api
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import scoped_session
 
 from autograder.course_dir import CourseError, tool_environment
@@ -110,6 +114,7 @@ class GradebookWriter:
         self._lock: IO[str] | None = None
         self._database_lock: Any = None  # PostgreSQL: the connection that holds the advisory lock
         self._gradebook: api.Gradebook | None = None  # opened by the first `record`, closed at the end
+        self._layouts: dict[str, Layout] = {}  # by assignment, read by the first `record` that needs it
         self.backup_note = ""  # what the backup did, when it is not a file beside the gradebook
 
     def __enter__(self) -> "GradebookWriter":
@@ -209,37 +214,105 @@ class GradebookWriter:
             if done.returncode != 0:
                 raise CourseError(f"nbgrader could not add {assignment} to the gradebook:\n{done.stderr.strip()}")
 
-    def record(self, result: SubmissionResult, collected_at: datetime.datetime) -> datetime.datetime:
-        """Write one submission's automatic scores in a single commit, keeping manual grades and comments; returns its
-        collection time, the first grading's (`collected_at` for a submission new to the gradebook)."""
+    def record(self, batch: Sequence[tuple[SubmissionResult, datetime.datetime]]
+               ) -> list[datetime.datetime | Exception]:
+        """Write a batch of (result, collection time) in one commit, keeping manual grades and comments; returns,
+        for each, the collection time the gradebook holds (the first grading's, or the one given for a submission
+        new to it) or the error that kept it out. If the batch's commit fails, each is written again in a commit
+        of its own, so that one that cannot be written costs only itself: a submission is always either fully
+        written or not at all. A lost lock (LockLost) is no submission's failure: it is raised."""
         self._check_lock()
-        if self._gradebook is None:  # one connection for the whole run: a new one per submission costs more
+        if self._gradebook is None:  # one connection for the whole run: a new one per batch costs more
             self._gradebook = api.Gradebook(self.url)
+        outcome = self._commit(batch)
+        if not isinstance(outcome, Exception):
+            return list(outcome)
+        if len(batch) == 1:
+            return [outcome]
+        return [_only(self._commit([entry])) for entry in batch]
+
+    def _commit(self, batch: Sequence[tuple[SubmissionResult, datetime.datetime]]
+                ) -> list[datetime.datetime] | Exception:
+        """Write `batch` in one transaction; each one's collection time, or why it was rolled back."""
+        assert self._gradebook is not None  # opened by `record`
         session = self._gradebook.db
         try:
-            student = session.query(api.Student).filter(api.Student.id == result.student).one_or_none()
-            if student is None:
-                student = api.Student(id=result.student)
-                session.add(student)
-            submission = _find_submission(session, result.assignment, result.student)
-            if submission is None:
-                submission = _new_submission(session, result.assignment, student, collected_at)
-            if submission.timestamp is None:  # stock nbgrader's, of a submission that came without timestamp.txt
-                submission.timestamp = collected_at
-            collected_at = submission.timestamp
-            grades = {grade.name: grade for notebook in submission.notebooks for grade in notebook.grades}
-            for part in result.parts:
-                grade = grades.get(part.grade_id)
-                if grade is None:
-                    raise CourseError(f"the gradebook's {result.assignment} has no grade cell {part.grade_id}: "
-                                      f"run `nudge release {result.assignment}` to update it")
-                grade.auto_score = part.score
-                grade.needs_manual_grade = False
+            collected = self._write(session, batch)
             session.commit()
+        except Exception as error:
+            session.rollback()
+            return error
         except BaseException:
             session.rollback()
             raise
-        return collected_at
+        return collected
+
+    def _write(self, session: scoped_session, batch: Sequence[tuple[SubmissionResult, datetime.datetime]]
+               ) -> list[datetime.datetime]:
+        """Set the batch's automatic scores in the session, uncommitted, and return each one's collection time: two
+        queries find what is there already, then one statement per table inserts what is new and one updates every
+        score (ORM objects, made and tracked a row at a time, cost more than the database: 40 submissions/s)."""
+        layouts = {assignment: self._layout(session, assignment) for assignment in {r.assignment for r, _ in batch}}
+        students = {result.student for result, _ in batch}
+        known = set(session.scalars(select(api.Student.id).where(api.Student.id.in_(students))))
+        grades: dict[tuple[str, str], dict[str, str]] = {}  # (assignment id, student) -> {cell id: grade id}
+        stamps: dict[tuple[str, str], tuple[str, datetime.datetime | None]] = {}  # -> (submission id, timestamp)
+        found = session.execute(
+            select(api.SubmittedAssignment.assignment_id, api.SubmittedAssignment.student_id, api.Grade.cell_id,
+                   api.Grade.id, api.SubmittedAssignment.id, api.SubmittedAssignment.timestamp)
+            .outerjoin(api.SubmittedNotebook, api.SubmittedNotebook.assignment_id == api.SubmittedAssignment.id)
+            .outerjoin(api.Grade, api.Grade.notebook_id == api.SubmittedNotebook.id)
+            .where(api.SubmittedAssignment.assignment_id.in_([layout.assignment_id for layout in layouts.values()]),
+                   api.SubmittedAssignment.student_id.in_(students)))
+        for assignment_id, student, cell, grade, submission, timestamp in found:
+            grades.setdefault((assignment_id, student), {})
+            stamps[assignment_id, student] = (submission, timestamp)
+            if grade is not None:
+                grades[assignment_id, student][cell] = grade
+        new: dict[Any, list[dict[str, Any]]] = {model: [] for model in NEW_ROWS}
+        scores, collected, undated = [], [], []
+        for result, collected_at in batch:
+            layout = layouts[result.assignment]
+            key = (layout.assignment_id, result.student)
+            if key not in grades:
+                if result.student not in known:
+                    new[api.Student].append({"id": result.student})
+                    known.add(result.student)
+                grades[key] = _new_submission(new, layout, result.student, collected_at)
+            submission, timestamp = stamps.get(key, (None, collected_at))
+            if timestamp is None:  # stock nbgrader's, of a submission that came without timestamp.txt: ours now
+                undated.append({"id": submission, "timestamp": collected_at})
+            collected.append(timestamp or collected_at)
+            for part in result.parts:
+                cell = layout.grade_cells.get(part.grade_id)
+                grade = grades[key].get(cell) if cell is not None else None
+                if grade is None:
+                    raise CourseError(f"the gradebook's {result.assignment} has no grade cell {part.grade_id}: "
+                                      f"run `nudge release {result.assignment}` to update it")
+                scores.append({"id": grade, "auto_score": part.score, "needs_manual_grade": False})
+        for model, rows in new.items():
+            if rows:
+                session.execute(insert(model), rows)
+        if undated:
+            session.execute(update(api.SubmittedAssignment), undated)
+        if scores:
+            session.execute(update(api.Grade), scores)  # by primary key: manual scores and comments stay
+        return collected
+
+    def _layout(self, session: scoped_session, assignment: str) -> "Layout":
+        """The assignment's notebooks and cells, read once per run (a run's lock keeps them as they are)."""
+        if assignment not in self._layouts:
+            assignment_id = session.scalars(select(api.Assignment.id).where(api.Assignment.name == assignment)).one()
+            notebooks = list(session.scalars(select(api.Notebook.id)
+                                             .where(api.Notebook.assignment_id == assignment_id)))
+            cells = {kind: session.execute(select(kind.id, kind.name, kind.notebook_id).join(api.Notebook)
+                                           .where(api.Notebook.assignment_id == assignment_id)).all()
+                     for kind in (api.GradeCell, api.SolutionCell)}
+            self._layouts[assignment] = Layout(
+                assignment_id, notebooks, {name: cell for cell, name, _ in cells[api.GradeCell]},
+                {cell: notebook for cell, _, notebook in cells[api.GradeCell]},
+                {cell: notebook for cell, _, notebook in cells[api.SolutionCell]})
+        return self._layouts[assignment]
 
     def _backup(self) -> None:
         """Copy the gradebook aside, once per run, before it changes.
@@ -337,22 +410,38 @@ def _password_apart(url: str, drivername: str | None = None) -> tuple[str, dict[
     return plain.render_as_string(hide_password=False), secret
 
 
-def _find_submission(session: scoped_session, assignment: str, student: str) -> api.SubmittedAssignment | None:
-    return (session.query(api.SubmittedAssignment).join(api.Assignment).join(api.Student)
-            .filter(api.Assignment.name == assignment, api.Student.id == student).one_or_none())
+def _only(outcome: list[datetime.datetime] | Exception) -> datetime.datetime | Exception:
+    """The outcome of a batch of one."""
+    return outcome if isinstance(outcome, Exception) else outcome[0]
 
 
-def _new_submission(session: scoped_session, assignment: str, student: api.Student,
-                    collected_at: datetime.datetime) -> api.SubmittedAssignment:
-    """The submission with a grade row per grade cell, as nbgrader's add_submission makes it, uncommitted."""
-    row = session.query(api.Assignment).filter(api.Assignment.name == assignment).one()
-    with session.no_autoflush:  # SQLAlchemy 2 does not cascade through backrefs: every row is added by hand
-        submission = api.SubmittedAssignment(assignment=row, student=student, timestamp=collected_at)
-        session.add(submission)
-        for notebook in row.notebooks:
-            submitted = api.SubmittedNotebook(notebook=notebook, assignment=submission)
-            session.add(submitted)
-            session.add_all(api.Grade(cell=cell, notebook=submitted) for cell in notebook.grade_cells)
-            session.add_all(api.Comment(cell=cell, notebook=submitted) for cell in notebook.solution_cells)
-    session.flush()  # still one transaction: nothing is committed until every score is set
-    return submission
+@dataclass(frozen=True)
+class Layout:
+    """An assignment's rows in the gradebook, as ids: what a new submission's rows point to."""
+
+    assignment_id: str
+    notebooks: list[str]
+    grade_cells: dict[str, str]  # grade id -> cell id
+    grade_cell_notebooks: dict[str, str]  # cell id -> notebook id, of its grade cells
+    solution_cell_notebooks: dict[str, str]  # cell id -> notebook id, of its solution cells
+
+
+NEW_ROWS = (api.Student, api.SubmittedAssignment, api.SubmittedNotebook, api.Grade, api.Comment)  # in this order
+
+
+def _new_submission(new: dict[Any, list[dict[str, Any]]], layout: Layout, student: str,
+                    collected_at: datetime.datetime) -> dict[str, str]:
+    """The rows of a new submission, as nbgrader's add_submission makes them (a grade per grade cell, a comment per
+    solution cell), added to `new`; returns its grade ids by cell id."""
+    submission = api.new_uuid()
+    new[api.SubmittedAssignment].append({"id": submission, "assignment_id": layout.assignment_id,
+                                         "student_id": student, "timestamp": collected_at})
+    submitted = {notebook: api.new_uuid() for notebook in layout.notebooks}
+    new[api.SubmittedNotebook] += [{"id": row, "notebook_id": notebook, "assignment_id": submission}
+                                   for notebook, row in submitted.items()]
+    grades = {cell: api.new_uuid() for cell in layout.grade_cell_notebooks}
+    new[api.Grade] += [{"id": grades[cell], "cell_id": cell, "notebook_id": submitted[notebook]}
+                       for cell, notebook in layout.grade_cell_notebooks.items()]
+    new[api.Comment] += [{"id": api.new_uuid(), "cell_id": cell, "notebook_id": submitted[notebook]}
+                         for cell, notebook in layout.solution_cell_notebooks.items()]
+    return grades

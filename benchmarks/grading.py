@@ -27,17 +27,26 @@ from submissions import load_cases, solution_sources, submission, write_submissi
 from autograder.course_dir import assignments, tool_environment  # noqa: E402
 
 
+def submission_kinds(ids):
+    """{assignment: {kind: notebook}}: correct (the reference solutions), empty (the release as handed out) and,
+    where tests/cases has one, wrong (its first typical-mistake case)."""
+    wrong = {}
+    for assignment, _student, case in load_cases():
+        wrong.setdefault(assignment, case)
+    found = {}
+    for assignment in ids:
+        found[assignment] = {"correct": submission(assignment, solution_sources(assignment)),
+                             "empty": submission(assignment)}
+        if assignment in wrong:
+            found[assignment]["wrong"] = wrong[assignment].notebook(assignment)
+    return found
+
+
 def make_course(folder, ids, copies):
     """A course copy, released into its gradebook, with copies × (correct, wrong, empty) per assignment."""
     course = copy_course(folder)
     run([sys.executable, "-m", "autograder", "--course", str(course), "release"])
-    wrong = {}
-    for assignment, _student, case in load_cases():
-        wrong.setdefault(assignment, case)
-    for assignment in ids:
-        kinds = {"correct": submission(assignment, solution_sources(assignment)), "empty": submission(assignment)}
-        if assignment in wrong:
-            kinds["wrong"] = wrong[assignment].notebook(assignment)
+    for assignment, kinds in submission_kinds(ids).items():
         for copy in range(copies):
             for kind, notebook in kinds.items():
                 write_submission(course, f"{kind}-{copy:02d}", assignment, notebook)

@@ -5,12 +5,15 @@ gives them), and every attack of tests/attacks.py, graded in one run; then re-gr
 grades, a killed run, two runs at once, and what feedback, export and report hand back.
 """
 
+import contextlib
 import csv
 import hashlib
 import json
 import os
+import pickle
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -316,19 +319,56 @@ def consistent_gradebook(course):
                                      for notebook in s.notebooks for grade in notebook.grades)
 
 
-def test_a_killed_run_leaves_each_submission_as_before_or_fully_graded(tmp_path):
-    course = slow_course(tmp_path, 12)
+def totals(course):
+    """{student: total automatic score, None if a grade has none} of the gradebook, read while a run may write it."""
+    if not (course / "gradebook.db").exists():
+        return {}
+    with contextlib.closing(sqlite3.connect(course / "gradebook.db", timeout=60)) as database:
+        try:
+            rows = database.execute(
+                "SELECT submitted_assignment.student_id, grade.auto_score FROM grade "
+                "JOIN submitted_notebook ON grade.notebook_id = submitted_notebook.id "
+                "JOIN submitted_assignment ON submitted_notebook.assignment_id = submitted_assignment.id").fetchall()
+        except sqlite3.OperationalError:  # nbgrader has not made the tables yet
+            return {}
+    found: dict[str, float | None] = {}
+    for student, score in rows:
+        total = found.get(student, 0.0)
+        found[student] = None if total is None or score is None else total + score
+    return found
+
+
+def kill_when(course, ready):
+    """Run `nudge grade --workers 1` and kill it, and all it started, as soon as `ready()` (within two minutes)."""
     process = subprocess.Popen([sys.executable, "-m", "autograder", "--course", str(course), "grade", "--workers", "1"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list((course / "autograded").glob("*/*/nudge-result.json"))) < 3:
-        time.sleep(0.1)
+    while time.monotonic() < deadline and process.poll() is None and not ready():
+        time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+
+
+def test_a_killed_run_leaves_each_submission_as_before_or_fully_graded(tmp_path):
+    course = slow_course(tmp_path, 12)
+    kill_when(course, lambda: totals(course))  # at the first commit of a batch
     recorded, complete = consistent_gradebook(course)
     assert 0 < recorded < 12 and complete
+    for student in totals(course):  # files come first: no gradebook row without its graded notebook
+        assert (course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
+        assert result(course, student, ASSIGNMENT)["parts"]
     assert nudge_in(course, "grade").returncode == 0  # the lock died with the run: a new one goes ahead
-    assert consistent_gradebook(course) == (12, True)
+    assert consistent_gradebook(course) == (12, True) and set(totals(course).values()) == {7}
+
+    # Everyone hands in the blank release: a re-grade killed at its first commit leaves each submission with
+    # all its old marks or all its new ones, never a mix.
+    for index in range(12):
+        write_submission(course, f"s{index:02d}", ASSIGNMENT, submission(ASSIGNMENT))
+    kill_when(course, lambda: 0 in totals(course).values())
+    after = totals(course)
+    regraded = {student for student, total in after.items() if total == 0}
+    assert len(after) == 12 and 0 < len(regraded) < 12 and set(after.values()) == {0, 7}
+    assert all(sum(p["score"] for p in result(course, student, ASSIGNMENT)["parts"]) == 0 for student in regraded)
 
 
 def test_two_runs_at_once_do_not_corrupt_the_gradebook(tmp_path):
@@ -416,6 +456,7 @@ def test_a_failure_to_record_one_submission_costs_only_that_one(tmp_path, monkey
     ana, bo = results
     assert ana.failure == "its grades could not be recorded: OSError('disk full')" and ana.score == 0
     assert bo.failure is None and bo.score == 7
+    assert len(pickle.dumps(results)) < 2_000  # a summary line each, not the graded notebooks: memory stays flat
     assert result(course, "ana", ASSIGNMENT)["failure"] == ana.failure
     assert gradebook_parts(course, "ana", ASSIGNMENT) == dict.fromkeys(gradebook_parts(course, "bo", ASSIGNMENT), 0)
 

@@ -17,7 +17,7 @@ from postgres import fresh_database, postgres_server
 from submissions import solution_sources, submission, write_submission
 
 from autograder import gradebook
-from autograder.batch import failed, record_or_fail
+from autograder.batch import Recorder, failed
 from autograder.course_dir import tool_environment
 from autograder.gradebook import ADVISORY_LOCK, GradebookWriter, LockLost
 
@@ -183,7 +183,9 @@ def test_a_run_that_lost_its_lock_stops_before_writing(url, tmp_path, monkeypatc
                 "((classid::bigint << 32) | objid::bigint) = :key"), {"key": ADVISORY_LOCK}).scalars().all()
         engine.dispose()
         assert ended == [True]
+        recorder = Recorder(course, writer)
+        recorder.add((ASSIGNMENT, "ada"), failed(course, ASSIGNMENT, "ada", "a test"))
         with pytest.raises(LockLost, match="lost the PostgreSQL gradebook's advisory lock"):
-            record_or_fail(course, writer, failed(course, ASSIGNMENT, "ada", "a test"))
+            recorder.flush()
     with Gradebook(database) as book:
         assert book.find_assignment(ASSIGNMENT).num_submissions == 0

@@ -1,0 +1,276 @@
+"""What grading a large class costs: `nudge grade` with the process pool and on Dask LocalClusters of 1 and 2
+workers, into SQLite and into PostgreSQL.
+
+`--students` synthetic students each hand in the 8 modules: in turn the reference solutions, the first
+typical-mistake case of tests/cases, or the blank release (benchmarks/grading.py's kinds); every third student's
+01-slope is instead one of a few quick attacks of tests/attacks.py. Each run grades every notebook into a fresh
+gradebook (its assignments added beforehand, as the first grading into it does), as `nudge grade` does
+(autograder.cli), in a process of its own, and reports:
+- the time to the first result (plans, gradebook, cluster start, shipping the plans, one notebook), then
+  notebooks/s from there to the last commit, and the grading process's own CPU time a notebook meanwhile;
+- the gradebook's writes/s: submissions recorded per second spent in `GradebookWriter.record`;
+- the peak memory (RSS) of the grading process itself (pool workers and Dask workers are other processes; a
+  LocalCluster's scheduler runs inside it), and the same for twice the students, to show it stays flat.
+Then the speed-up from 1 to 2 Dask workers, Dask's cost over the process pool, and a projection of 2,000 students
+× 8 modules (how it is projected is printed with it). PostgreSQL is a throwaway server (tests/postgres.py).
+
+Run from anywhere:  .venv/bin/python benchmarks/scale.py [--students 3] [--quick]
+(about 8 minutes on 2 cores, most of it each run's fixed start-up; --quick: the process pool into SQLite and a
+2-worker cluster into PostgreSQL only, no 1-worker run and no run of twice the class, about 4 minutes.)
+"""
+
+import argparse
+import contextlib
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # this checkout's autograder; the tests' generators and server
+
+from attacks import attacks  # noqa: E402
+from conftest import copy_course  # noqa: E402
+from grading import submission_kinds  # noqa: E402
+from postgres import postgres_server  # noqa: E402
+from submissions import write_submission  # noqa: E402
+
+from autograder.course_dir import assignments  # noqa: E402
+
+KINDS = ("correct", "wrong", "empty")  # in turn, shifted by one per student; "empty" where a module has no wrong case
+QUICK_ATTACKS = ("a06-patched", "a07-dishonest", "a19-bad-json", "a15-os-exit", "a03-duplicated", "a14-sys-exit")
+CLASS = 2_000 * 8  # notebooks of the class the projection is for
+CORES = (2, 64)
+
+
+@dataclass
+class Run:
+    """One `nudge grade` run, as measured in its own process."""
+
+    label: str
+    database: str
+    notebooks: int
+    seconds: float  # wall time of the command
+    start_seconds: float  # until the first result is back: plans, gradebook, cluster, shipping plans, one notebook
+    cluster_seconds: float  # starting the Dask cluster, part of start_seconds
+    grading_seconds: float  # from then to the last gradebook commit
+    peak_mib: float  # the grading process's peak RSS
+    cpu_per_notebook: float  # the grading process's own CPU seconds a notebook after the first (not its workers')
+    writes: list  # (submissions, seconds) of each GradebookWriter.record
+
+    @property
+    def per_second(self) -> float:
+        """Notebooks a second once results flow: the first one's start-up left out."""
+        return (self.notebooks - 1) / self.grading_seconds
+
+    @property
+    def writes_per_second(self) -> float:
+        """Submissions recorded a second of the writer's time; the first commit, which also backs the gradebook up
+        and opens its connection, left out."""
+        later = self.writes[1:]
+        seconds = sum(seconds for _, seconds in later)
+        return sum(written for written, _ in later) / seconds if seconds else float("nan")
+
+    @property
+    def batch(self) -> float:
+        return sum(written for written, _ in self.writes) / len(self.writes)
+
+
+def make_course(folder, students):
+    """A course copy with `students` synthetic students × the 8 modules."""
+    course = copy_course(folder)
+    kinds = submission_kinds(assignments(course))
+    hostile = attacks(course)
+    for index in range(students):
+        student = f"student{index:04d}"
+        for number, (assignment, made) in enumerate(kinds.items()):
+            write_submission(course, student, assignment, made.get(KINDS[(index + number) % 3], made["empty"]))
+        if index % 3 == 2:  # every third student's 01-slope: an attack instead
+            attack = hostile[QUICK_ATTACKS[index // 3 % len(QUICK_ATTACKS)]]
+            folder = course / "submitted" / student / attack.assignment
+            shutil.rmtree(folder)
+            folder.mkdir()
+            for name, data in attack.files.items():
+                (folder / name).write_bytes(data)
+    return course
+
+
+def prepare(course, url, queue):
+    """In a process of its own (its connections end with it): the course's assignments added to the gradebook at
+    `url`, as the first `nudge grade` into it does, so that the runs copied from it time grading alone."""
+    from autograder.course_dir import tool_environment
+    from autograder.gradebook import GradebookWriter
+
+    os.environ["PATH"] = tool_environment()["PATH"]  # nbgrader runs `alembic` by name
+    with GradebookWriter(course, url) as writer:
+        for assignment in assignments(course):
+            writer.ensure_assignment(assignment)
+    queue.put(None)
+
+
+def measure(course, url, students, cluster, log, queue):
+    """In a process of its own: run `nudge grade` as the command does, and put what it cost on `queue`."""
+    import resource
+
+    from autograder import batch, cli, gradebook
+
+    # This process was spawned, and would spawn its pool's workers too (each then working the plans out again):
+    # `nudge grade` forks them from a process that has its plans.
+    multiprocessing.set_start_method("fork", force=True)
+    from autograder import cluster as dask
+
+    spent = {"writes": [], "cluster": 0.0, "first": None, "last": (0.0, 0.0)}
+    record, connect, add = gradebook.GradebookWriter.record, dask.connect, batch.Recorder.add
+
+    def timed_record(self, entries):
+        started = time.perf_counter()
+        errors = record(self, entries)
+        spent["writes"].append((errors.count(None), time.perf_counter() - started))
+        spent["last"] = (time.perf_counter(), time.process_time())  # the process's CPU, all its threads
+        return errors
+
+    @contextlib.contextmanager
+    def timed_connect(choice):
+        started = time.perf_counter()
+        with connect(choice) as client:
+            spent["cluster"] = time.perf_counter() - started
+            yield client
+
+    def first_result(self, *arguments):
+        spent["first"] = spent["first"] or (time.perf_counter(), time.process_time())
+        add(self, *arguments)
+
+    gradebook.GradebookWriter.record, dask.connect, batch.Recorder.add = timed_record, timed_connect, first_result
+    with open(log, "w") as output:  # the summary and the progress bar, kept for a failed run's message
+        os.dup2(output.fileno(), 1)
+        os.dup2(output.fileno(), 2)
+    chosen = [argument for student in students for argument in ("--student", student)]
+    started = time.perf_counter()
+    code = cli.main(["--course", str(course), "grade", "--db", url, *chosen, *cluster])
+    seconds = time.perf_counter() - started
+    (grading, grading_cpu), (last, last_cpu) = spent["first"], spent["last"]
+    queue.put((code, {"seconds": seconds, "start_seconds": grading - started, "cluster_seconds": spent["cluster"],
+                      "grading_seconds": last - grading, "cpu": last_cpu - grading_cpu, "writes": spent["writes"],
+                      "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def in_process(target, *arguments):
+    """target(*arguments, queue) in a fresh interpreter, whose peak memory is its own; returns what it put on queue."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=target, args=(*arguments, queue))
+    process.start()
+    answer = queue.get()
+    process.join()
+    return answer
+
+
+def grade(course, url, students, label, database, cluster=()):
+    """Run `nudge grade` on `students` into the gradebook at `url`; returns its `Run`."""
+    log = course.parent / f"{label}-{database}.log".replace(" ", "-").replace(":", "").replace(",", "")
+    code, figures = in_process(measure, course, url, students, list(cluster), log)
+    if code != 0:
+        raise SystemExit(f"{label} into {database} failed:\n{log.read_text()[-3000:]}")
+    notebooks = sum(len(list((course / "submitted" / student).iterdir())) for student in students)
+    cpu = figures.pop("cpu") / (notebooks - 1)
+    return Run(label, database, notebooks, **figures, cpu_per_notebook=cpu)
+
+
+def copy_gradebook(url, name):
+    """A copy of the gradebook at `url` (an SQLite file, or a PostgreSQL database on the same server) named `name`;
+    returns its URL."""
+    import sqlalchemy
+
+    parsed = sqlalchemy.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        copy = Path(parsed.database).with_name(f"{name}.db")
+        shutil.copy(parsed.database, copy)
+        return f"sqlite:///{copy}"
+    engine = sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}" TEMPLATE "{parsed.database}"'))
+    engine.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def report(runs, students, quick):
+    attacked = sum(1 for index in range(students) if index % 3 == 2)
+    print(f"\n{students} students × 8 modules = {runs[0].notebooks} notebooks (correct, wrong and blank in turn; "
+          f"attacks: {attacked}), {os.cpu_count()} cores. First result: seconds until it is back (plans, gradebook, "
+          "cluster, shipping the plans, one notebook); notebooks/s: the others, from then to the last commit; own ms: "
+          "the grading process's CPU a notebook meanwhile; writes/s: submissions a second of the writer's time, in "
+          "batches of the size shown (a batch commits within 0.5 s, so a slow trickle of results makes small ones; "
+          "benchmarks/gradebook_writes.py measures what the writer can take).")
+    print(f"{'run':<30}{'database':<12}{'wall s':>8}{'first result':>14}{'(cluster)':>10}{'notebooks/s':>13}"
+          f"{'own ms':>8}{'peak MiB':>10}{'writes/s':>10}{'batch':>7}")
+    for run in runs:
+        cluster = f"{run.cluster_seconds:.1f}" if run.cluster_seconds else "-"
+        print(f"{run.label:<30}{run.database:<12}{run.seconds:>8.1f}{run.start_seconds:>14.1f}{cluster:>10}"
+              f"{run.per_second:>13.2f}{run.cpu_per_notebook * 1000:>8.0f}{run.peak_mib:>10.0f}"
+              f"{run.writes_per_second:>10.0f}{run.batch:>7.1f}")
+    by = {(run.label, run.database): run for run in runs}
+    print()
+    for database in ("SQLite", "PostgreSQL"):
+        one, two, pool = (by.get((label, database)) for label in ("Dask local:1", "Dask local:2", "process pool"))
+        if one and two:
+            print(f"{database}: Dask from 1 to 2 workers, {two.per_second / one.per_second:.2f}× the notebooks/s "
+                  f"(target: at least 1.8×)")
+        if two and pool:
+            print(f"{database}: Dask local:2 against the process pool, {100 * (two.seconds / pool.seconds - 1):+.0f} % "
+                  f"wall time, {100 * (pool.per_second / two.per_second - 1):+.0f} % once results flow (target: at "
+                  "most +10 %)")
+    double = by.get(("process pool, twice the class", "SQLite"))
+    if double:
+        single = by["process pool", "SQLite"]
+        print(f"Peak memory of the grading process: {single.peak_mib:.0f} MiB for {single.notebooks} notebooks, "
+              f"{double.peak_mib:.0f} MiB for {double.notebooks} ({double.peak_mib - single.peak_mib:+.0f} MiB)")
+    basis = by["Dask local:2", "PostgreSQL"]
+    workers = 2 / basis.per_second  # core-seconds a notebook once results flow, the grading process's included
+    own = basis.cpu_per_notebook  # what the one grading process spends on each: no number of workers spreads it
+    print(f"\nProjected wall time of 2,000 students × 8 modules = {CLASS:,} notebooks, from the run of Dask local:2 "
+          f"into PostgreSQL and the same mix of kinds: its time to the first result ({basis.start_seconds:.1f} s), "
+          f"then the longer of {CLASS:,} × {workers:.2f} core-s a notebook (2 workers / its notebooks/s) spread over "
+          f"the cores, and {CLASS:,} × {own * 1000:.0f} ms, the grading process's own CPU time a notebook (reading "
+          "submissions, sending tasks, writing graded notebooks and the gradebook), which stays on one core. A small "
+          "class overstates both: each worker also warms up once per module, which 2,000 students amortise.")
+    for cores in CORES:
+        seconds = basis.start_seconds + max(CLASS * workers / cores, CLASS * own)
+        print(f"  {cores:>3} cores: {seconds / 60:6.1f} min")
+    if quick:
+        print("(--quick: no 1-worker run and no run of twice the class)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=3, help="synthetic students (default 3: 24 notebooks)")
+    parser.add_argument("--quick", action="store_true", help="only the pool into SQLite and local:2 into PostgreSQL")
+    options = parser.parse_args()
+    executors = [("process pool", ()), ("Dask local:1", ("--cluster", "local:1")),
+                 ("Dask local:2", ("--cluster", "local:2"))]
+    wanted = [(database, executor) for database in ("SQLite", "PostgreSQL") for executor in executors
+              if not options.quick or (executor[0], database) in (("process pool", "SQLite"),
+                                                                  ("Dask local:2", "PostgreSQL"))]
+    names = [f"student{index:04d}" for index in range(2 * options.students)]
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="nudge-scale-") as scratch, postgres_server() as server:
+        course = make_course(Path(scratch), len(names) if not options.quick else options.students)
+        empty = {"SQLite": f"sqlite:///{course / 'empty.db'}", "PostgreSQL": server}
+        for url in empty.values():
+            in_process(prepare, course, url)
+        for number, (database, (label, cluster)) in enumerate(wanted):
+            url = copy_gradebook(empty[database], f"run{number}")
+            print(f"grading: {label} into {database}", file=sys.stderr)
+            runs.append(grade(course, url, names[:options.students], label, database, cluster))
+        if not options.quick:
+            print("grading: the process pool into SQLite, twice the class", file=sys.stderr)
+            runs.append(grade(course, copy_gradebook(empty["SQLite"], "twice"), names, "process pool, twice the class",
+                              "SQLite"))
+    report(runs, options.students, options.quick)
+
+
+if __name__ == "__main__":
+    main()
