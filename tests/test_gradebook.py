@@ -57,7 +57,7 @@ class LockGone:
     def __init__(self, root):
         self.root = root
 
-    def record(self, result, collected_at):
+    def record(self, batch):
         (self.root / "lock-lost").touch()
         raise LockLost("this run lost the PostgreSQL gradebook's advisory lock")
 
@@ -68,6 +68,6 @@ def test_a_run_that_lost_its_lock_grades_no_more_in_the_pool(tmp_path, monkeypat
     students = [f"student-{number:02}" for number in range(12)]
     with pytest.raises(LockLost):
         batch._grade_in_pool(course, [("01-slope", student) for student in students], 1, DEFAULT_LIMITS,
-                             collections.Counter(), LockGone(course), {}, tqdm.tqdm(disable=True))
+                             collections.Counter(), batch.Recorder(course, LockGone(course)), tqdm.tqdm(disable=True))
     graded = sorted(path.name for path in (course / "graded").iterdir())
     assert graded[:2] == students[:2] and len(graded) < len(students)  # what had been handed to the worker, no more
