@@ -365,8 +365,8 @@ def graded_notebook(plan: Plan, cells: list[dict[str, Any]], learner: list[dict[
         graded.append(cell)
     for cell in (cell for cell in learner if answers.get(cell["grade_id"]) is not cell):
         graded.append(nbformat.from_dict({
-            "cell_type": "code", "execution_count": None, "source": shown_code(cell["source"]),
-            "outputs": _outputs(outputs.get(cell["number"])),
+            "cell_type": "code", "id": f"added-by-learner-{cell['number']}", "execution_count": None,
+            "source": shown_code(cell["source"]), "outputs": _outputs(outputs.get(cell["number"])),
             "metadata": {"nudge": {"added_by_learner": True, "position": cell["number"]}}}))
     hidden = [cell["number"] for cell in learner if has_hidden_characters(cell["source"])]
     if hidden:
