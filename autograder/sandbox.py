@@ -262,6 +262,7 @@ class WarmSandbox:
         self.folder = tempfile.mkdtemp(prefix="nudge-")
         self.stderr = tempfile.TemporaryFile()
         self.buffer = b""
+        self.child_waiting = False  # told "ready", and no job handed over since
         self.process: subprocess.Popen[bytes] | None = None
         if not _warm_sandboxes:  # a process pool's worker ends without atexit: multiprocessing's own hook runs
             multiprocessing.util.Finalize(None, _close_warm_sandboxes, exitpriority=0)
@@ -304,8 +305,11 @@ class WarmSandbox:
 
     def wait_ready(self, timeout: float = READY_SECONDS) -> bool:
         """True once a child waits for a job; False if pid 1 has ended or found something it could not remove."""
+        if self.child_waiting:
+            return True
         while (message := self._message(timeout)) is not None:
             if message.get("event") == "ready":
+                self.child_waiting = True
                 return True
             if message.get("event") == "exit" and message.get("clean") is not True:
                 return False
@@ -318,6 +322,7 @@ class WarmSandbox:
 
     def hand_over(self, payload: bytes) -> tuple[int, IO[bytes]]:
         """Give the waiting child its job, a report pipe and a file for its stderr; returns (the pipe, the file)."""
+        self.child_waiting = False
         job_read, job_write = os.pipe()
         reports, report_write = os.pipe()
         stderr = tempfile.TemporaryFile()

@@ -227,3 +227,10 @@ print(before, cpu_spent_half())
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
 
     assert done.stdout.split() == ["False", "True"]
+
+
+def test_asking_twice_for_the_warm_sandbox_keeps_the_child_that_waits():
+    first = sandbox.warm_sandbox(sandbox.DEFAULT_LIMITS)
+
+    assert sandbox.warm_sandbox(sandbox.DEFAULT_LIMITS) is first  # told "ready" once: no second word is awaited
+    assert run_cells(LOOK_AROUND)[0]["folder"] == ["notebook.ipynb"]
