@@ -132,28 +132,49 @@ class Derived:
             measure=grade.measure, by_hand=exercise.by_hand, forbid=tuple(exercise.forbid),
             derivative_of=exercise.derivative_of)
 
-    def variants(self, grade: Grade, points: list) -> list[checks.Variant]:
+    def variants(self, grade: Grade, points: list, learner: list | None = None) -> list[checks.Variant]:
         """The nameable wrong answers with their outcomes at `points`: computed only when an answer is wrong,
-        and once per process for a visible grade, whose points are always the same."""
+        and once per process for a visible grade, whose points are always the same. For a hidden grade, whose
+        points are the student's own, `learner` (their outcomes, measured) stops running a variant at the first
+        point where it does not do what they did: it can no longer explain their answer."""
         if grade.hidden:
-            return self._variants(grade, points)
+            return self._variants(grade, points, learner)
         if grade.grade_id not in self._visible:
             self._visible[grade.grade_id] = self._variants(grade, points)
         return self._visible[grade.grade_id]
 
-    def _variants(self, grade: Grade, points: list) -> list[checks.Variant]:
+    def _variants(self, grade: Grade, points: list, learner: list | None = None) -> list[checks.Variant]:
         # Under the errstate the learner's code runs in: a variant that overflows where the check is stable
         # raises FloatingPointError, as the learner's code with that mistake does.
         stable = self.exercise.stable
-        found = [checks.Variant(mutant.name, tuple(bounded_call(mutant.function, args, stable) for args in points), 0)
+        tolerance = grade.tolerance or self.exercise.tolerance
+        judge = checks.Check(points, None, rtol=tolerance.rtol, atol=tolerance.atol, symbolic=self.exercise.symbolic,
+                             measure=grade.measure)
+
+        def outcomes(run: Callable[[int], checks.Outcome | None]) -> tuple[checks.Outcome | None, ...]:
+            found = []
+            for index in range(len(points)):
+                found.append(outcome := run(index))
+                if learner is not None and outcome is not None and not checks.explains(judge, learner[index], outcome):
+                    break  # the rest stay unknown: one point that differs already rules this variant out
+            return (*found, *[None] * (len(points) - len(found)))
+
+        found = [checks.Variant(mutant.name, outcomes(functools.partial(_call_at, mutant.function, points, stable)), 0)
                  for mutant in self.named]
-        if self.exercise.mistakes:
-            rights = [bounded_call(self.reference, args, stable) for args in points]
-            for mistake in self.exercise.mistakes:
-                outcomes = tuple(bounded_call(mistake.wrong, (right.value, *args), stable) if right.error is None
-                                 else None for right, args in zip(rights, points, strict=True))
-                found.append(checks.Variant(mistake.name, outcomes, 1))
+
+        right = functools.cache(functools.partial(_call_at, self.reference, points, stable))
+
+        for mistake in self.exercise.mistakes:
+            def wrong(index: int, mistake: Mistake = mistake) -> checks.Outcome | None:
+                expected = right(index)
+                return (bounded_call(mistake.wrong, (expected.value, *points[index]), stable)
+                        if expected.error is None else None)
+            found.append(checks.Variant(mistake.name, outcomes(wrong), 1))
         return found
+
+
+def _call_at(function: Callable, points: list, stable: bool, index: int) -> checks.Outcome:
+    return bounded_call(function, points[index], stable)
 
 
 def _measured_call(measure: Callable, function: Callable, *args: Any) -> Any:

@@ -13,7 +13,7 @@ from autograder import plan, release, spec
 from autograder.course_dir import CourseError, notebook_path
 from autograder.mutants import Mutant, mutants
 from autograder.spec import Exercise, Grade, Mistake, Tolerance
-from course import checkfile
+from course import checkfile, checks
 from course.checks import Check, evaluate
 
 # --- grade cells ---------------------------------------------------------------------------------------------------
@@ -265,6 +265,35 @@ def test_a_grade_s_check_names_a_misconception_and_a_one_edit_variant():
     assert evaluate(check, upside_down).mistake.name == "run over rise"
     assert set(evaluate(check, exchanged).mistake.name.split(", or ")) == {"x1 and x2 are exchanged",
                                                                          "y1 and y2 are exchanged"}
+
+
+def test_a_hidden_grade_runs_a_variant_only_until_it_differs_from_the_learner(monkeypatch):
+    derived = slope_derived()
+    hidden = derived.exercise.grades[2]
+    check = derived.check(hidden)
+    points = check.draw(seed=3)
+
+    def upside_down(x1, y1, x2, y2):
+        return (x2 - x1) / (y2 - y1)
+
+    learner = [checks.call(upside_down, args) for args in points]
+    everything = derived.variants(hidden, points)
+    calls = []
+    counted = spec.bounded_call
+    monkeypatch.setattr(spec, "bounded_call", lambda *args: calls.append(args) or counted(*args))
+    stopped = derived.variants(hidden, points, learner)
+    # Every variant still has a point that rules it out, or all its outcomes: the diagnosis is the same.
+    assert [v.name for v in stopped] == [v.name for v in everything]
+    def explaining(variants):
+        return [(v.name, v.outcomes) for v in variants if all(
+            o is not None and checks.explains(check, mine, o) for mine, o in zip(learner, v.outcomes, strict=True))]
+
+    assert explaining(stopped) == explaining(everything)
+    assert {name for name, _ in explaining(stopped)} == {"run over rise",
+                                                         "a quotient is upside down (numerator and denominator "
+                                                         "exchanged)"}
+    assert len(calls) < len(everything) * len(points) / 2
+    assert evaluate(check, upside_down, seed=3).mistake.name.startswith("a quotient is upside down")
 
 
 # --- bounded calls -------------------------------------------------------------------------------------------------
