@@ -1,5 +1,6 @@
 """Exercise declarations: grade cells, the grouping of one-edit variants, bounded calls, plans and points."""
 
+import dataclasses
 import signal
 import threading
 import time
@@ -401,6 +402,23 @@ def test_the_plan_of_a_module_has_one_part_per_grade_cell(course_copy):
     function, check = found.parts[0].function, found.parts[0].check
     assert function == "fahrenheit" and [point for (point,) in check.draw()][:4] == [0, 100, 37, -40]
     assert found.function_names == {"fahrenheit"} and found.max_score == 2
+
+
+def test_a_visible_grade_s_right_outcomes_are_worked_out_once_a_process(course_copy):
+    visible, hidden = plan.plan_for(course_copy, MODULE).parts
+    asked = []
+    reference = visible.check.expected
+
+    def counted(*args):
+        asked.append(args)
+        return reference(*args)
+
+    visible.check = dataclasses.replace(visible.check, expected=counted)
+    first = visible.visible_rights
+    assert [outcome.value for outcome in first][:4] == pytest.approx([32, 212, 98.6, -40])
+    assert visible.visible_rights is first and len(asked) == len(visible.check.points)
+    with pytest.raises(AssertionError, match="each student's own"):
+        hidden.visible_rights
 
 
 def test_a_grade_cell_naming_an_undeclared_id_is_refused(course_copy):
