@@ -36,7 +36,8 @@ class Part:
     def visible_rights(self) -> list[Outcome]:
         """The right outcomes at a visible grade's points, the same for every student: worked out once a process
         (a symbolic limit takes the reference up to a second a point)."""
-        assert not self.hidden, "a hidden grade's points are each student's own"
+        if self.hidden:
+            raise ValueError(f"{self.grade_id} is hidden: its points are each student's own")
         with quietly():  # the reference's own warnings are nobody's concern here
             return self.check.expected_outcomes(self.check.draw())
 
