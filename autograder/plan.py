@@ -76,8 +76,14 @@ def plan_for(root: Path, assignment: str) -> Plan:
         parameters.update(defined_functions(cell.source))
     instructor_sources = {cell.source.strip() for cell in [*source.cells, *release.cells]}
     solution_ids = {_nbgrader(cell)["grade_id"] for cell in solutions}
-    return Plan(assignment, imports, planned_parts(root, assignment, source), parameters, solution_ids, source,
-                instructor_sources)
+    parts = planned_parts(root, assignment, source)
+    for part in parts:
+        if not part.hidden:
+            # Worked out here, once: judging runs in a child process that forgets what it works out, so each wrong
+            # answer would run every variant at the visible points again (~2 s for module 05's).
+            with quietly():
+                part.check.variants_at(part.check.draw())
+    return Plan(assignment, imports, parts, parameters, solution_ids, source, instructor_sources)
 
 
 def planned_parts(root: Path, assignment: str, source: nbformat.NotebookNode) -> list[Part]:
