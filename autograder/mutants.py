@@ -22,9 +22,10 @@ import ast
 import copy
 import itertools
 import operator
+import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -55,6 +56,7 @@ MEAN_SUM = {"mean": ("sum", "the sum where the mean belongs (the 1/n is missing)
 RANKS = ["transpose", "exchanged", "arguments", "mean/sum", "dropped", "boundary", "loop", "sides", "sign",
          "operator", "constant", "substituted", "special case"]
 
+NodeT = TypeVar("NodeT", bound=ast.AST)
 
 @dataclass(frozen=True)
 class Mutant:
@@ -262,18 +264,18 @@ def _exchanges(definition: ast.FunctionDef, body: list) -> Iterator[tuple[str, s
     # Only the signature's variables: the learner chose their own names for everything else.
     names = [argument.arg for argument in definition.args.args]
     for first, second in itertools.combinations(names, 2):
-        edited = copy.deepcopy(definition)
+        edited = _copied(definition)
         for node in ast.walk(edited):
             if isinstance(node, ast.Name) and node.id in (first, second):
                 node.id = second if node.id == first else first
-        edited.args = copy.deepcopy(definition.args)  # the signature stays: only the body mixes them up
+        edited.args = _copied(definition.args)  # the signature stays: only the body mixes them up
         yield "exchanged", f"{first} and {second} are exchanged", edited
     loads = [node for statement in body for node in ast.walk(statement)
              if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names]
     for index, used in enumerate(loads):
         for other in names:
             if other != used.id:
-                edited = copy.deepcopy(definition)
+                edited = _copied(definition)
                 edited_body = edited.body[1:] if _has_docstring(edited) else edited.body
                 target = [node for statement in edited_body for node in ast.walk(statement)
                           if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names][index]
@@ -283,10 +285,10 @@ def _exchanges(definition: ast.FunctionDef, body: list) -> Iterator[tuple[str, s
 
 def _replaced(definition: ast.FunctionDef, body: list, index: int, make: Callable) -> ast.FunctionDef:
     """A copy of `definition` whose index-th body node is replaced by `make(copy of that node)`."""
-    edited = copy.deepcopy(definition)
+    edited = _copied(definition)
     edited_body = edited.body[1:] if _has_docstring(edited) else edited.body
     target = [node for statement in edited_body for node in ast.walk(statement)][index]
-    replacement = make(copy.deepcopy(target))
+    replacement = make(_copied(target))
     for parent in ast.walk(edited):
         for field, value in ast.iter_fields(parent):
             if value is target:
@@ -296,6 +298,13 @@ def _replaced(definition: ast.FunctionDef, body: list, index: int, make: Callabl
                 setattr(parent, field, [replacement if item is target else item for item in value])
                 return edited
     raise AssertionError("the edited node has no parent")
+
+
+def _copied(node: NodeT) -> NodeT:
+    """A deep copy of a syntax tree: through pickle, which copies one two to three times as fast as
+    copy.deepcopy (a plan makes a copy for each of some 1,500 edits)."""
+    copied: NodeT = pickle.loads(pickle.dumps(node))
+    return copied
 
 
 def _nearby(value: int | float) -> list:
