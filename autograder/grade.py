@@ -27,6 +27,8 @@ from autograder.clean import clean_code, clean_name, clean_text, has_hidden_char
 from autograder.course_dir import grading_secret
 from autograder.plan import Plan, plan_for
 from autograder.spec import quietly
+from course import checkfile
+from course.checks import Check, point_names
 
 OUTPUT_LIMIT = sandbox.CELL_OUTPUT_LIMIT
 NOTEBOOK_LIMIT = 64 << 20  # bytes of a submitted notebook read
@@ -145,7 +147,7 @@ def grade_notebook_bytes(plan: Plan, data: bytes | None, failure: str | None, st
     # One call per part: its function at points drawn from a seed of this student's own.
     drawn = [part.check.draw(seed=seed) for part, seed in zip(plan.parts, seeds, strict=True)]
     calls = [{"function": part.function, "points": points, "stable": part.check.stable,
-              "watch": bool(part.check.by_hand or part.check.forbid)}
+              "watch": bool(part.check.by_hand or part.check.forbid), "call": probe_name(part.check)}
              for part, points in zip(plan.parts, drawn, strict=True)]
 
     # The sandbox's folder holds only the notebook: the bytes read here, never a path it could follow.
@@ -167,7 +169,8 @@ def grade_notebook_bytes(plan: Plan, data: bytes | None, failure: str | None, st
         with quietly():  # the reference's own warnings are nobody's concern here
             rights = part.check.expected_outcomes(drawn[index])
         to_judge.append(judging.CallToJudge(part.function, part.check, drawn[index],
-                                            plan.parameters.get(part.function, []), run.calls[index],
+                                            point_names(part.check, plan.parameters.get(part.function, [])),
+                                            run.calls[index],
                                             run.used.get(index, []), rights))
     verdicts.update(zip(answered, judging.judge_calls(to_judge, budget, sources), strict=True))
     for index, part in enumerate(plan.parts):
@@ -183,6 +186,11 @@ def grade_notebook_bytes(plan: Plan, data: bytes | None, failure: str | None, st
             result.notes.append(f"your code could not run: {why}")
     result.notebook = graded_notebook(plan, cells, learner, run, result)
     return _finish(result, started)
+
+
+def probe_name(check: Check) -> str | None:
+    """The dotted name of the function of course/ the check calls the learner's object through, for the runner."""
+    return None if check.call is None else checkfile.encode(check.call)["function"]
 
 
 def ungraded_parts(plan: Plan, why: str) -> list[PartResult]:

@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from course import checks
+
 OPERATOR_WORDS = {ast.Add: "an addition", ast.Sub: "a subtraction", ast.Mult: "a multiplication",
                   ast.Div: "a division", ast.Pow: "a power", ast.MatMult: "a matrix product"}
 SWAPS: dict[type[ast.operator], list[type[ast.operator]]] = {
@@ -70,13 +72,20 @@ class Mutant:
         return RANKS.index(self.kind)
 
 
-def mutants(source: str, name: str, namespace: dict) -> list[Mutant]:
-    """Every one-edit variant of the function `name` defined in `source`, compiled beside `namespace`."""
+Definition = ast.FunctionDef | ast.ClassDef
+
+
+def mutants(source: str, name: str, namespace: dict, call: Callable | None = None) -> list[Mutant]:
+    """Every one-edit variant of the function or class `name` defined in `source`, compiled beside `namespace`.
+
+    A class's variants are one edit inside one of its methods. With `call` (the exercise's, see
+    `course.checks.through`), each variant is a function of the points, called through it as the reference is.
+    """
     tree = ast.parse(source)
-    definition = next(node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name)
+    definition = next(node for node in tree.body if isinstance(node, Definition) and node.name == name)
     # the same code reached by two edits keeps the more recognisable name
-    best: dict[str, tuple[str, str, ast.FunctionDef, ast.FunctionDef | None]] = {}
-    for kind, label, edited, watched in _edits(definition):
+    best: dict[str, tuple[str, str, Definition, Definition | None]] = {}
+    for kind, label, edited, watched in _edits_of_definition(definition):
         code = ast.unparse(edited)
         if code not in best or RANKS.index(kind) < RANKS.index(best[code][0]):
             best[code] = (kind, label, edited, watched)
@@ -87,8 +96,28 @@ def mutants(source: str, name: str, namespace: dict) -> list[Mutant]:
             exec(compile(ast.fix_missing_locations(ast.Module([edited], [])), f"<mutant of {name}>", "exec"), scope)
         except (SyntaxError, TypeError, ValueError):
             continue  # an edit that does not make a valid function is no mistake a learner can make
-        found.append(Mutant(kind, label, scope[name], _on_boundary(watched, name, namespace) if watched else None))
+        found.append(Mutant(kind, label, checks.through(call, scope[name]),
+                            _on_boundary(watched, name, namespace, call) if watched else None))
     return found
+
+
+def _edits_of_definition(definition: Definition) -> Iterator[tuple[str, str, Definition, Definition | None]]:
+    """The edits of a function, or of each method of a class (named with the method), each in a copy of the class."""
+    if isinstance(definition, ast.FunctionDef):
+        yield from _edits(definition)
+        return
+    for index, method in enumerate(definition.body):
+        if isinstance(method, ast.FunctionDef):
+            for kind, label, edited, watched in _edits(method):
+                yield (kind, f"{label} (in {method.name})", _with_method(definition, index, edited),
+                       None if watched is None else _with_method(definition, index, watched))
+
+
+def _with_method(definition: ast.ClassDef, index: int, method: ast.FunctionDef) -> ast.ClassDef:
+    """A copy of a class whose index-th statement is `method`."""
+    edited = copy.copy(definition)
+    edited.body = [method if position == index else statement for position, statement in enumerate(definition.body)]
+    return edited
 
 
 def _edits(definition: ast.FunctionDef) -> Iterator[tuple[str, str, ast.FunctionDef, ast.FunctionDef | None]]:
@@ -110,7 +139,7 @@ def _watched(node: ast.Compare) -> ast.Call:
                     [node.left, ast.Constant(type(node.ops[0]).__name__), node.comparators[0]], [])
 
 
-def _on_boundary(watched: ast.FunctionDef, name: str, namespace: dict) -> Callable:
+def _on_boundary(watched: Definition, name: str, namespace: dict, call: Callable | None = None) -> Callable:
     """A function of the reference's arguments: whether the watched comparison ever compares two equal sides."""
     equal = []
 
@@ -121,7 +150,7 @@ def _on_boundary(watched: ast.FunctionDef, name: str, namespace: dict) -> Callab
     scope = {**namespace, PROBE: compared}
     exec(compile(ast.fix_missing_locations(ast.Module([watched], [])), f"<{name}, a comparison watched>", "exec"),
          scope)
-    reference = scope[name]
+    reference = checks.through(call, scope[name])
 
     def on_boundary(*args: object) -> bool:
         equal.clear()

@@ -71,7 +71,7 @@ def judge_mutants(root: Path, assignment: str) -> list[MutantVerdict]:
                     points = check.draw()
                     with spec.quietly():
                         outcomes = checks.call_all(mutant.function, points, check.stable)
-                    result = checks.judge(check, points, outcomes, name, parameters)
+                    result = checks.judge(check, points, outcomes, name, checks.point_names(check, parameters))
                     passed = passed and result.passed
                     verdict.seen = verdict.seen or (not grade.hidden and not result.passed)
                     if result.mistake is not None:

@@ -96,13 +96,21 @@ def planned_parts(root: Path, assignment: str, source: nbformat.NotebookNode) ->
 
 
 def defined_functions(code: str) -> dict[str, list[str]]:
-    """{name: parameter names} of the functions a cell defines at its top level."""
+    """{name: parameter names} of the functions and classes a cell defines at its top level (a class's are its
+    __init__'s, without self: what calling it takes)."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
         return {}
-    return {node.name: [argument.arg for argument in node.args.args]
-            for node in tree.body if isinstance(node, ast.FunctionDef)}
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            found[node.name] = [argument.arg for argument in node.args.args]
+        elif isinstance(node, ast.ClassDef):
+            init = next((item for item in node.body if isinstance(item, ast.FunctionDef) and item.name == "__init__"),
+                        None)
+            found[node.name] = [] if init is None else [argument.arg for argument in init.args.args[1:]]
+    return found
 
 
 def _nbgrader(cell: nbformat.NotebookNode) -> dict[str, Any]:

@@ -4,14 +4,13 @@ The grader computes expected values from them (and the variants it can name, fro
 self-study learner with the full repository reads one with `nudge solution` (`course.learner`).
 """
 
-import ast
 import functools
 from typing import Any
 
 import nbformat
 
 from autograder.course_dir import notebook_path
-from course.learner import solution_cells, without_markers
+from course.learner import solution_cells, solution_definitions, without_markers
 
 
 @functools.cache
@@ -26,11 +25,10 @@ def reference_namespace(root: str, assignment: str) -> dict[str, Any]:
 
 
 def solution_source(root: str, assignment: str, name: str) -> str:
-    """The source of the solution cell that defines `name`, without the solution markers."""
-    notebook = nbformat.read(notebook_path(root, "source", assignment), as_version=4)
-    defined = {node.name: cell.source for cell in solution_cells(notebook)
-               for node in ast.parse(cell.source).body if isinstance(node, ast.FunctionDef)}
+    """The source of the solution cell that defines the function or class `name`, without the solution markers."""
+    defined = solution_definitions(nbformat.read(notebook_path(root, "source", assignment), as_version=4))
     if name not in defined:
-        raise KeyError(f"{assignment} has no exercise function {name!r}; its exercises are: {', '.join(defined)}")
+        raise KeyError(f"{assignment} has no exercise function or class {name!r}; its exercises are: "
+                       f"{', '.join(defined)}")
     return without_markers(defined[name]).strip()
 

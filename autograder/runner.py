@@ -25,6 +25,7 @@ grader and runs it as above.
 import contextlib
 import ctypes
 import errno
+import functools
 import importlib
 import io
 import json
@@ -40,7 +41,7 @@ import socket
 import struct
 import sys
 from collections.abc import Callable
-from types import FrameType
+from types import FrameType, FunctionType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the runner imports course.checks only when the learner's code has run (see main)
@@ -160,24 +161,46 @@ def text_of(error: BaseException) -> str:
 
 
 def run_calls(calls: list[dict[str, Any]], skipped: set[int], namespace: dict[str, Any],
-              call: Callable[..., "Outcome"]) -> None:
+              call: Callable[..., "Outcome"], probes: dict[str, Callable[..., Any] | str]) -> None:
+    """Call each job's function at its points (through its probe, `probes[job["call"]]`, when it names one)."""
     for index, job in enumerate(calls):
         if index in skipped:
             continue
         report(event="call", index=index, state="start")
         sys.stdin = io.StringIO("")
         function = namespace.get(job["function"])
+        probe = probes.get(job.get("call") or "")
         watch = HelperWatch(active=bool(job.get("watch")))
         if not callable(function):
             missing = {"error": ["NameError"], "message": f"{job['function']} is not defined: did its cell run?"}
             outcomes = [missing] * len(job["points"])
+        elif isinstance(probe, str):
+            outcomes = [{"error": ["ValueError"], "message": probe}] * len(job["points"])
         else:
+            called = function if probe is None else functools.partial(probe, function)
             with contextlib.redirect_stdout(CappedText()), contextlib.redirect_stderr(CappedText()), watch:
-                outcomes = [encode_outcome(call(function, args, job["stable"])) for args in job["points"]]
+                outcomes = [encode_outcome(call(called, args, job["stable"])) for args in job["points"]]
             back_in_the_runner()
         payload = json.dumps(outcomes, allow_nan=True, ensure_ascii=True).encode("ascii")
         used = sorted(watch.used)[:20]
         report(payload, event="call", index=index, state="end", bytes=len(payload), used=used)
+
+
+def find_probe(name: str) -> Callable[..., Any] | str:
+    """The function a job names to call the learner's object through, or why it is refused: only a function defined
+    at the top of a module of course/ is taken (the course's own code, in every learner's copy), nothing else."""
+    module, _, attribute = name.rpartition(".")
+    parts = [*module.split("."), attribute]
+    refused = f"the check calls your code through {name[:100]!r}, which is not a function of course/"
+    if parts[0] != "course" or len(parts) != 3 or not all(p.isidentifier() and not p.startswith("_") for p in parts):
+        return refused
+    try:
+        found = getattr(importlib.import_module(module), attribute, None)
+    except Exception:  # (the course's own module: it imports everywhere else)
+        return refused
+    if not isinstance(found, FunctionType) or found.__module__ != module:
+        return refused
+    return found
 
 
 class HelperWatch:
@@ -386,9 +409,10 @@ def run_job(job: dict[str, Any], uid: int | None) -> None:
     calls = [{**call, "points": pickle.loads(call["points"])} for call in job["calls"]]
     from course.checks import call  # taken before the learner's code runs: later patches don't reach it
 
+    probes = {name: find_probe(name) for name in {unit.get("call") for unit in calls} if name}  # (so are these)
     namespace = {"__name__": "__main__", "display": lambda *objects, **options: None}
     run_cells(job["cells"], set(job["skip_cells"]), namespace)
-    run_calls(calls, set(job["skip_calls"]), namespace, call)
+    run_calls(calls, set(job["skip_calls"]), namespace, call, probes)
     report(event="done")
     os._exit(0)  # threads the learner started must not keep the sandbox alive
 

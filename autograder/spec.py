@@ -31,7 +31,7 @@ import numpy as np
 from autograder import mutants as one_edit
 from autograder.course_dir import CourseError
 from autograder.reference import reference_namespace, solution_source
-from course import checks
+from course import checkfile, checks
 
 SPEC_FILE = "exercises.py"
 FINGERPRINT_DRAWS = 3  # extra draws of each random grade, beyond its own points, to tell variants apart
@@ -98,11 +98,17 @@ class Exercise:
     forbid: tuple[str, ...] = ()
     derive: bool = True  # derive mistakes from one-edit variants (off where they cannot be evaluated quickly)
     derivative_of: Callable | None = None  # a derivative of one input: what it differentiates, for show_check
+    # A function of course/ that every grade calls the learner's object through, call(obj, *point): it builds the
+    # objects a class or an object-taking function works on from the point's plain data, and returns plain numbers.
+    call: Callable | None = None
 
 
 @dataclass
 class Derived:
-    """An exercise with its reference and the one-edit variants of it, grouped by the function they make."""
+    """An exercise with its reference and the one-edit variants of it, grouped by the function they make.
+
+    The reference and the variants are functions of a grade's points: called through the exercise's `call`, if any.
+    """
 
     exercise: Exercise
     reference: Callable
@@ -128,7 +134,7 @@ class Derived:
             rtol=tolerance.rtol, atol=tolerance.atol, variants=functools.partial(self.variants, grade),
             told="" if grade.hidden else grade.told, symbolic=exercise.symbolic, stable=exercise.stable,
             measure=grade.measure, by_hand=exercise.by_hand, forbid=tuple(exercise.forbid),
-            derivative_of=exercise.derivative_of)
+            derivative_of=exercise.derivative_of, call=exercise.call)
 
     def variants(self, grade: Grade, points: list) -> list[checks.Variant]:
         """The nameable wrong answers with their outcomes at `points`: computed only when an answer is wrong,
@@ -178,11 +184,30 @@ def derived(root: Path, assignment: str) -> dict[str, Derived]:
     for exercise in load(root, assignment):
         if exercise.function not in namespace:
             raise CourseError(f"{assignment}/{SPEC_FILE} declares {exercise.function}, which no solution cell defines")
-        reference = namespace[exercise.function]
+        _check_declaration(assignment, exercise, namespace[exercise.function])
+        reference = checks.through(exercise.call, namespace[exercise.function])
         variants = (one_edit.mutants(solution_source(str(root), assignment, exercise.function),
-                                     exercise.function, namespace) if exercise.derive else [])
+                                     exercise.function, namespace, exercise.call) if exercise.derive else [])
         found[exercise.function] = group(exercise, reference, variants)
     return found
+
+
+def _check_declaration(assignment: str, exercise: Exercise, solution: object) -> None:
+    """Refuse what cannot be checked as declared: a `call` the learner's copy of course/ cannot name, and a class
+    read for shortcuts (the reading follows functions only; the sandbox still watches what a class's methods call)."""
+    where = f"{assignment}/{SPEC_FILE}, {exercise.function}"
+    if exercise.call is not None:
+        try:
+            checkfile.encode(exercise.call)
+        except TypeError:
+            raise CourseError(f"{where}: call= must be a function defined at the top of a module of course/, so that "
+                              f"a check file and the sandbox can name it; {exercise.call!r:.60} is not") from None
+    if isinstance(solution, type) and exercise.call is None:
+        raise CourseError(f"{where} is a class: declare call=, a function of course/ that builds objects of it from "
+                          "a point's plain data and returns plain numbers")
+    if isinstance(solution, type) and (exercise.by_hand or exercise.forbid):
+        raise CourseError(f"{where} is a class: by_hand and forbid read functions only; declare them on the "
+                          "exercises whose functions use the class")
 
 
 def fingerprint_points(exercise: Exercise) -> list:

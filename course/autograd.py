@@ -13,6 +13,8 @@ import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from course.checks import plain_number
+
 # What each operation does, written as the learner writes it: `a` and `b` are Values, `n` a plain number.
 OPERATIONS: dict[str, Callable[..., Any]] = {
     "a + b": lambda a, b: a + b,
@@ -71,8 +73,8 @@ def operation(Value: type, op: str, *inputs: float) -> list[float]:
             raise ValueError(f"{op}: the Value {name} is not among the result's parents; each operation makes one "
                              f"Value whose parents are the Values it was made from, with its own local derivatives "
                              f"(write a − b as an operation of its own, not as a + (−b))")
-        locals_by_input.append(float(out.local_grads[index]))
-    return [float(out.data), *locals_by_input]
+        locals_by_input.append(plain_number(out.local_grads[index], f"{op}: the local gradient for {name}"))
+    return [plain_number(out.data, f"{op}: the result's data"), *locals_by_input]
 
 
 def expression(Value: type, recipe: Sequence[Any]) -> list[float]:
@@ -95,7 +97,8 @@ def expression(Value: type, recipe: Sequence[Any]) -> list[float]:
         nodes.append(_as_value(Value, OPERATIONS[op](*made), op))
     out = nodes[-1]
     out.backward()
-    return [float(out.data), *(float(leaf.grad) for leaf in nodes[: len(leaves)])]
+    grads = [plain_number(leaf.grad, f"the gradient of leaf {i}") for i, leaf in enumerate(nodes[: len(leaves)])]
+    return [plain_number(out.data, "the output's data"), *grads]
 
 
 def probe_value(Value: type, what: str, *arguments: Any) -> list[float]:
@@ -120,7 +123,7 @@ def backward_on(backward: Callable[[Any], Any], graph: Sequence[Any]) -> list[fl
             raise ValueError("each node lists earlier nodes as its parents, one local gradient for each")
         nodes.append(Node(data, tuple(nodes[int(i)] for i in parents), tuple(local_grads)))
     backward(nodes[-1])
-    return [float(node.grad) for node in nodes]
+    return [plain_number(node.grad, f"the gradient of node {index}") for index, node in enumerate(nodes)]
 
 
 def nodes_in_order(output: Any) -> list[Any]:

@@ -20,6 +20,7 @@ instructor wrote down) with its outcome at each point, and a name is given only 
 that reproduce what the learner returned all carry that same name.
 """
 
+import functools
 import inspect
 import numbers
 from collections.abc import Callable
@@ -131,7 +132,10 @@ class Check:
               ("course.derivatives.central_difference",); a module's name forbids all of it. Calling one,
               even through another function of the learner's, fails the check;
     derivative_of: for a derivative exercise of one input, the function it differentiates (a NumPy function or
-              one of course/): `show_check` draws its numerical derivative beside the learner's function.
+              one of course/): `show_check` draws its numerical derivative beside the learner's function;
+    call:     a function of course/ the learner's object is called through, `call(obj, *point)`, for an exercise
+              whose answer is a class or works on objects: it builds the objects from the point's plain data and
+              returns plain numbers (see `through`).
     """
 
     points: Any
@@ -148,6 +152,7 @@ class Check:
     by_hand: bool = False
     forbid: tuple = ()
     derivative_of: Any = None
+    call: Any = None
 
     def draw(self, seed: int | None = None) -> list[tuple]:
         """The argument tuples this check calls the function with."""
@@ -188,7 +193,9 @@ class Check:
                         "stable": self.stable, "by_hand": self.by_hand, "forbid": list(self.forbid),
                         "measure": checkfile.encode(self.measure) if self.measure is not None else None,
                         "derivative_of": (checkfile.encode(self.derivative_of) if self.derivative_of is not None
-                                          else None)},
+                                          else None),
+                        # Named only when there is one, so the check files of plain functions stay as they were.
+                        **({"call": checkfile.encode(self.call)} if self.call is not None else {})},
         }
 
     @classmethod
@@ -200,7 +207,7 @@ class Check:
                                  item["tier"], measured=True) for item in record["variants"])
         options = dict(record["options"])
         options["forbid"] = tuple(options["forbid"])
-        for name in ("measure", "derivative_of"):  # functions, named in the file
+        for name in ("measure", "derivative_of", "call"):  # functions, named in the file
             options[name] = checkfile.decode(options[name]) if options.get(name) is not None else None
         return cls(points, expected, variants=variants, **options)
 
@@ -274,6 +281,28 @@ def _message_of(error: BaseException) -> str:
         return str(error)
     except BaseException:  # an exception whose __str__ raises in turn still leaves a verdict
         return "(its message could not be shown)"
+
+
+def through(call: Callable[..., Any] | None, function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function` as a check calls it at a point: itself, or `call(function, *point)` when the check has a `call`
+    (the learner's class, say, is given objects built from the point's plain data by a function of course/)."""
+    return function if call is None else functools.partial(call, function)
+
+
+def plain_number(value: Any, what: str) -> float:
+    """`value` as a float when it is a plain number (an int, a float, a NumPy number), else a TypeError saying what
+    `what` is instead. For a `call` reading numbers off the learner's objects: nothing of `value` is called, so a
+    number-like object whose __float__ never returns, or an array of a hundred million numbers, is refused at once."""
+    if type(value) in (int, float) or (isinstance(value, np.generic) and type(value).__module__ == "numpy"
+                                       and value.dtype.kind in "iuf"):
+        return float(value)
+    raise TypeError(f"{what} is not a number: it is of type {type(value).__name__}")
+
+
+def point_names(check: "Check", parameters: list[str] | tuple[str, ...]) -> list[str]:
+    """The names of a point's arguments, for messages: the function's `parameters`, or with a `call`, its own
+    parameters after the object it calls."""
+    return list(parameters) if check.call is None else _parameters_of(check.call)[1:]
 
 
 def call_all(function: Callable[..., Any], points: list[tuple], stable: bool = False) -> list[Outcome]:
@@ -421,8 +450,8 @@ def _measured(measure: Callable[[Any], Any], outcome: Outcome) -> Outcome:
 def evaluate(check: Check, function: Callable[..., Any], seed: int | None = None) -> CheckResult:
     """Run all three steps of a check in this process."""
     points = check.draw(seed)
-    outcomes = call_all(function, points, check.stable)
-    return judge(check, points, outcomes, _name_of(function), _parameters_of(function))
+    outcomes = call_all(through(check.call, function), points, check.stable)
+    return judge(check, points, outcomes, _name_of(function), point_names(check, _parameters_of(function)))
 
 
 HIDDEN_LATER = "The hidden checks of this exercise run when your work is graded."
@@ -453,7 +482,7 @@ def check(function: Callable[..., Any], grade_id: str) -> None:
     result = evaluate(spec, function)
     if not result.passed:
         picture = ""
-        if drawable_points(spec.draw()):
+        if spec.call is None and drawable_points(spec.draw()):
             picture = ("\nTo see where your function and the right values part, run: from course.checks import "
                        f"show_check; show_check({record['function']}, {grade_id!r})")
         raise CheckFailed(result.message + picture)
@@ -480,7 +509,7 @@ def show_check(function: Callable[..., Any], grade_id: str) -> Any:
         raise CheckFailed(f"{grade_id} is a hidden check: its points and values are never shown, drawn or not.")
     spec = Check.from_record(record)
     points = spec.draw()
-    if not drawable_points(points) or spec.symbolic:
+    if not drawable_points(points) or spec.symbolic or spec.call is not None:
         raise CheckFailed(f"{grade_id} does not check a function of one number, so it cannot be drawn; its message "
                           "says where your function is wrong.")
     rights = spec.expected_outcomes(points)

@@ -236,20 +236,26 @@ def without_markers(source: str) -> str:
     return "".join(line for line in source.splitlines(keepends=True) if line.strip() not in SOLUTION_MARKERS)
 
 
-def worked_solution(root: Path, module: str, name: str) -> str:
-    """The solution cell that defines `name`, without markers, from source/ (a self-study clone has it)."""
+def solution_definitions(notebook: nbformat.NotebookNode) -> dict[str, str]:
+    """{name: its cell's source} of every function and class the solution cells of a source notebook define."""
     import ast
 
+    return {node.name: cell.source for cell in solution_cells(notebook)
+            for node in ast.parse(cell.source).body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+
+
+def worked_solution(root: Path, module: str, name: str) -> str:
+    """The solution cell that defines `name`, without markers, from source/ (a self-study clone has it)."""
     if module not in modules(root):
         raise LearnerError(f"no module {module}; the modules are: {', '.join(modules(root))}")
     path = Path(root) / "source" / module / f"{module}.ipynb"
     if not path.is_file():
         raise LearnerError(f"this copy of the course has no source notebook for {module}: worked solutions come "
                            "with the full course repository, not with a class's release")
-    defined = {node.name: cell.source for cell in solution_cells(nbformat.read(path, as_version=4))
-               for node in ast.parse(cell.source).body if isinstance(node, ast.FunctionDef)}
+    defined = solution_definitions(nbformat.read(path, as_version=4))
     if name not in defined:
-        raise LearnerError(f"{module} has no exercise function {name!r}; its exercises are: {', '.join(defined)}")
+        raise LearnerError(f"{module} has no exercise function or class {name!r}; its exercises are: "
+                           f"{', '.join(defined)}")
     return without_markers(defined[name]).strip()
 
 

@@ -12,7 +12,7 @@ from conftest import ROOT, TEST_SECRET
 from autograder.grade import student_seed
 from autograder.plan import plan_for
 from autograder.spec import quietly
-from course.checks import call_all, judge
+from course.checks import call_all, judge, point_names, through
 from course.shortcuts import find_shortcut, shortcut_message
 
 
@@ -41,7 +41,7 @@ def grade_in_process(assignment: str, answers: dict[str, str], student: str) -> 
             continue
         points = check.draw(seed=student_seed(TEST_SECRET, student, assignment, part.grade_id, check.seed))
         with quietly():
-            outcomes = call_all(namespace[function], points, check.stable)
-        result = judge(check, points, outcomes, function, plan.parameters.get(function, []))
+            outcomes = call_all(through(check.call, namespace[function]), points, check.stable)
+        result = judge(check, points, outcomes, function, point_names(check, plan.parameters.get(function, [])))
         found[part.grade_id] = (part.points if result.passed else 0.0, result.message)
     return found
