@@ -303,7 +303,6 @@ EXERCISES = [
         "Value",
         call=probe_value,
         tolerance=ROUND_OFF,
-        derive=False,
         grades=(
             # Inputs at which f′(output) differs from f′(input) for every function, and no input is 0 or 1.
             Grade("test_value_ops", points=[("a + b", 2.0, -3.0), ("a * b", 2.0, -3.0), ("a - b", 2.0, 5.0),
@@ -366,9 +365,9 @@ EXERCISES = [
                            0.05)]),
             Grade("test_training_step_numeric", count=10, seed=88, told="a step against a numerical gradient gives",
                   expected=lambda X, y, p, eta: p - eta * numerical_gradient(lambda q: mean_loss(X, y, q), p),
-                  tolerance=STEPPED, points=training_points(20, 1)),
+                  tolerance=STEPPED, points=training_points(10, 1)),
             Grade("test_training_step_hidden", hidden=True, marks=2, count=10, seed=89,
-                  points=training_points(50, 2)),
+                  points=training_points(20, 2)),
         ),
         mistakes=(Mistake("the step is n times too large (the losses are added up where their mean belongs)",
                           lambda expected, X, y, p, eta: p - len(X) * (p - np.asarray(expected))),),
