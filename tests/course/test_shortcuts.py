@@ -46,6 +46,7 @@ BY_HAND = {
     "05-linear-regression": {"gradients"},
     "06-logistic-regression": {"sigmoid_derivative", "gradients"},
     "07-backprop": {"backward", "batch_gradient", "sigmoid_backward"},
+    "08-autograd": {"network_gradients", "training_step"},
 }
 FORBID = {
     "02-derivative": {"numerical_derivative": NUMERIC,
