@@ -1,10 +1,10 @@
 """The program that runs a learner's code inside the sandbox; it imports nothing of `autograder`.
 
 It reads one job from standard input (pickled by the grader: the files to put in its folder, the
-code cells to run, then the functions to call and where), gives up root for an unprivileged user
-of its own when it starts as root, runs the job, and reports on its standard output, one JSON
-object a line (the learner's own output is captured per cell, and anything written to file
-descriptor 1 directly goes nowhere):
+code cells to run, then the functions to call, where, and through which function of course/ if any,
+as `course.checks.through` does), gives up root for an unprivileged user of its own when it starts
+as root, runs the job, and reports on its standard output, one JSON object a line (the learner's
+own output is captured per cell, and anything written to file descriptor 1 directly goes nowhere):
 
   {"event": "cell", "index": k, "state": "start"}          before cell k runs
   {"event": "cell", "index": k, "state": "end", "error": ..., "output": ...}

@@ -20,6 +20,7 @@ import runpy
 import signal
 import threading
 import time
+import types
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -196,18 +197,25 @@ def _check_declaration(assignment: str, exercise: Exercise, solution: object) ->
     """Refuse what cannot be checked as declared: a `call` the learner's copy of course/ cannot name, and a class
     read for shortcuts (the reading follows functions only; the sandbox still watches what a class's methods call)."""
     where = f"{assignment}/{SPEC_FILE}, {exercise.function}"
-    if exercise.call is not None:
-        try:
-            checkfile.encode(exercise.call)
-        except TypeError:
-            raise CourseError(f"{where}: call= must be a function defined at the top of a module of course/, so that "
-                              f"a check file and the sandbox can name it; {exercise.call!r:.60} is not") from None
+    if exercise.call is not None and not _nameable(exercise.call):
+        raise CourseError(f"{where}: call= must be a function defined at the top of a module of course/, its name "
+                          f"not starting with _, so that a check file and the sandbox can name it; "
+                          f"{exercise.call!r:.60} is not")
     if isinstance(solution, type) and exercise.call is None:
         raise CourseError(f"{where} is a class: declare call=, a function of course/ that builds objects of it from "
                           "a point's plain data and returns plain numbers")
     if isinstance(solution, type) and (exercise.by_hand or exercise.forbid):
         raise CourseError(f"{where} is a class: by_hand and forbid read functions only; declare them on the "
                           "exercises whose functions use the class")
+
+
+def _nameable(function: Callable) -> bool:
+    """Whether a check file names `function`, and the sandbox's runner takes it (see `runner.find_probe`)."""
+    try:
+        named = checkfile.encode(function)
+    except TypeError:
+        return False
+    return isinstance(function, types.FunctionType) and "function" in named and not function.__name__.startswith("_")
 
 
 def fingerprint_points(exercise: Exercise) -> list:

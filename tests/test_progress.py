@@ -70,7 +70,7 @@ def test_nudge_solution_prints_a_worked_solution_only_when_asked_by_name():
 
     unknown = nudge("solution", "01-slope", "slop")
     assert unknown.returncode == 2
-    expected = "01-slope has no exercise function 'slop'; its exercises are: slope, average_rate_of_change"
+    expected = "01-slope has no exercise function or class 'slop'; its exercises are: slope, average_rate_of_change"
     assert expected in unknown.stderr
 
 
