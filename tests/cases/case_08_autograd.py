@@ -1,4 +1,4 @@
-"""Module 8: another right answer, a blank one, and the typical mistakes of an autograd of one's own.
+"""Module 8: another right answer, one of stubs only, and the typical mistakes of an autograd of one's own.
 
 Each submission's `Value` keeps the notebook's given lines (`__init__`, `backward`, the reflected forms) and writes its
 operations; `network_gradients` and `training_step` build on the learner's own `Value` and `backward`, as the
@@ -195,7 +195,7 @@ def network_gradients(x1, x2, y, params):
 '''},
         scores=FULL_MARKS,
     ),
-    "blank": Case(answers={"Value": value_class(**dict.fromkeys(OPERATIONS, "raise NotImplementedError()")),
+    "stubs": Case(answers={"Value": value_class(**dict.fromkeys(OPERATIONS, "raise NotImplementedError()")),
                            **BLANK},
                   scores=ALL_WRONG,
                   messages={"test_value_ops": ["not implemented yet"],
