@@ -9,6 +9,7 @@ import io
 import os
 import struct
 import zlib
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,7 @@ from numpy.typing import ArrayLike
 
 from course.autograd import nodes_in_order
 from course.derivatives import central_difference, numerical_gradient, partial_derivative
-from course.graphs import Graph, forward, nudge_gradients, output_of
+from course.graphs import Graph, depths, forward, nudge_gradients, output_of
 from course.plots import (
     Interval,
     draw_boundary,
@@ -618,7 +619,9 @@ def autograd_widget(build: Callable[..., Any], Value: type, leaves: Mapping[str,
     start, now = dict(leaves), dict(leaves)
     first = learners_graph(build, Value, start, output)
     state = {"start": first}
-    figure, ax = new_figure(9.0, 4.2)
+    inputs = [name for name in first.values if name not in first.graph]
+    tallest = max(Counter(depths(first.graph, inputs).values()).values())
+    figure, ax = new_figure(9.0, min(6.0, max(2.4, 0.9 * tallest + 1.0)))  # as tall as its tallest column needs
     artists = draw_graph(ax, first.graph, first.values, first.gradients, output)
     ax.set_title(f"Your Values: data, and ∂{output}/∂node from your backward()")
     image = FigureImage(figure, moving=moving_artists(artists))
