@@ -189,7 +189,7 @@ def random_recipe(rng):
             add("a + b", total, term)
             total = len(numbers) - 1
     elif kind == "chain":
-        for _ in range(int(rng.integers(10, 60))):
+        for _ in range(int(rng.integers(8, 30))):
             last = len(numbers) - 1
             op = str(rng.choice(["a.tanh()", "a.sigmoid()", "n * a", "a + n", "a * b"]))
             add(op, *((float(rng.uniform(-1.5, 1.5)), last) if op == "n * a" else (last, float(rng.uniform(-1, 1)))
@@ -298,7 +298,7 @@ PATHS = Tolerance(1e-9, 1e-11, "a linear solve of at most a few hundred unknowns
                                "with condition numbers below 1e3 for these graphs")
 NETWORK_NUDGED = Tolerance(1e-8, 2e-9, "the loss is quadratic in each parameter, so the five-point stencil "
                                        "(h = 1e-4) has no truncation error, only round-off 1.5·ε·L/h, below 2e-10")
-MEANS = Tolerance(1e-9, 1e-10, "means of up to 20 losses: a graph of Values adds them in another order than "
+MEANS = Tolerance(1e-9, 1e-10, "means of up to 12 losses: a graph of Values adds them in another order than "
                                "np.mean, round-off of up to ~1e-12 on gradients near zero")
 STEPPED = Tolerance(1e-9, 4e-10, "params − η·(a numerical gradient off by below 2e-10), with η ≤ 0.2")
 
@@ -323,7 +323,7 @@ EXERCISES = [
                                             ("a + n", 2.0, 5.0), ("a - n", 3.0, 0.5), ("a * n", 1.5, -2.0)]),
             Grade("test_value_numeric", count=10, seed=81, points=random_operation, expected=value_nudged,
                   told="a numerical derivative gives", tolerance=NUDGED),
-            Grade("test_value_hidden", hidden=True, marks=2, count=20, seed=82, points=random_value_point),
+            Grade("test_value_hidden", hidden=True, marks=2, count=8, seed=82, points=random_value_point),
             # After backward in the notebook: whole expressions need it.
             Grade("test_value_graphs", count=10, seed=83, points=random_expression, expected=value_nudged,
                   told="nudging each leaf gives", tolerance=NUDGED),
@@ -363,7 +363,7 @@ EXERCISES = [
                                                            (1.0, -1.0, 0.0, np.ones(9)), (-1.0, 2.0, 3.0, DISTINCT)]),
             Grade("test_network_gradients_numeric", count=10, seed=86, points=network_point, expected=network_nudged,
                   told="a numerical derivative gives", tolerance=NETWORK_NUDGED),
-            Grade("test_network_gradients_hidden", hidden=True, marks=2, count=20, seed=87, points=network_point,
+            Grade("test_network_gradients_hidden", hidden=True, marks=2, count=12, seed=87, points=network_point,
                   expected=network_by_formula),
         ),
     ),
@@ -380,8 +380,8 @@ EXERCISES = [
             Grade("test_training_step_numeric", count=10, seed=88, told="a step against a numerical gradient gives",
                   expected=lambda X, y, p, eta: p - eta * numerical_gradient(lambda q: mean_loss(X, y, q), p),
                   tolerance=STEPPED, points=training_points(10, 1)),
-            Grade("test_training_step_hidden", hidden=True, marks=2, count=10, seed=89,
-                  points=training_points(20, 2)),
+            Grade("test_training_step_hidden", hidden=True, marks=2, count=8, seed=89,
+                  points=training_points(12, 2)),
         ),
     ),
 ]
