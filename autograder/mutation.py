@@ -57,6 +57,8 @@ def judge_mutants(root: Path, assignment: str) -> list[MutantVerdict]:
         for members, named in zip(derived.classes, derived.named, strict=True):
             for member in members:
                 names_of[id(member)] = {named.name}
+        for mutant in derived.unnamed:  # no edit names it, but a misconception written down may be exactly it
+            names_of[id(mutant)] = written_down(derived, mutant)
         for mutant in derived.all:
             verdict = MutantVerdict(assignment, name, mutant.name, right_names=names_of.get(id(mutant), set()),
                                     kind=mutant.kind)
@@ -79,6 +81,22 @@ def judge_mutants(root: Path, assignment: str) -> list[MutantVerdict]:
                 verdict.survived = passed
             verdicts.append(verdict)
     return verdicts
+
+
+def written_down(derived: spec.Derived, mutant: "spec.one_edit.Mutant") -> set[str]:
+    """The names of the exercise's hand-written mistakes that make what a degenerate mutant makes at every point (the
+    output's gradient seeded with 0 is the misconception "not seeded with 1", zero everywhere as it is)."""
+    exercise = derived.exercise
+    points = spec.fingerprint_points(exercise)
+    judge = checks.Check(points, None, rtol=exercise.tolerance.rtol, atol=exercise.tolerance.atol,
+                         symbolic=exercise.symbolic)
+    rights = [spec.bounded_call(derived.reference, args, exercise.stable) for args in points]
+    outcomes = [spec.bounded_call(mutant.function, args, exercise.stable) for args in points]
+    return {mistake.name for mistake in exercise.mistakes
+            if spec.same_outcomes(judge, outcomes, [spec.bounded_call(mistake.wrong, (right.value, *args),
+                                                                      exercise.stable)
+                                                    if right.error is None else right
+                                                    for right, args in zip(rights, points, strict=True)])}
 
 
 def table(verdicts: list[MutantVerdict]) -> str:

@@ -114,6 +114,23 @@ SELF_CHECKS: dict[str, tuple[Question, ...]] = {
                  choices=("one linear model, no more expressive", "a more powerful model", "impossible to train"),
                  why="Substituting the hidden outputs leaves $\\hat y$ linear in $x$: a nonlinearity such as "
                      "$\\sigma$ is what adds power."),
+    ),    "08-autograd": (
+        Question("A Value $p = a \\cdot b$ keeps a local derivative for its parent $a$. Which?", answer="b",
+                 choices=("b", "a", "1"),
+                 why="$\\partial(ab) / \\partial a = b$: nudge $a$ and the product moves $b$ times as much."),
+        Question("$f = a \\cdot a$ at $a = 3$: $\\partial f / \\partial a$?", answer=6.0,
+                 why="Each of the two uses of $a$ passes back the other input, 3; the shares add: $3 + 3 = 2a$.",
+                 hint="The product's local derivative for each input is the other input; then add the paths."),
+        Question("Why does backward() walk the nodes in reverse topological order?",
+                 answer="so each node passes on its gradient only once every share of it has arrived",
+                 choices=("so each node passes on its gradient only once every share of it has arrived",
+                          "because the leaves must be visited first", "it is only faster; any order gives the same"),
+                 why="A node made into two others must hear from both before it passes its gradient on."),
+        Question("A backward() that overwrites (=) instead of adding (+=) gives wrong gradients …",
+                 answer="only where a value is used more than once",
+                 choices=("only where a value is used more than once", "everywhere", "never"),
+                 why="With one use per value each gradient receives one share, and = and += agree; where paths meet, "
+                     "only the last share would be kept."),
     ),
 }
 

@@ -9,6 +9,7 @@ import io
 import os
 import struct
 import zlib
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,8 +24,9 @@ from matplotlib.legend import Legend
 from matplotlib.text import Annotation
 from numpy.typing import ArrayLike
 
+from course.autograd import nodes_in_order
 from course.derivatives import central_difference, numerical_gradient, partial_derivative
-from course.graphs import Graph, forward, nudge_gradients, output_of
+from course.graphs import Graph, depths, forward, nudge_gradients, output_of
 from course.plots import (
     Interval,
     draw_boundary,
@@ -532,3 +534,147 @@ def boundary_widget(X: ArrayLike, y: ArrayLike, cost: Callable[[np.ndarray, floa
     for slider in sliders:
         slider.observe(update, names="value")
     return widgets.VBox([*sliders, readout, image.widget])
+
+
+class NotReady(Exception):
+    """The learner's Value class or backward cannot draw a graph yet; the message says what to write first."""
+
+
+@dataclass
+class LearnersGraph:
+    """An expression built with the learner's Value class, after its backward(): its nodes by name, inputs first."""
+
+    graph: dict[str, tuple[Callable[..., float], list[str], str]]  # course.graphs' layout, for draw_graph
+    values: dict[str, float]
+    gradients: dict[str, float]
+    output: float
+    uses: dict[str, list[float]]  # per leaf: what each use of it passes back, child.grad × local derivative
+
+
+def learners_graph(build: Callable[..., Any], Value: type, leaves: Mapping[str, float],
+                   output: str = "out") -> LearnersGraph:
+    """Build `build(**leaves)` from the learner's Values, run its backward(), and read every node back.
+
+    Leaves keep their names, other nodes without parents (numbers the learner's class wrapped) are named by their
+    value, the output `output`, and the nodes in between n1, n2, … in order.
+    """
+    made = {name: Value(float(value)) for name, value in leaves.items()}
+    try:
+        out = build(**made)
+        out.backward()
+        nodes = nodes_in_order(out)
+        layout = [(node, float(node.data), float(node.grad), tuple(node.parents), tuple(node.local_grads))
+                  for node in nodes]
+    except NotImplementedError as error:
+        raise NotReady(f"your Value class or backward is not implemented yet ({error or 'NotImplementedError'}): "
+                       "answer Exercises 1 and 2, run their cells, then this cell again.") from None
+    except (AttributeError, TypeError) as error:
+        raise NotReady(f"the graph could not be built with your {Value.__name__} ({error}): keep the layout "
+                       f"{Value.__name__}(data, parents, local_grads) with .grad, and a backward() method.") from None
+    names: dict[int, str] = {id(value): name for name, value in made.items()}
+    inner = 0
+    for node, data, *_ in layout:
+        if id(node) in names:
+            continue
+        if node is out:
+            names[id(node)] = output
+        elif not node.parents:  # a number the class wrapped: named by its value, primed when it repeats
+            name = f"{data:g}"
+            while name in names.values():
+                name += "′"
+            names[id(node)] = name
+        else:
+            inner += 1
+            names[id(node)] = f"n{inner}"
+    graph: dict[str, tuple[Callable[..., float], list[str], str]] = {}
+    uses: dict[str, list[float]] = {name: [] for name in leaves}
+    for node, _data, grad, parents, local_grads in layout:
+        if parents:
+            parent_names = [names[id(parent)] for parent in parents]
+            op = getattr(node, "op", None) or getattr(node, "_op", None)
+            formula = f"{op}({', '.join(parent_names)})" if isinstance(op, str) and op else \
+                f"f({', '.join(parent_names)})"
+            graph[names[id(node)]] = (_drawn_only, parent_names, formula)
+            for name, local in zip(parent_names, local_grads, strict=True):
+                if name in uses:
+                    uses[name].append(grad * float(local))
+    values = {names[id(node)]: data for node, data, *_ in layout}
+    gradients = {names[id(node)]: grad for node, _data, grad, *_ in layout}
+    return LearnersGraph(graph, values, gradients, float(out.data), uses)
+
+
+def _drawn_only(*_parents: float) -> float:
+    raise TypeError("a learner's graph is drawn, never run: its values come from the learner's Values")
+
+
+def autograd_widget(build: Callable[..., Any], Value: type, leaves: Mapping[str, float], output: str = "out",
+                    step: float = 0.001) -> widgets.VBox:
+    """Your own graph of Values, drawn with each node's value and gradient from your backward(); pick a leaf, nudge
+    it, and see the output move by about (its gradient × the nudge).
+
+    `build` makes the output from Values named like `leaves`: `autograd_widget(lambda a, b: a * b + a, Value,
+    {"a": 2, "b": 3})`. A leaf used more than once shows what each use passes back, and what the prediction would
+    be if backward kept only the last of them (overwriting instead of adding).
+    """
+    start, now = dict(leaves), dict(leaves)
+    first = learners_graph(build, Value, start, output)
+    state = {"start": first}
+    inputs = [name for name in first.values if name not in first.graph]
+    tallest = max(Counter(depths(first.graph, inputs).values()).values())
+    figure, ax = new_figure(9.0, min(6.0, max(2.4, 0.9 * tallest + 1.0)))  # as tall as its tallest column needs
+    artists = draw_graph(ax, first.graph, first.values, first.gradients, output)
+    ax.set_title(f"Your Values: data, and ∂{output}/∂node from your backward()")
+    image = FigureImage(figure, moving=moving_artists(artists))
+    names = list(leaves)
+    chosen = widgets.Dropdown(options=names, description="leaf")
+    value = nudge_slider("its value", start[names[0]], start[names[0]] - 2, start[names[0]] + 2, step)
+    nudge = widgets.Button(description=f"+ {step:g}")
+    restart = widgets.Button(description="make this the start")
+    readout = widgets.HTML()
+
+    def update(_change: object = None) -> None:
+        now[chosen.value] = value.value
+        drawn = learners_graph(build, Value, now, output)
+        update_graph(artists, drawn.values, drawn.gradients)
+        readout.value = autograd_readout(state["start"], drawn, start, now, chosen.value, output)
+        image.refresh()
+
+    def choose(_change: object) -> None:
+        centre = now[chosen.value]
+        value.unobserve(update, names="value")  # moving the slider to another leaf is not a nudge
+        value.min, value.max = min(value.min, centre - 2), max(value.max, centre + 2)
+        value.value = centre
+        value.min, value.max = centre - 2, centre + 2
+        value.observe(update, names="value")
+        update()
+
+    def make_start(_button: object) -> None:
+        start.update(now)
+        state["start"] = learners_graph(build, Value, start, output)
+        update()
+
+    chosen.observe(choose, names="value")
+    value.observe(update, names="value")
+    nudge.on_click(lambda _button: setattr(value, "value", round(value.value + step, 10)))
+    restart.on_click(make_start)
+    update()
+    return widgets.VBox([widgets.HBox([chosen, value, nudge]), restart, readout, image.widget])
+
+
+def autograd_readout(before: LearnersGraph, after: LearnersGraph, start: Mapping[str, float],
+                     now: Mapping[str, float], leaf: str, output: str) -> str:
+    """The output's change predicted by the start's gradients beside the actual one; for a leaf used more than once,
+    what each use passes back, and the prediction if only the last were kept."""
+    change = {name: now[name] - start[name] for name in start}
+    predicted = sum(before.gradients[name] * change[name] for name in start)
+    lines = [f"{output} at the start: {before.output:.4f}; now: <b>{after.output:.4f}</b>",
+             f"predicted change Σ ∂{output}/∂leaf · Δleaf = <b>{predicted:+.6f}</b>; "
+             f"actual change = <b>{after.output - before.output:+.6f}</b>"]
+    uses = before.uses[leaf]
+    if len(uses) > 1:
+        overwritten = predicted + (uses[-1] - before.gradients[leaf]) * change[leaf]
+        lines.append(f"{leaf} is used {len(uses)} times; the uses pass back "
+                     f"{' + '.join(f'{use:.4f}' for use in uses)} = {sum(uses):.4f}, and your backward gives "
+                     f"∂{output}/∂{leaf} = {before.gradients[leaf]:.4f}. Kept only the last (overwritten, not "
+                     f"added), it would be {uses[-1]:.4f} and predict a change of <b>{overwritten:+.6f}</b>.")
+    return "<br>".join(lines)

@@ -26,7 +26,7 @@ from browser import (
 )
 from conftest import ASSIGNMENTS, copy_course, notebook
 from playwright.sync_api import expect
-from submissions import solution_sources
+from submissions import solution_sources, submission
 
 from course.quiz import shown_order
 from course.selfchecks import SELF_CHECKS
@@ -178,6 +178,27 @@ def test_a_learner_solves_an_exercise_sees_its_check_pass_and_validate_succeed(l
     verdict = page.locator(".jp-Dialog .validation-success")
     expect(verdict).to_contain_text("Success! Your notebook passes all the tests.")
     screenshot(page, "01-slope-validate-success")
+
+
+def test_the_learners_own_graph_of_values_renders_and_responds(lab, page):
+    """Module 08's autograd widgets draw the learner's own Values (unanswered, they say what to write first, which
+    the test above accepts): with Exercises 1 and 2 answered, each renders, and a nudge moves it."""
+    module = "08-autograd"
+    solved = lab.workspace / f"{module}-solved"
+    shutil.copytree(lab.workspace / module, solved)
+    nbformat.write(submission(module, solution_sources(module)), solved / f"{module}.ipynb")
+    cells = nbformat.read(solved / f"{module}.ipynb", as_version=4).cells
+    learners = [index for index in widget_cells(solved / f"{module}.ipynb")
+                if "autograd_widget(" in cells[index].source]
+    assert len(learners) == 2  # J = 3(a + bc), and f = a·a with the overwrite bug beside the right answer
+    panel = open_notebook(page, lab, f"{module}-solved/{module}.ipynb")
+    assert run_everything(page) == []
+    for number, index in enumerate(learners):
+        output = cell(page, panel, index).locator(".jp-OutputArea")
+        nudge_widget_and_see_it_change(page, output)
+        expect(output.locator(".widget-html-content").first).to_contain_text("actual change")
+        screenshot(output, f"{module}-learners-graph-{number + 1}")
+    expect(cell(page, panel, learners[1]).locator(".jp-OutputArea")).to_contain_text("overwritten, not added")
 
 
 def test_a_learner_answers_the_self_check_and_is_told_at_once(lab, page):

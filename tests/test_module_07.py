@@ -163,8 +163,9 @@ def test_the_notebooks_own_network_drives_the_widget():
     assert "predicted change Σ ∂L/∂x · Δx = <b>-0.016000</b>; actual change = <b>-0.015984</b>" in readout.value
 
 
-def test_the_last_module_recaps_the_course_instead_of_a_next_link(markdown):
-    assert "**Next:**" not in markdown
+def test_the_capstone_recaps_the_course_and_leads_to_module_08(markdown):
+    assert "**Next:** [08 Your own autograd](../08-autograd/08-autograd.ipynb)" in markdown
+    assert "This was the last module" not in markdown
     for folder in ["01-slope", "02-derivative", "03-partial-derivatives", "04-chain-rule", "05-linear-regression",
                    "06-logistic-regression"]:
         assert f"(../{folder}/{folder}.ipynb)" in markdown

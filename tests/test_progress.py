@@ -32,6 +32,9 @@ def rows(tmp_path_factory):
                    workspace / "00-start-here" / "00-start-here.ipynb")
     nbformat.write(submission("01-slope", {"slope": FLIPPED}), workspace / "01-slope" / "01-slope.ipynb")
     (workspace / "07-backprop" / "07-backprop.ipynb").unlink()
+    # Module 08's class and the function of objects, checked through their probes as in grading.
+    autograd = {name: code for name, code in solution_sources("08-autograd").items() if name in ("Value", "backward")}
+    nbformat.write(submission("08-autograd", autograd), workspace / "08-autograd" / "08-autograd.ipynb")
     return progress(ROOT, workspace)
 
 
@@ -42,6 +45,8 @@ def test_every_exercise_of_every_module_has_a_row(rows):
     assert states["01-slope", "slope"] == "failing"
     assert states["01-slope", "average_rate_of_change"] == "to do"
     assert states["07-backprop", "backward"] == "missing"
+    assert states["08-autograd", "Value"] == states["08-autograd", "backward"] == "passed"
+    assert states["08-autograd", "network_gradients"] == "to do"
 
 
 def test_the_next_step_is_the_first_unfinished_exercise_with_its_message(rows):
@@ -49,7 +54,7 @@ def test_the_next_step_is_the_first_unfinished_exercise_with_its_message(rows):
     assert "00-start-here             fahrenheit                  ✓ passed" in shown
     assert "Next: open 01-slope/01-slope.ipynb and work on `slope`." in shown
     assert "x1 and x2 are exchanged" in shown  # the mistake made, named in the learner's terms
-    assert f"1 of {len(rows)} exercise functions pass their visible checks." in shown
+    assert f"3 of {len(rows)} exercise functions pass their visible checks." in shown  # fahrenheit, Value, backward
 
 
 def test_progress_without_a_working_folder_says_how_to_make_one(tmp_path):

@@ -46,6 +46,7 @@ BY_HAND = {
     "05-linear-regression": {"gradients"},
     "06-logistic-regression": {"sigmoid_derivative", "gradients"},
     "07-backprop": {"backward", "batch_gradient", "sigmoid_backward"},
+    "08-autograd": {"network_gradients", "training_step"},
 }
 FORBID = {
     "02-derivative": {"numerical_derivative": NUMERIC,
@@ -225,6 +226,10 @@ HONEST = {
         "    return np.mean(per_example, axis=0)\n"],
     ("07-backprop", "training_step"): ["def training_step(X, y, params, eta):\n"
                                        "    return params - eta * batch_gradient(X, y, params)\n"],
+    ("08-autograd", "training_step"): [  # the mean of the learner's own gradients from Values, row by row
+        "def training_step(X, y, params, eta):\n"
+        "    per_row = [network_gradients(x1, x2, t, params)[1] for (x1, x2), t in zip(X, y)]\n"
+        "    return params - eta * np.mean(per_row, axis=0)\n"],
 }
 
 
