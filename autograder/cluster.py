@@ -93,8 +93,9 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
     from autograder.batch import failed
 
     # A key of its own (hash=False): the same plan scattered again on this client must not meet the last one's release.
-    plans = {assignment: client.scatter(plan_for(root, assignment), broadcast=True, hash=False)
-             for assignment in sorted({assignment for assignment, _ in submissions})}
+    ids = sorted({assignment for assignment, _ in submissions})
+    plans = dict(zip(ids, client.scatter([plan_for(root, assignment) for assignment in ids], broadcast=True,
+                                         hash=False), strict=True))
     waiting = list(submissions)
     running: dict[Any, tuple[str, str]] = {}
     run = uuid.uuid4().hex[:12]  # a key no earlier run used: a re-grade is graded again
@@ -135,8 +136,10 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
                 wait(list(running), timeout=pause, return_when="FIRST_COMPLETED")
             except TimeoutError:  # nothing came back in time: `tick` has something due
                 pass
-            for future in [future for future in running if future.done()]:
-                assignment, student = running.pop(future)
+            finished = [future for future in running if future.done()]
+            keys = [running.pop(future) for future in finished]
+            fill()  # the next tasks first: no worker waits while this process fetches and records what came back
+            for future, (assignment, student) in zip(finished, keys, strict=True):
                 try:
                     result = future.result()
                 except Exception as error:  # the worker was lost (KilledWorker), or the grader failed on it
@@ -146,7 +149,6 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
                     result = failed(root, assignment, student, why)
                 future.release()
                 done((assignment, student), result)
-            fill()
             pause = tick()
     finally:
         client.unsubscribe_topic("all")

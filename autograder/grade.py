@@ -166,8 +166,11 @@ def grade_notebook_bytes(plan: Plan, data: bytes | None, failure: str | None, st
     to_judge = []
     for index in answered:
         part = plan.parts[index]
-        with quietly():  # the reference's own warnings are nobody's concern here
-            rights = part.check.expected_outcomes(drawn[index])
+        if part.hidden:
+            with quietly():  # the reference's own warnings are nobody's concern here
+                rights = part.check.expected_outcomes(drawn[index])
+        else:
+            rights = part.visible_rights
         to_judge.append(judging.CallToJudge(part.function, part.check, drawn[index],
                                             point_names(part.check, plan.parameters.get(part.function, [])),
                                             run.calls[index],

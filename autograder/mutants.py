@@ -318,6 +318,8 @@ def _describe(node: ast.AST, parameters: set) -> str:
     if isinstance(node, ast.Attribute) and node.attr == "T":  # Xᵀ, not a call of .T
         inner = _describe(node.value, parameters)
         return f"{inner}ᵀ" if inner else ""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in parameters:
+        return f"{node.value.id}.{node.attr}"  # an attribute of a method's argument: other.data
     if isinstance(node, ast.Attribute):
         return f".{node.attr}()" if not isinstance(node.ctx, ast.Store) else ""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len":

@@ -17,7 +17,8 @@ import nbformat
 
 from autograder import spec
 from autograder.course_dir import CourseError, notebook_path
-from course.checks import Check
+from autograder.spec import quietly
+from course.checks import Check, Outcome
 
 
 @dataclass
@@ -30,6 +31,15 @@ class Part:
     hidden: bool
     function: str  # the learner's function it calls
     check: Check  # where, what it must return, how closely: from exercises.py
+
+    @functools.cached_property
+    def visible_rights(self) -> list[Outcome]:
+        """The right outcomes at a visible grade's points, the same for every student: worked out once a process
+        (a symbolic limit takes the reference up to a second a point)."""
+        if self.hidden:
+            raise ValueError(f"{self.grade_id} is hidden: its points are each student's own")
+        with quietly():  # the reference's own warnings are nobody's concern here
+            return self.check.expected_outcomes(self.check.draw())
 
 
 @dataclass
@@ -66,8 +76,14 @@ def plan_for(root: Path, assignment: str) -> Plan:
         parameters.update(defined_functions(cell.source))
     instructor_sources = {cell.source.strip() for cell in [*source.cells, *release.cells]}
     solution_ids = {_nbgrader(cell)["grade_id"] for cell in solutions}
-    return Plan(assignment, imports, planned_parts(root, assignment, source), parameters, solution_ids, source,
-                instructor_sources)
+    parts = planned_parts(root, assignment, source)
+    for part in parts:
+        if not part.hidden:
+            # Worked out here, once: judging runs in a child process that forgets what it works out, so each wrong
+            # answer would run every variant at the visible points again (~2 s for module 05's).
+            with quietly():
+                part.check.variants_at(part.check.draw())
+    return Plan(assignment, imports, parts, parameters, solution_ids, source, instructor_sources)
 
 
 def planned_parts(root: Path, assignment: str, source: nbformat.NotebookNode) -> list[Part]:

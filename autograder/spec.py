@@ -25,12 +25,13 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
+from autograder import cache
 from autograder import mutants as one_edit
-from autograder.course_dir import CourseError
+from autograder.course_dir import CourseError, notebook_path
 from autograder.reference import reference_namespace, solution_source
 from course import checkfile, checks
 
@@ -118,6 +119,7 @@ class Derived:
     all: list = field(default_factory=list)  # [Mutant]: every edit, for the mutation test
     classes: list = field(default_factory=list)  # [[Mutant]]: the edits behind each of `named`, same order
     unnamed: list = field(default_factory=list)  # [Mutant]: degenerate edits, judged but never named
+    fates: list = field(default_factory=list)  # what became of each of `all` when sorted (see sort_variants)
     _visible: dict = field(default_factory=dict, repr=False)  # {grade id: variants} of the visible grades
 
     def check(self, grade: Grade) -> checks.Check:
@@ -137,28 +139,49 @@ class Derived:
             measure=grade.measure, by_hand=exercise.by_hand, forbid=tuple(exercise.forbid),
             derivative_of=exercise.derivative_of, call=exercise.call)
 
-    def variants(self, grade: Grade, points: list) -> list[checks.Variant]:
+    def variants(self, grade: Grade, points: list, learner: list | None = None) -> list[checks.Variant]:
         """The nameable wrong answers with their outcomes at `points`: computed only when an answer is wrong,
-        and once per process for a visible grade, whose points are always the same."""
+        and once per process for a visible grade, whose points are always the same. For a hidden grade, whose
+        points are the student's own, `learner` (their outcomes, measured) stops running a variant at the first
+        point where it does not do what they did: it can no longer explain their answer."""
         if grade.hidden:
-            return self._variants(grade, points)
+            return self._variants(grade, points, learner)
         if grade.grade_id not in self._visible:
             self._visible[grade.grade_id] = self._variants(grade, points)
         return self._visible[grade.grade_id]
 
-    def _variants(self, grade: Grade, points: list) -> list[checks.Variant]:
+    def _variants(self, grade: Grade, points: list, learner: list | None = None) -> list[checks.Variant]:
         # Under the errstate the learner's code runs in: a variant that overflows where the check is stable
         # raises FloatingPointError, as the learner's code with that mistake does.
         stable = self.exercise.stable
-        found = [checks.Variant(mutant.name, tuple(bounded_call(mutant.function, args, stable) for args in points), 0)
+        tolerance = grade.tolerance or self.exercise.tolerance
+        judge = checks.Check(points, None, rtol=tolerance.rtol, atol=tolerance.atol, symbolic=self.exercise.symbolic,
+                             measure=grade.measure)
+
+        def outcomes(run: Callable[[int], checks.Outcome | None]) -> tuple[checks.Outcome | None, ...]:
+            found = []
+            for index in range(len(points)):
+                found.append(outcome := run(index))
+                if learner is not None and outcome is not None and not checks.explains(judge, learner[index], outcome):
+                    break  # the rest stay unknown: one point that differs already rules this variant out
+            return (*found, *[None] * (len(points) - len(found)))
+
+        found = [checks.Variant(mutant.name, outcomes(functools.partial(_call_at, mutant.function, points, stable)), 0)
                  for mutant in self.named]
-        if self.exercise.mistakes:
-            rights = [bounded_call(self.reference, args, stable) for args in points]
-            for mistake in self.exercise.mistakes:
-                outcomes = tuple(bounded_call(mistake.wrong, (right.value, *args), stable) if right.error is None
-                                 else None for right, args in zip(rights, points, strict=True))
-                found.append(checks.Variant(mistake.name, outcomes, 1))
+
+        right = functools.cache(functools.partial(_call_at, self.reference, points, stable))
+
+        for mistake in self.exercise.mistakes:
+            def wrong(index: int, mistake: Mistake = mistake) -> checks.Outcome | None:
+                expected = right(index)
+                return (bounded_call(mistake.wrong, (expected.value, *points[index]), stable)
+                        if expected.error is None else None)
+            found.append(checks.Variant(mistake.name, outcomes(wrong), 1))
         return found
+
+
+def _call_at(function: Callable, points: list, stable: bool, index: int) -> checks.Outcome:
+    return bounded_call(function, points[index], stable)
 
 
 def _measured_call(measure: Callable, function: Callable, *args: Any) -> Any:
@@ -179,17 +202,27 @@ def load(root: Path, assignment: str) -> list[Exercise]:
 
 @functools.cache
 def derived(root: Path, assignment: str) -> dict[str, Derived]:
-    """{function name: Derived} for every exercise of `assignment` (worked out once per process)."""
+    """{function name: Derived} for every exercise of `assignment` (worked out once per process, and its grouping of
+    variants kept in `autograder.cache` for the next process)."""
+    exercises = load(root, assignment)
     namespace = reference_namespace(str(root), assignment)
+    entry = cache.key(Path(root) / "source" / assignment / SPEC_FILE, notebook_path(root, "source", assignment))
+    kept = cache.read(entry)
+    kept = kept if isinstance(kept, dict) else {}
     found = {}
-    for exercise in load(root, assignment):
+    for exercise in exercises:
         if exercise.function not in namespace:
             raise CourseError(f"{assignment}/{SPEC_FILE} declares {exercise.function}, which no solution cell defines")
         _check_declaration(assignment, exercise, namespace[exercise.function])
         reference = checks.through(exercise.call, namespace[exercise.function])
         variants = (one_edit.mutants(solution_source(str(root), assignment, exercise.function),
                                      exercise.function, namespace, exercise.call) if exercise.derive else [])
-        found[exercise.function] = group(exercise, reference, variants)
+        fates = kept.get(exercise.function)
+        if not _fits(fates, variants):
+            fates = sort_variants(exercise, reference, variants)
+        found[exercise.function] = assemble(exercise, reference, variants, list(fates))
+    if any(kept.get(name) != [*found[name].fates] for name in found):
+        cache.write(entry, {name: found[name].fates for name in found})
     return found
 
 
@@ -229,15 +262,27 @@ def fingerprint_points(exercise: Exercise) -> list:
     return points
 
 
+# What became of each variant when sorted: the same as the reference, degenerate (never named), too slow to
+# evaluate, or the index of the distinct wrong function it makes (its class).
+EQUIVALENT, UNNAMED, SLOW = "equivalent", "unnamed", "slow"
+
+
 def group(exercise: Exercise, reference: Callable, variants: list) -> Derived:
     """Sort the variants: equivalent to the reference, or one per distinct function with its best name."""
+    return assemble(exercise, reference, variants, sort_variants(exercise, reference, variants))
+
+
+def sort_variants(exercise: Exercise, reference: Callable, variants: list) -> list[str | int]:
+    """Each variant's fate (EQUIVALENT, UNNAMED, SLOW or its class), in the order of `variants`, found by running
+    them all at the exercise's fingerprint points."""
     points = fingerprint_points(exercise)
     judge = checks.Check(points, None, rtol=exercise.tolerance.rtol, atol=exercise.tolerance.atol,
                          symbolic=exercise.symbolic)
     right = [bounded_call(reference, args, exercise.stable) for args in points]
-    result = Derived(exercise, reference, all=list(variants))
-    classes: list[tuple[list[checks.Outcome], list[one_edit.Mutant]]] = []  # [(outcomes, [Mutant])]
-    for mutant in sorted(variants, key=lambda m: m.rank):
+    fates: list[str | int] = [SLOW] * len(variants)
+    classes: list[list[checks.Outcome]] = []  # the outcomes of each class's first member
+    for index in sorted(range(len(variants)), key=lambda i: variants[i].rank):
+        mutant = variants[index]
         outcomes = [bounded_call(mutant.function, args, exercise.stable) for args in points]
         if any(outcome.error is TimeoutError for outcome in outcomes):
             continue  # too slow to evaluate for a diagnosis (a wrong answer this slow fails on time anyway)
@@ -245,20 +290,41 @@ def group(exercise: Exercise, reference: Callable, variants: list) -> Derived:
                                                       or on_boundary(mutant, points, exercise.stable)):
             # A boundary edit agrees with the reference wherever no point sits on its boundary: it is equivalent
             # only if it agrees on the boundary too (as z > 0 for z ≥ 0 where both branches give the same at 0).
-            result.equivalent.append(mutant)
-            continue
-        if degenerate(judge, mutant, outcomes, right):
-            result.unnamed.append(mutant)
-            continue
-        for seen, members in classes:
-            if same_outcomes(judge, outcomes, seen):
-                members.append(mutant)
-                break
+            fates[index] = EQUIVALENT
+        elif degenerate(judge, mutant, outcomes, right):
+            fates[index] = UNNAMED
         else:
-            classes.append((outcomes, [mutant]))
-    result.named = [_named_class(members) for _, members in classes]
-    result.classes = [members for _, members in classes]
+            fates[index] = next((k for k, seen in enumerate(classes) if same_outcomes(judge, outcomes, seen)),
+                                len(classes))
+            if fates[index] == len(classes):
+                classes.append(outcomes)
+    return fates
+
+
+def assemble(exercise: Exercise, reference: Callable, variants: list, fates: list[str | int]) -> Derived:
+    """The Derived exercise the variants' fates make: members of a class kept in the order they were sorted in."""
+    result = Derived(exercise, reference, all=list(variants), fates=list(fates))
+    classes: dict[int, list[one_edit.Mutant]] = {}
+    for index in sorted(range(len(variants)), key=lambda i: variants[i].rank):
+        fate = fates[index]
+        if fate == EQUIVALENT:
+            result.equivalent.append(variants[index])
+        elif fate == UNNAMED:
+            result.unnamed.append(variants[index])
+        elif isinstance(fate, int):
+            classes.setdefault(fate, []).append(variants[index])
+    result.classes = [classes[k] for k in sorted(classes)]
+    result.named = [_named_class(members) for members in result.classes]
     return result
+
+
+def _fits(fates: Any, variants: list) -> TypeGuard[list[str | int]]:
+    """Whether kept fates can be those of `variants`: one each, each a fate, the classes numbered from 0 up."""
+    if not isinstance(fates, list) or len(fates) != len(variants):
+        return False
+    numbers = sorted({fate for fate in fates if isinstance(fate, int) and not isinstance(fate, bool)})
+    return (all(fate in (EQUIVALENT, UNNAMED, SLOW) or fate in numbers for fate in fates)
+            and numbers == list(range(len(numbers))))
 
 
 def _named_class(members: list) -> "one_edit.Mutant":

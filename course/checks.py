@@ -116,7 +116,8 @@ class Check:
               computing the value from the arguments (only ever on the grader's side);
     count, seed: how many points to draw, and from which seed, when `points` is a function;
     variants: the wrong answers to recognise: `Variant`s with an outcome per listed point, or a function
-              `variants(points)` returning them (the grader's, which computes them only for a wrong answer);
+              `variants(points, learner)` returning them (the grader's, which computes them only for a wrong
+              answer, told the learner's outcomes so that it can stop a variant at the first that differs);
     told:     how a message introduces the expected value ("the right value is"), or "" for a hidden check,
               whose messages never show it;
     symbolic: answers are SymPy expressions, right when they simplify to the expected one, so any
@@ -169,9 +170,10 @@ class Check:
             raise ValueError(f"the check lists {len(self.expected)} expected values for {len(points)} points")
         return [Outcome(error=value) if _is_exception_class(value) else Outcome(value=value) for value in self.expected]
 
-    def variants_at(self, points: list[tuple]) -> list[Variant]:
-        """The wrong answers to recognise, with their outcomes at `points`."""
-        return list(self.variants(points) if callable(self.variants) else self.variants)
+    def variants_at(self, points: list[tuple], learner: "list[Outcome] | None" = None) -> list[Variant]:
+        """The wrong answers to recognise, with their outcomes at `points` (the grader's may stop running one at
+        the first point where it does not do what the `learner` did)."""
+        return list(self.variants(points, learner) if callable(self.variants) else self.variants)
 
     @property
     def shows_expected(self) -> bool:
@@ -378,7 +380,7 @@ def diagnose(check: Check, points: list[tuple], outcomes: list[Outcome], rights:
     decides, and it names a mistake only when all those variants share one name. Two different
     mistakes that explain the same values are rivals, and then no name is given at all.
     """
-    variants = _measured_variants(check, check.variants_at(points))
+    variants = _measured_variants(check, check.variants_at(points, outcomes))
     variants += [Variant(name, tuple(_transformed(wrong, right) for right in rights), 2)
                  for name, wrong in GENERIC_MISTAKES if not (check.symbolic and wrong is TRANSPOSE)]
     if all(outcome.error is not None for outcome in outcomes):
@@ -425,6 +427,11 @@ def reproduces(check: Check, mine: Outcome, theirs: Outcome | None) -> bool:
         return _same_numbers(check, mine.value, theirs.value)
     except Exception:  # values that cannot even be compared are not the same
         return False
+
+
+def explains(check: Check, mine: Outcome, theirs: Outcome) -> bool:
+    """Whether a variant's outcome `theirs`, measured as the check measures, is the learner's (measured) `mine`."""
+    return reproduces(check, mine, theirs if check.measure is None else _measured(check.measure, theirs))
 
 
 def _same_numbers_reshaped(check: Check, mine: Outcome, right: Outcome) -> bool:

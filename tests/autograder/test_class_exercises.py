@@ -177,6 +177,16 @@ def test_mutants_of_a_class_keep_the_class_and_change_one_method(walk_course):
     assert {tuple(mutant.function(graph)) for mutant in found if mutant.kind == "constant"} >= {(8.0, 2.0)}
 
 
+def test_an_attribute_of_a_methods_argument_is_named_as_the_learner_writes_it():
+    source = ("class Pair:\n    def __init__(self, data):\n        self.data = data\n\n"
+              "    def __add__(self, other):\n        return Pair(self.data + other.data)\n")
+    namespace = {}
+    exec(source, namespace)
+    names = {mutant.name for mutant in mutants(source, "Pair", namespace)}
+    assert {"the term other.data of the sum is missing (in __add__)",
+            "the term self.data of the sum is missing (in __add__)"} <= names
+
+
 def test_a_class_solution_is_shown_by_nudge_solution(walk_course):
     shown = worked_solution(walk_course, ASSIGNMENT, "Backward")
     assert shown.startswith("class Backward:") and "BEGIN SOLUTION" not in shown and "parent.grad +=" in shown

@@ -1,5 +1,6 @@
 """Exercise declarations: grade cells, the grouping of one-edit variants, bounded calls, plans and points."""
 
+import dataclasses
 import signal
 import threading
 import time
@@ -13,7 +14,7 @@ from autograder import plan, release, spec
 from autograder.course_dir import CourseError, notebook_path
 from autograder.mutants import Mutant, mutants
 from autograder.spec import Exercise, Grade, Mistake, Tolerance
-from course import checkfile
+from course import checkfile, checks
 from course.checks import Check, evaluate
 
 # --- grade cells ---------------------------------------------------------------------------------------------------
@@ -267,6 +268,35 @@ def test_a_grade_s_check_names_a_misconception_and_a_one_edit_variant():
                                                                          "y1 and y2 are exchanged"}
 
 
+def test_a_hidden_grade_runs_a_variant_only_until_it_differs_from_the_learner(monkeypatch):
+    derived = slope_derived()
+    hidden = derived.exercise.grades[2]
+    check = derived.check(hidden)
+    points = check.draw(seed=3)
+
+    def upside_down(x1, y1, x2, y2):
+        return (x2 - x1) / (y2 - y1)
+
+    learner = [checks.call(upside_down, args) for args in points]
+    everything = derived.variants(hidden, points)
+    calls = []
+    counted = spec.bounded_call
+    monkeypatch.setattr(spec, "bounded_call", lambda *args: calls.append(args) or counted(*args))
+    stopped = derived.variants(hidden, points, learner)
+    # Every variant still has a point that rules it out, or all its outcomes: the diagnosis is the same.
+    assert [v.name for v in stopped] == [v.name for v in everything]
+    def explaining(variants):
+        return [(v.name, v.outcomes) for v in variants if all(
+            o is not None and checks.explains(check, mine, o) for mine, o in zip(learner, v.outcomes, strict=True))]
+
+    assert explaining(stopped) == explaining(everything)
+    assert {name for name, _ in explaining(stopped)} == {"run over rise",
+                                                         "a quotient is upside down (numerator and denominator "
+                                                         "exchanged)"}
+    assert len(calls) < len(everything) * len(points) / 2
+    assert evaluate(check, upside_down, seed=3).mistake.name.startswith("a quotient is upside down")
+
+
 # --- bounded calls -------------------------------------------------------------------------------------------------
 
 
@@ -372,6 +402,23 @@ def test_the_plan_of_a_module_has_one_part_per_grade_cell(course_copy):
     function, check = found.parts[0].function, found.parts[0].check
     assert function == "fahrenheit" and [point for (point,) in check.draw()][:4] == [0, 100, 37, -40]
     assert found.function_names == {"fahrenheit"} and found.max_score == 2
+
+
+def test_a_visible_grade_s_right_outcomes_are_worked_out_once_a_process(course_copy):
+    visible, hidden = plan.plan_for(course_copy, MODULE).parts
+    asked = []
+    reference = visible.check.expected
+
+    def counted(*args):
+        asked.append(args)
+        return reference(*args)
+
+    visible.check = dataclasses.replace(visible.check, expected=counted)
+    first = visible.visible_rights
+    assert [outcome.value for outcome in first][:4] == pytest.approx([32, 212, 98.6, -40])
+    assert visible.visible_rights is first and len(asked) == len(visible.check.points)
+    with pytest.raises(ValueError, match="each student's own"):
+        _ = hidden.visible_rights
 
 
 def test_a_grade_cell_naming_an_undeclared_id_is_refused(course_copy):

@@ -568,14 +568,15 @@ def test_unknown_outcomes_of_a_variant_match_anything():
 def test_variants_may_be_computed_only_when_needed():
     asked = []
 
-    def variants(points):
-        asked.append(points)
+    def variants(points, learner):
+        asked.append((points, learner))
         return [variant("b used where c belongs", b_for_c, points)]
 
     spec = Check(POINTS, [3 * c for _, _, c in POINTS], variants=variants)
     assert evaluate(spec, right_dJ_db).passed and asked == []
     assert evaluate(spec, b_for_c).mistake.name == "b used where c belongs"
-    assert asked == [POINTS]
+    # Told what the learner's function did, so that it may stop running a variant that cannot explain it.
+    assert asked == [(POINTS, [Outcome(value=b_for_c(*point)) for point in POINTS])]
 
 
 def test_a_variant_can_reproduce_an_exception():
@@ -787,3 +788,50 @@ def test_a_failed_check_of_several_inputs_does_not_offer_a_drawing(tmp_path, mon
     with pytest.raises(CheckFailed, match="wrong at 2 of 2 points") as failure:
         check(add, "test_add_values")
     assert "show_check" not in str(failure.value)
+
+
+# --- calling an object through a function of course/ (Check.call) ---------------------------------------------------
+
+
+def test_a_check_with_a_call_calls_the_object_through_it_and_names_the_points_by_its_parameters():
+    from course.checks import point_names
+
+    def probe(make, a, b):  # builds an object of the learner's from plain numbers, returns plain numbers
+        return make(a).plus(make(b))
+
+    class Box:
+        def __init__(self, x):
+            self.x = x
+
+        def plus(self, other):
+            return self.x + other.x
+
+    checked = Check([(1.0, 2.0)], [3.0], call=probe)
+    assert evaluate(checked, Box).passed
+    assert point_names(checked, ["x"]) == ["a", "b"]
+    assert not evaluate(Check([(1.0, 2.0)], [4.0], call=probe), Box).passed
+
+
+@pytest.mark.parametrize("value", [2, 2.5, np.float32(2.5), np.int64(2)])
+def test_plain_number_takes_plain_numbers(value):
+    from course.checks import plain_number
+
+    assert plain_number(value, "the data") == float(value)
+
+
+class Endless(str):
+    def __float__(self):
+        raise AssertionError("plain_number must not call anything of the value")
+
+
+class Floaty(float):
+    def __float__(self):
+        raise AssertionError("plain_number must not call anything of the value")
+
+
+@pytest.mark.parametrize("value", [True, Endless("1"), Floaty(1.0), np.zeros(3), [1.0], "1.0", None])
+def test_plain_number_refuses_anything_else_without_calling_it(value):
+    from course.checks import plain_number
+
+    with pytest.raises(TypeError, match=f"^the data is not a number: it is of type {type(value).__name__}$"):
+        plain_number(value, "the data")
