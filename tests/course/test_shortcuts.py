@@ -52,6 +52,7 @@ FORBID = {
     "02-derivative": {"numerical_derivative": NUMERIC,
                       "derivative_by_limit": ("sympy.diff", "sympy.Derivative", "sympy.series")},
     "03-partial-derivatives": {"numerical_partial": NUMERIC, "gradient": NUMERIC},
+    "08-autograd": {"backward": ("course.autograd.nodes_in_order",)},
 }
 
 

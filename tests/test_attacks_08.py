@@ -1,0 +1,65 @@
+"""Module 08's class exercises against hostile submissions, graded by `nudge grade` with the sandbox: a learner's
+`Value` and `backward` are called through the probes of course.autograd, and what they may not lean on (the course's
+own helpers, a numerical derivative) costs the parts that ask for it, however it is reached."""
+
+import json
+
+import pytest
+from conftest import copy_course, nudge
+from submissions import solution_sources, submission, write_submission
+
+ASSIGNMENT = "08-autograd"
+SOLUTIONS = solution_sources(ASSIGNMENT)
+BACKWARD_PARTS = ("test_backward_values", "test_backward_paths", "test_backward_hidden")
+
+# backward's topological order taken from the course's own nodes_in_order (the widget's layout helper).
+ORDER_IMPORTED = '''from course.autograd import nodes_in_order
+
+
+def backward(output):
+    """The reverse of the course's order, seeded with 1, adding."""
+    output.grad = 1.0
+    for node in reversed(nodes_in_order(output)):
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += local * node.grad
+'''
+# The same, the helper's name put together at run time: no reading of the code finds it, the sandbox sees the call.
+ORDER_HIDDEN = ORDER_IMPORTED.replace("from course.autograd import nodes_in_order\n", """import importlib
+
+nodes_in_order = getattr(importlib.import_module("course." + "autograd"), "nodes_" + "in_order")
+""")
+
+SUBMISSIONS = {
+    "right": {},
+    "order_imported": {"backward": ORDER_IMPORTED},
+    "order_hidden": {"backward": ORDER_HIDDEN},
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """{student: {grade id: part}} of every submission above, graded by nudge grade on a copy of the course."""
+    course = copy_course(tmp_path_factory.mktemp("attacks08"))
+    for student, answers in SUBMISSIONS.items():
+        write_submission(course, student, ASSIGNMENT, submission(ASSIGNMENT, {**SOLUTIONS, **answers}))
+    run = nudge("--course", str(course), "grade", "--workers", "2", ASSIGNMENT)
+    assert run.returncode == 0, run.stderr
+    results = {}
+    for student in SUBMISSIONS:
+        result = json.loads((course / "autograded" / student / ASSIGNMENT / "nudge-result.json").read_text())
+        results[student] = {part["grade_id"]: part for part in result["parts"]}
+    return results
+
+
+def test_the_right_answers_get_full_marks(graded):
+    assert all(part["score"] == part["points"] for part in graded["right"].values())
+
+
+@pytest.mark.parametrize("student", ["order_imported", "order_hidden"])
+def test_a_backward_that_takes_its_order_from_the_course_gets_nothing_for_backward(graded, student):
+    for grade_id in BACKWARD_PARTS:
+        part = graded[student][grade_id]
+        assert part["score"] == 0.0
+        assert "course.autograd.nodes_in_order" in part["message"]
+        assert "this exercise asks you to write this yourself" in part["message"]
+    assert graded[student]["test_value_ops"]["score"] == 1.0  # Value, which the exercise does not ask to order
