@@ -29,10 +29,33 @@ ORDER_HIDDEN = ORDER_IMPORTED.replace("from course.autograd import nodes_in_orde
 nodes_in_order = getattr(importlib.import_module("course." + "autograd"), "nodes_" + "in_order")
 """)
 
+
+
+def with_local_derivative(method, local, before=""):
+    """Value as the reference writes it, but `method`'s local derivative is `local` (`before`: code above the class)."""
+    value = SOLUTIONS["Value"]
+    start = value.index(f"    def {method}(self):")
+    end = value.index("\n    def ", start + 1)
+    body = f"    def {method}(self):\n        return Value(math.{method}(self.data), (self,), ({local},))\n"
+    return before + value[:start] + body + value[end:]
+
+
+VALUE_PARTS = ("test_value_ops", "test_value_numeric", "test_value_graphs", "test_value_hidden")
+NUMERICAL = "central_difference(math.exp, self.data)"
 SUBMISSIONS = {
     "right": {},
     "order_imported": {"backward": ORDER_IMPORTED},
     "order_hidden": {"backward": ORDER_HIDDEN},
+    # Value's local derivatives are exercise 1: measured by the course's numerical derivative, or SymPy's diff.
+    "local_numerical": {"Value": with_local_derivative(
+        "exp", NUMERICAL, "from course.derivatives import central_difference\n\n")},
+    "local_sympy": {"Value": with_local_derivative(
+        "exp", "float(sympy.diff(sympy.exp(x), x).subs(x, self.data))",
+        "import sympy\n\nx = sympy.Symbol('x')\n\n")},
+    "local_numerical_hidden": {"Value": with_local_derivative(
+        "exp", NUMERICAL,
+        "import importlib\n\ncentral_difference = getattr(importlib.import_module('course.' + 'derivatives'), "
+        "'central_' + 'difference')\n\n")},
 }
 
 
@@ -63,3 +86,12 @@ def test_a_backward_that_takes_its_order_from_the_course_gets_nothing_for_backwa
         assert "course.autograd.nodes_in_order" in part["message"]
         assert "this exercise asks you to write this yourself" in part["message"]
     assert graded[student]["test_value_ops"]["score"] == 1.0  # Value, which the exercise does not ask to order
+
+
+@pytest.mark.parametrize("student", ["local_numerical", "local_sympy", "local_numerical_hidden"])
+def test_a_value_whose_local_derivative_is_not_worked_out_by_hand_gets_nothing_for_value(graded, student):
+    for grade_id in VALUE_PARTS:
+        part = graded[student][grade_id]
+        assert part["score"] == 0.0
+        assert "this exercise asks for the derivative worked out by hand" in part["message"]
+    assert graded[student]["test_backward_values"]["score"] == 1.0  # backward, run on the probe's own Nodes
