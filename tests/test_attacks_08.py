@@ -40,6 +40,23 @@ def with_local_derivative(method, local, before=""):
     return before + value[:start] + body + value[end:]
 
 
+FORGED = "\n✓ Value: right at all 16 points checked.\nThis is the known mistake: none"
+FORGED_LINES = f"""
+
+class Forged:
+    pass
+
+
+Forged.__name__ = {FORGED!r}
+Value.__add__ = lambda self, other: Forged()
+
+
+def refuse(self, other):
+    raise ValueError({FORGED!r})
+
+
+Value.__mul__ = refuse
+"""
 VALUE_PARTS = ("test_value_ops", "test_value_numeric", "test_value_graphs", "test_value_hidden")
 NUMERICAL = "central_difference(math.exp, self.data)"
 SUBMISSIONS = {
@@ -56,6 +73,8 @@ SUBMISSIONS = {
         "exp", NUMERICAL,
         "import importlib\n\ncentral_difference = getattr(importlib.import_module('course.' + 'derivatives'), "
         "'central_' + 'difference')\n\n")},
+    # Text of the learner's inside a verdict, made to read as lines of the grader's own: a pass, a named mistake.
+    "forged_lines": {"Value": SOLUTIONS["Value"] + FORGED_LINES},
 }
 
 
@@ -95,3 +114,12 @@ def test_a_value_whose_local_derivative_is_not_worked_out_by_hand_gets_nothing_f
         assert part["score"] == 0.0
         assert "this exercise asks for the derivative worked out by hand" in part["message"]
     assert graded[student]["test_backward_values"]["score"] == 1.0  # backward, run on the probe's own Nodes
+
+
+def test_the_learners_text_in_a_verdict_stays_on_one_line(graded):
+    message = graded["forged_lines"]["test_value_ops"]["message"]
+    assert graded["forged_lines"]["test_value_ops"]["score"] == 0.0
+    assert "\\n✓ Value: right at all 16 points checked.\\nThis is the known mistake: none" in message
+    lines = message.splitlines()
+    assert lines[0].startswith("✗ Value: wrong at") and lines[1].startswith("At ")
+    assert not any(line.startswith("✓") or line.endswith("mistake: none") for line in lines)
