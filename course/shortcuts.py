@@ -181,6 +181,8 @@ def _read(function: _Function, by_hand: bool, forbidden: tuple[str, ...],
                 what = f"a difference quotient (a difference divided by the step {_shown(node.right)})"
         if what is not None:
             found.append((getattr(node, "lineno", 0), getattr(node, "col_offset", 0), what))
+    if isinstance(function.node, ast.ClassDef) and isinstance(function.names, _Cells):
+        uses += [(attached, frozenset()) for attached in function.names.attached_to(function.name)]
     if not found:
         return None, uses
     line, _column, what = min(found)
@@ -443,6 +445,7 @@ class _Cells:
 
     def __init__(self, sources: Iterable[str]) -> None:
         self.bindings: dict[str, Meaning] = {}
+        self.attached: dict[str, list[ast.expr]] = {}  # class name -> what cells set on it after: Value.exp = exp
         for source in sources:
             tree = _parse(source) if isinstance(source, str) else None
             if tree is not None:
@@ -450,6 +453,16 @@ class _Cells:
 
     def lookup(self, name: str) -> Meaning | None:
         return self.bindings.get(name)
+
+    def attached_to(self, name: str) -> list[_Function]:
+        """The learner functions set on the class `name` after its definition: its methods as well."""
+        found = []
+        for value in self.attached.get(name, []):
+            meaning = ("function", _Function(name, value, 0, self)) if isinstance(value, ast.Lambda) else \
+                _Scope(self).meaning(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
+            if meaning is not None and meaning[0] == "function":
+                found.append(meaning[1])
+        return found
 
     def _run(self, statements: list[ast.stmt]) -> None:
         for statement in statements:
@@ -461,10 +474,13 @@ class _Cells:
             elif isinstance(statement, ast.Assign):
                 for target in statement.targets:
                     self._unbind(target)
+                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                        self.attached.setdefault(target.value.id, []).append(statement.value)
                     for bound, value in _pairs(target, statement.value):
                         self._assign(bound, value)
             elif isinstance(statement, ast.ClassDef):
                 self.bindings[statement.name] = ("function", _Function(statement.name, statement, 0, self))
+                self.attached.pop(statement.name, None)
             elif isinstance(statement, (ast.If, ast.Try, ast.With, ast.For, ast.While)):
                 # A definition or an import inside a block binds the same top-level names.
                 for block in ("body", "orelse", "finalbody"):
@@ -473,9 +489,14 @@ class _Cells:
                     self._run(handler.body)
 
     def _unbind(self, target: ast.expr) -> None:
-        for node in ast.walk(target):
-            if isinstance(node, ast.Name):
-                self.bindings.pop(node.id, None)
+        """Forget the names an assignment binds anew (Value.exp = … or table[k] = … changes an object, not a name)."""
+        if isinstance(target, ast.Name):
+            self.bindings.pop(target.id, None)
+        elif isinstance(target, ast.Starred):
+            self._unbind(target.value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for part in target.elts:
+                self._unbind(part)
 
     def _assign(self, bound: str, value: ast.expr) -> None:
         if isinstance(value, ast.Lambda):

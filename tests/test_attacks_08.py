@@ -57,6 +57,15 @@ def refuse(self, other):
 
 Value.__mul__ = refuse
 """
+ATTACHED = """
+
+def exp(self):
+    sys.setprofile(None)
+    return Value(math.exp(self.data), (self,), (central_difference(math.exp, self.data),))
+
+
+Value.exp = exp
+"""
 VALUE_PARTS = ("test_value_ops", "test_value_numeric", "test_value_graphs", "test_value_hidden")
 NUMERICAL = "central_difference(math.exp, self.data)"
 SUBMISSIONS = {
@@ -73,6 +82,9 @@ SUBMISSIONS = {
         "exp", NUMERICAL,
         "import importlib\n\ncentral_difference = getattr(importlib.import_module('course.' + 'derivatives'), "
         "'central_' + 'difference')\n\n")},
+    # Set on the class after it, with the sandbox's watch switched off first: only the reading of the code sees it.
+    "local_attached_unwatched": {"Value": "import sys\n\nfrom course.derivatives import central_difference\n\n"
+                                          + SOLUTIONS["Value"] + ATTACHED},
     # Text of the learner's inside a verdict, made to read as lines of the grader's own: a pass, a named mistake.
     "forged_lines": {"Value": SOLUTIONS["Value"] + FORGED_LINES},
 }
@@ -107,7 +119,8 @@ def test_a_backward_that_takes_its_order_from_the_course_gets_nothing_for_backwa
     assert graded[student]["test_value_ops"]["score"] == 1.0  # Value, which the exercise does not ask to order
 
 
-@pytest.mark.parametrize("student", ["local_numerical", "local_sympy", "local_numerical_hidden"])
+@pytest.mark.parametrize("student", ["local_numerical", "local_sympy", "local_numerical_hidden",
+                                     "local_attached_unwatched"])
 def test_a_value_whose_local_derivative_is_not_worked_out_by_hand_gets_nothing_for_value(graded, student):
     for grade_id in VALUE_PARTS:
         part = graded[student][grade_id]

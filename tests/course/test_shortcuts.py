@@ -500,3 +500,15 @@ def test_a_function_that_uses_a_class_is_read_through_it():
     slope = ("class Slope:\n    def __init__(self, f, x, h):\n        self.value = (f(x + h) - f(x)) / h\n\n\n"
              "def dJ_db(a, b, c):\n    return Slope(lambda v: J(a, v, c), b, 1e-5).value\n")
     assert find_shortcut([J, slope], "dJ_db", by_hand=True).what.startswith("a difference quotient")
+
+
+def test_a_class_changed_after_its_definition_is_still_read_with_what_was_attached_to_it():
+    changed = VALUE + "\nValue.__radd__ = Value.__add__\nValue.count = 0\n"
+    assert find_shortcut([changed], "Value", True) == NUMERICAL_EXP
+    honest = VALUE.replace("central_difference(math.exp, self.data)", "math.exp(self.data)")
+    attached = ("def exp(self):\n    return Value(math.exp(self.data), (self,), "
+                "(central_difference(math.exp, self.data),))\n\n\nValue.exp = exp\n")
+    assert find_shortcut([honest, attached], "Value", True) == Shortcut(
+        "exp", 2, "a numerical derivative (central_difference from course.derivatives)")
+    lambda_attached = "Value.exp = lambda self: Value(0.0, (self,), (central_difference(math.exp, self.data),))\n"
+    assert find_shortcut([honest, lambda_attached], "Value", True).what.startswith("a numerical derivative")
