@@ -163,6 +163,11 @@ def grade_notebook_bytes(plan: Plan, data: bytes | None, failure: str | None, st
             why = (run.incidents.get(("call", index)) or run.incidents.get(("sandbox", 0))
                    or "it was never reached (an earlier problem)")
             verdicts[index] = judging.Verdict(False, f"✗ {part.function}: could not be checked: {why}.")
+    # The helpers the sandbox saw each function's code call, over all its calls: a shortcut met at the points of one
+    # grade (a Value's exp) is the exercise's, whatever points its other grades drew.
+    used: dict[str, set[str]] = {}
+    for index in answered:
+        used.setdefault(plan.parts[index].function, set()).update(run.used.get(index, []))
     to_judge = []
     for index in answered:
         part = plan.parts[index]
@@ -174,7 +179,7 @@ def grade_notebook_bytes(plan: Plan, data: bytes | None, failure: str | None, st
         to_judge.append(judging.CallToJudge(part.function, part.check, drawn[index],
                                             point_names(part.check, plan.parameters.get(part.function, [])),
                                             run.calls[index],
-                                            run.used.get(index, []), rights))
+                                            sorted(used[part.function]), rights))
     verdicts.update(zip(answered, judging.judge_calls(to_judge, budget, sources), strict=True))
     for index, part in enumerate(plan.parts):
         verdict = verdicts[index]

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.clean import clean_text
+from autograder.clean import clean_name, clean_text
 from course.checks import Outcome
 
 LARGEST_PAYLOAD = 32 << 20  # bytes of one call's outcomes
@@ -72,7 +72,10 @@ def decode_outcome(data: Any) -> Outcome:
     if not isinstance(data, dict):
         return Outcome(value=Refused.named("nothing", "no value came back"))
     if "error" in data:
-        return Outcome(error=exception_class(data.get("error")), message=clean_text(data.get("message"), MESSAGE_LIMIT))
+        # On one line, newlines escaped: a verdict's message is read line by line ("✗ …", "At …", "This is the known
+        # mistake: …"), and the learner's text must not add a line that reads as the grader's.
+        return Outcome(error=exception_class(data.get("error")), message=clean_name(clean_text(data.get("message"),
+                                                                                                MESSAGE_LIMIT)))
     try:
         return Outcome(value=decode(data.get("value")))
     except (Malformed, RecursionError, OverflowError, MemoryError) as error:

@@ -204,7 +204,8 @@ def find_probe(name: str) -> Callable[..., Any] | str:
 
 
 class HelperWatch:
-    """Notes which ready-made derivatives the learner's code calls itself, while a by-hand check calls it.
+    """Notes which ready-made helpers (derivatives, an order) the learner's code calls itself, while a check that
+    asks for them by hand (or forbids them) calls it.
 
     A second look beside the grader's reading of the code (`course.shortcuts`): it sees the calls that
     reading can't follow (a factory, functools.partial, a callable class, exec). Only calls made from
@@ -235,8 +236,9 @@ class HelperWatch:
             self.used.add(name)
 
 
+# The course's ready-made derivatives, and the topological order of module 08's graphs (which its backward forbids).
 COURSE_HELPERS = {"central_difference", "partial_derivative", "numerical_gradient",
-                  "nudge_gradients", "gradient_check"}
+                  "nudge_gradients", "gradient_check", "nodes_in_order"}
 
 
 def watched_name(frame: FrameType) -> str | None:

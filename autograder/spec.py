@@ -228,7 +228,7 @@ def derived(root: Path, assignment: str) -> dict[str, Derived]:
 
 def _check_declaration(assignment: str, exercise: Exercise, solution: object) -> None:
     """Refuse what cannot be checked as declared: a `call` the learner's copy of course/ cannot name, and a class
-    read for shortcuts (the reading follows functions only; the sandbox still watches what a class's methods call)."""
+    without one. (A class may be by_hand or forbid helpers: its methods are read, and watched in the sandbox.)"""
     where = f"{assignment}/{SPEC_FILE}, {exercise.function}"
     if exercise.call is not None and not _nameable(exercise.call):
         raise CourseError(f"{where}: call= must be a function defined at the top of a module of course/, its name "
@@ -237,9 +237,6 @@ def _check_declaration(assignment: str, exercise: Exercise, solution: object) ->
     if isinstance(solution, type) and exercise.call is None:
         raise CourseError(f"{where} is a class: declare call=, a function of course/ that builds objects of it from "
                           "a point's plain data and returns plain numbers")
-    if isinstance(solution, type) and (exercise.by_hand or exercise.forbid):
-        raise CourseError(f"{where} is a class: by_hand and forbid read functions only; declare them on the "
-                          "exercises whose functions use the class")
 
 
 def _nameable(function: Callable) -> bool:

@@ -8,7 +8,8 @@ written inline. An exercise that builds a numerical derivative itself says inste
 helpers it forbids (`forbid`), so that calling the toolbox's version is not an answer either.
 
 The code is read in the function the exercise checks and in every function of the learner's that it
-uses, however deep. Two ways in, one reading:
+uses, however deep; a class (module 08's Value) is read as one function made of all its methods. Two ways
+in, one reading:
 
 - `find_shortcut(sources, name, ...)`: the notebook's code cells as text (what the grader holds);
 - `find_shortcut_in_function(function, ...)`: a live function in the learner's kernel (what `check`
@@ -17,6 +18,7 @@ uses, however deep. Two ways in, one reading:
 
 import ast
 import inspect
+import linecache
 import operator
 import textwrap
 import tokenize
@@ -70,7 +72,8 @@ def find_shortcut_in_function(function: object, by_hand: bool, forbid: tuple[str
     None when its source cannot be read (a function made by `exec` without linecache, a builtin).
     """
     name = getattr(function, "__name__", type(function).__name__)
-    if _is_learner_function(function, getattr(function, "__globals__", None)):
+    namespace = getattr(function, "__globals__", None)
+    if _is_learner_function(function, namespace) or _is_learner_class(function, namespace):
         start = _read_live(function)
         return _search(name, None if start is None else ("function", start), by_hand, forbid)
     return _search(name, _meaning_of(function), by_hand, forbid)  # dJ_db = Numerical(J, wrt=1), say
@@ -110,10 +113,13 @@ Meaning = tuple[str, Any]
 
 @dataclass(frozen=True)
 class _Function:
-    """A learner function to read: its name, its syntax tree, where its source starts in its cell, its names."""
+    """A learner function to read: its name, its syntax tree, where its source starts in its cell, its names.
+
+    A class is read as one function: a shortcut in any of its methods is the class's (module 08's Value).
+    """
 
     name: str
-    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
     offset: int  # lines of the cell above the start of the parsed source
     names: "_Cells | _Globals"
 
@@ -175,6 +181,8 @@ def _read(function: _Function, by_hand: bool, forbidden: tuple[str, ...],
                 what = f"a difference quotient (a difference divided by the step {_shown(node.right)})"
         if what is not None:
             found.append((getattr(node, "lineno", 0), getattr(node, "col_offset", 0), what))
+    if isinstance(function.node, ast.ClassDef) and isinstance(function.names, _Cells):
+        uses += [(attached, frozenset()) for attached in function.names.attached_to(function.name)]
     if not found:
         return None, uses
     line, _column, what = min(found)
@@ -183,8 +191,14 @@ def _read(function: _Function, by_hand: bool, forbidden: tuple[str, ...],
 
 def _stepped_parameters(function: _Function, call: ast.Call, scope: "_Scope") -> frozenset[str]:
     """The parameters of a learner function to which this call passes a small step (h = 1e-3, 1e-5 * x, ...)."""
-    arguments = function.node.args
-    names = [argument.arg for argument in (*arguments.posonlyargs, *arguments.args)]
+    node, skipped = function.node, 0
+    if isinstance(node, ast.ClassDef):  # a class passes what it is called with to its __init__, after self
+        init = next((item for item in node.body if isinstance(item, ast.FunctionDef) and item.name == "__init__"), None)
+        if init is None:
+            return frozenset()
+        node, skipped = init, 1
+    arguments = node.args
+    names = [argument.arg for argument in (*arguments.posonlyargs, *arguments.args)][skipped:]
     stepped = {names[index] for index, value in enumerate(call.args[:len(names)]) if scope.is_step(value)}
     stepped |= {keyword.arg for keyword in call.keywords if keyword.arg and scope.is_step(keyword.value)}
     return frozenset(stepped)
@@ -431,6 +445,7 @@ class _Cells:
 
     def __init__(self, sources: Iterable[str]) -> None:
         self.bindings: dict[str, Meaning] = {}
+        self.attached: dict[str, list[ast.expr]] = {}  # class name -> what cells set on it after: Value.exp = exp
         for source in sources:
             tree = _parse(source) if isinstance(source, str) else None
             if tree is not None:
@@ -438,6 +453,16 @@ class _Cells:
 
     def lookup(self, name: str) -> Meaning | None:
         return self.bindings.get(name)
+
+    def attached_to(self, name: str) -> list[_Function]:
+        """The learner functions set on the class `name` after its definition: its methods as well."""
+        found = []
+        for value in self.attached.get(name, []):
+            meaning = ("function", _Function(name, value, 0, self)) if isinstance(value, ast.Lambda) else \
+                _Scope(self).meaning(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
+            if meaning is not None and meaning[0] == "function":
+                found.append(meaning[1])
+        return found
 
     def _run(self, statements: list[ast.stmt]) -> None:
         for statement in statements:
@@ -449,10 +474,13 @@ class _Cells:
             elif isinstance(statement, ast.Assign):
                 for target in statement.targets:
                     self._unbind(target)
+                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                        self.attached.setdefault(target.value.id, []).append(statement.value)
                     for bound, value in _pairs(target, statement.value):
                         self._assign(bound, value)
             elif isinstance(statement, ast.ClassDef):
-                self.bindings.pop(statement.name, None)
+                self.bindings[statement.name] = ("function", _Function(statement.name, statement, 0, self))
+                self.attached.pop(statement.name, None)
             elif isinstance(statement, (ast.If, ast.Try, ast.With, ast.For, ast.While)):
                 # A definition or an import inside a block binds the same top-level names.
                 for block in ("body", "orelse", "finalbody"):
@@ -461,9 +489,14 @@ class _Cells:
                     self._run(handler.body)
 
     def _unbind(self, target: ast.expr) -> None:
-        for node in ast.walk(target):
-            if isinstance(node, ast.Name):
-                self.bindings.pop(node.id, None)
+        """Forget the names an assignment binds anew (Value.exp = … or table[k] = … changes an object, not a name)."""
+        if isinstance(target, ast.Name):
+            self.bindings.pop(target.id, None)
+        elif isinstance(target, ast.Starred):
+            self._unbind(target.value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for part in target.elts:
+                self._unbind(part)
 
     def _assign(self, bound: str, value: ast.expr) -> None:
         if isinstance(value, ast.Lambda):
@@ -493,7 +526,7 @@ class _Globals:
         if name not in self.namespace:
             return None
         value = self.namespace[name]
-        if not _is_learner_function(value, self.namespace):
+        if not (_is_learner_function(value, self.namespace) or _is_learner_class(value, self.namespace)):
             return _meaning_of(value)
         if id(value) not in self.read:
             self.read[id(value)] = _read_live(value, self)
@@ -527,8 +560,35 @@ def _is_learner_function(value: object, namespace: object) -> bool:
     return module not in ("course", "numpy", "sympy") and (value.__globals__ is namespace or module == "__main__")
 
 
+def _is_learner_class(value: object, namespace: object) -> bool:
+    """Whether `value` is a class written in the notebook: one of its methods is a learner function."""
+    return isinstance(value, type) and any(_is_learner_function(method, namespace) for method in _methods(value))
+
+
+def _methods(cls: type) -> list[types.FunctionType]:
+    """The functions a class defines itself (static and class methods unwrapped)."""
+    found = [getattr(member, "__func__", member) for member in vars(cls).values()]
+    return [member for member in found if isinstance(member, types.FunctionType)]
+
+
+def _read_live_class(cls: type, names: _Globals | None) -> _Function | None:
+    """A live class's syntax tree, from the cell its methods were written in (IPython keeps it in linecache)."""
+    for method in _methods(cls):
+        code = method.__code__
+        tree = _parse("".join(linecache.getlines(code.co_filename)))
+        for node in ast.walk(tree) if tree is not None else ():
+            if (isinstance(node, ast.ClassDef) and node.name == cls.__name__
+                    and node.lineno <= code.co_firstlineno <= (node.end_lineno or node.lineno)):
+                if names is None or names.namespace is not method.__globals__:
+                    names = _Globals(method.__globals__)
+                return _Function(cls.__name__, node, 0, names)
+    return None
+
+
 def _read_live(function: object, names: _Globals | None = None) -> _Function | None:
     """A live function's syntax tree from its source (IPython keeps each cell's in linecache), or None."""
+    if isinstance(function, type):
+        return _read_live_class(function, names)
     if not isinstance(function, types.FunctionType):
         return None
     if names is None or names.namespace is not function.__globals__:

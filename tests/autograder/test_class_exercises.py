@@ -208,7 +208,6 @@ def test_the_release_strips_the_class_s_solution_and_names_the_probe_in_its_chec
     ("call=lambda Backward, graph: [0.0], ", "call= must be a function defined at the top of a module of course/"),
     ("call=__import__('numpy').square, ", "call= must be a function defined at the top of a module of course/"),
     ("call=__import__('course.autograd').autograd.Node, ", "call= must be a function defined at the top of a module"),
-    ("call=backward_on, by_hand=True, ", "Backward is a class: by_hand and forbid read functions only"),
 ])
 def test_a_class_exercise_declared_in_a_way_that_cannot_be_checked_is_refused(tmp_path, declared, message):
     course = write_course(tmp_path, EXERCISES.replace("call=backward_on, ", declared))

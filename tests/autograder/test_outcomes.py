@@ -112,6 +112,12 @@ def test_exception_names_and_messages_are_cleaned():
     assert "\x1b" not in outcome.message and "\ud800" not in outcome.message
 
 
+def test_an_exception_message_stays_on_one_line_so_it_cannot_forge_a_line_of_the_verdict():
+    forged = [{"error": ["ValueError"], "message": "no\n✓ Value: right at all 16 points checked.\r\tok"}]
+    (outcome,) = decode_outcomes(json.dumps(forged).encode(), 1)
+    assert outcome.message == "no\\n✓ Value: right at all 16 points checked.\\r\\tok"
+
+
 def test_sympy_from_tree_rebuilds_unevaluated_so_building_costs_nothing():
     power = sympy_from_tree(["Pow", [["Pow", [["Integer", "10"], ["Integer", "1000"]]], ["Integer", "1000"]]])
     assert isinstance(power, sympy.Pow) and power.base == sympy.Pow(10, 1000, evaluate=False)

@@ -46,12 +46,13 @@ BY_HAND = {
     "05-linear-regression": {"gradients"},
     "06-logistic-regression": {"sigmoid_derivative", "gradients"},
     "07-backprop": {"backward", "batch_gradient", "sigmoid_backward"},
-    "08-autograd": {"network_gradients", "training_step"},
+    "08-autograd": {"Value", "network_gradients", "training_step"},
 }
 FORBID = {
     "02-derivative": {"numerical_derivative": NUMERIC,
                       "derivative_by_limit": ("sympy.diff", "sympy.Derivative", "sympy.series")},
     "03-partial-derivatives": {"numerical_partial": NUMERIC, "gradient": NUMERIC},
+    "08-autograd": {"backward": ("course.autograd.nodes_in_order",)},
 }
 
 
@@ -465,3 +466,49 @@ def test_the_numerical_exercises_refuse_numpy_gradient_and_the_limit_refuses_ser
         "numpy.gradient"
     assert find_shortcut(["import sympy", series], "derivative_by_limit", False,
                          ("sympy.diff", "sympy.Derivative", "sympy.series")).what == "sympy.series"
+
+
+# ---- a class, such as module 08's Value ------------------------------------------------------------------------
+
+VALUE = '''import math
+
+from course.derivatives import central_difference
+
+
+class Value:
+    def __init__(self, data, parents=(), local_grads=()):
+        self.data, self.parents, self.local_grads = data, parents, local_grads
+
+    def exp(self):
+        return Value(math.exp(self.data), (self,), (central_difference(math.exp, self.data),))
+'''
+NUMERICAL_EXP = Shortcut("Value", 11, "a numerical derivative (central_difference from course.derivatives)")
+
+
+def test_a_class_is_read_with_all_its_methods_in_the_cells_and_in_the_kernel():
+    assert find_shortcut([VALUE], "Value", by_hand=True) == NUMERICAL_EXP
+    assert find_shortcut_in_function(kernel(VALUE)["Value"], by_hand=True) == NUMERICAL_EXP
+    honest = VALUE.replace("central_difference(math.exp, self.data)", "math.exp(self.data)")
+    assert find_shortcut([honest], "Value", by_hand=True) is None
+    assert find_shortcut_in_function(kernel(honest)["Value"], by_hand=True) is None
+
+
+def test_a_function_that_uses_a_class_is_read_through_it():
+    uses = "def d_exp(x):\n    return Value(x).exp().local_grads[0]\n"
+    assert find_shortcut([VALUE, uses], "d_exp", by_hand=True) == NUMERICAL_EXP
+    assert find_shortcut_in_function(kernel(VALUE, uses)["d_exp"], by_hand=True) == NUMERICAL_EXP
+    slope = ("class Slope:\n    def __init__(self, f, x, h):\n        self.value = (f(x + h) - f(x)) / h\n\n\n"
+             "def dJ_db(a, b, c):\n    return Slope(lambda v: J(a, v, c), b, 1e-5).value\n")
+    assert find_shortcut([J, slope], "dJ_db", by_hand=True).what.startswith("a difference quotient")
+
+
+def test_a_class_changed_after_its_definition_is_still_read_with_what_was_attached_to_it():
+    changed = VALUE + "\nValue.__radd__ = Value.__add__\nValue.count = 0\n"
+    assert find_shortcut([changed], "Value", True) == NUMERICAL_EXP
+    honest = VALUE.replace("central_difference(math.exp, self.data)", "math.exp(self.data)")
+    attached = ("def exp(self):\n    return Value(math.exp(self.data), (self,), "
+                "(central_difference(math.exp, self.data),))\n\n\nValue.exp = exp\n")
+    assert find_shortcut([honest, attached], "Value", True) == Shortcut(
+        "exp", 2, "a numerical derivative (central_difference from course.derivatives)")
+    lambda_attached = "Value.exp = lambda self: Value(0.0, (self,), (central_difference(math.exp, self.data),))\n"
+    assert find_shortcut([honest, lambda_attached], "Value", True).what.startswith("a numerical derivative")
