@@ -1,7 +1,7 @@
 """What grading a large class costs: `nudge grade` with the process pool and on Dask LocalClusters of 1 and 2
 workers, into SQLite and into PostgreSQL.
 
-`--students` synthetic students each hand in the 8 modules: in turn the reference solutions, the first
+`--students` synthetic students each hand in every module: in turn the reference solutions, the first
 typical-mistake case of tests/cases, or the blank release (benchmarks/grading.py's kinds); every third student's
 01-slope is instead one of a few quick attacks of tests/attacks.py. Each run grades every notebook into a fresh
 gradebook (its assignments added beforehand, as the first grading into it does), as `nudge grade` does
@@ -12,7 +12,8 @@ gradebook (its assignments added beforehand, as the first grading into it does),
 - the peak memory (RSS) of the grading process itself (pool workers and Dask workers are other processes; a
   LocalCluster's scheduler runs inside it), and the same for twice the students, to show it stays flat.
 Then the speed-up from 1 to 2 Dask workers, Dask's cost over the process pool, and a projection of 2,000 students
-× 8 modules (how it is projected is printed with it). PostgreSQL is a throwaway server (tests/postgres.py).
+× 8 modules, the class of issue 13 (how it is projected is printed with it). PostgreSQL is a throwaway server
+(tests/postgres.py).
 
 Run from anywhere:  .venv/bin/python benchmarks/scale.py [--students 3] [--quick]
 (about 8 minutes on 2 cores, most of it each run's fixed start-up; --quick: the process pool into SQLite and a
@@ -81,7 +82,7 @@ class Run:
 
 
 def make_course(folder, students):
-    """A course copy with `students` synthetic students × the 8 modules."""
+    """A course copy with `students` synthetic students × every module."""
     course = copy_course(folder)
     kinds = submission_kinds(assignments(course))
     hostile = attacks(course)
@@ -213,12 +214,13 @@ def copy_gradebook(url, name):
 
 def report(runs, students, quick):
     attacked = sum(1 for index in range(students) if index % 3 == 2)
-    print(f"\n{students} students × 8 modules = {runs[0].notebooks} notebooks (correct, wrong and blank in turn; "
-          f"attacks: {attacked}), {os.cpu_count()} cores. First result: seconds until it is back (plans, gradebook, "
-          "cluster, shipping the plans, one notebook); notebooks/s: the others, from then to the last commit; own ms: "
-          "the grading process's CPU a notebook meanwhile; writes/s: submissions a second of the writer's time, in "
-          "batches of the size shown (a batch commits within 0.5 s, so a slow trickle of results makes small ones; "
-          "benchmarks/gradebook_writes.py measures what the writer can take).")
+    modules = runs[0].notebooks // students
+    print(f"\n{students} students × {modules} modules = {runs[0].notebooks} notebooks (correct, wrong and blank in "
+          f"turn; attacks: {attacked}), {os.cpu_count()} cores. First result: seconds until it is back (plans, "
+          "gradebook, cluster, shipping the plans, one notebook); notebooks/s: the others, from then to the last "
+          "commit; own ms: the grading process's CPU a notebook meanwhile; writes/s: submissions a second of the "
+          "writer's time, in batches of the size shown (a batch commits within 0.5 s, so a slow trickle of results "
+          "makes small ones; benchmarks/gradebook_writes.py measures what the writer can take).")
     print(f"{'run':<30}{'database':<12}{'wall s':>8}{'first result':>14}{'(cluster)':>10}{'notebooks/s':>13}"
           f"{'own ms':>8}{'peak MiB':>10}{'writes/s':>10}{'batch':>7}")
     for run in runs:
