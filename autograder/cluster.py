@@ -1,17 +1,21 @@
 """Grading on a Dask cluster: `nudge grade --cluster local[:N]` or `nudge grade --scheduler tcp://HOST:8786`.
 
-A task is one submission: its assignment's plan (sent to the workers once per assignment) and a
-`SubmissionTask` holding the notebook's bytes, read here under the course's rules. A worker needs the
-nudge-course package and bubblewrap, nothing else: no course folder, no shared file system, no gradebook.
-What comes back is a `SubmissionResult`; this process alone records it, as with the process pool. Each task
-gets a key of its own, so a re-grade is graded again rather than taken from an earlier run. A worker that
-dies or is lost while grading a submission costs that submission alone: the scheduler is told to give up on a
-task at its first lost worker (allowed-failures 0), `grade_on_cluster` keeps only one task per worker thread in
-flight (a worker holds no task but the one it runs), and the submission is recorded as failed, with the reason.
-A task caps its worker's memory as a process pool's worker is capped (`limit_worker_memory`).
+A task is one submission: the key of its assignment's plan (the plans are put on every worker once, and on
+every worker that joins later, by a worker plugin: autograder.plan_shelf) and a `SubmissionTask` holding the
+notebook's bytes, read here under the course's rules. A worker needs the nudge-course package and bubblewrap,
+nothing else: no course folder, no shared file system, no gradebook. What comes back is a `SubmissionResult`;
+this process alone records it, as with the process pool. Each task gets a key of its own, so a re-grade is graded
+again rather than taken from an earlier run. A worker that dies or is lost while grading a submission costs that
+submission alone, as a process pool's does: each worker thread has two tasks in flight (so it never waits for its
+next), the scheduler gives up on every task of a lost worker at once (allowed-failures 0), and those are graded
+again; one caught in a lost worker twice is then graded alone, with nothing else in flight, and only if it takes
+that worker down too is it recorded as failed, with the reason. A task caps its worker's memory as a process
+pool's worker is capped (`limit_worker_memory`).
 """
 
+import collections
 import contextlib
+import itertools
 import os
 import re
 import threading
@@ -24,13 +28,14 @@ from typing import TYPE_CHECKING, Any
 from autograder import sandbox
 from autograder.course_dir import CourseError
 from autograder.grade import SubmissionResult, SubmissionTask, grade_task, limit_worker_memory, submission_task
-from autograder.plan import Plan, plan_for
+from autograder.plan import plan_for
 
 if TYPE_CHECKING:  # Dask is an optional dependency: pip install 'nudge-course[cluster]'
     from distributed import Client
 
 # The scheduler's settings a batch relies on; a LocalCluster gets them here, a scheduler of your own from
 # its environment (README: DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=0 and ..._WORKER_SATURATION=1.0).
+TASKS_PER_THREAD = 2  # in flight on the cluster, as in the process pool (see grade_on_cluster)
 SCHEDULER_SETTINGS = {"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0}
 
 
@@ -91,14 +96,19 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
     from distributed import wait
 
     from autograder.batch import failed
+    from autograder.plan_shelf import PlanShelf
 
-    # A key of its own (hash=False): the same plan scattered again on this client must not meet the last one's release.
-    ids = sorted({assignment for assignment, _ in submissions})
-    plans = dict(zip(ids, client.scatter([plan_for(root, assignment) for assignment in ids], broadcast=True,
-                                         hash=False), strict=True))
+    run = uuid.uuid4().hex[:12]  # keys no earlier run used: a re-grade is graded again, beside another run too
+    plans = {assignment: f"{run}/{assignment}" for assignment in sorted({assignment for assignment, _ in submissions})}
+    shelf = f"nudge-plans-{run}"
+    client.register_plugin(PlanShelf({key: plan_for(root, assignment) for assignment, key in plans.items()}),
+                           name=shelf)
     waiting = list(submissions)
+    alone: list[tuple[str, str]] = []  # caught in a lost worker twice: each graded with nothing beside it
+    lost: collections.Counter[tuple[str, str]] = collections.Counter()  # how often each was on a lost worker
+    tasks: dict[tuple[str, str], SubmissionTask] = {}
     running: dict[Any, tuple[str, str]] = {}
-    run = uuid.uuid4().hex[:12]  # a key no earlier run used: a re-grade is graded again
+    numbers = itertools.count()  # a task key no other task of this run has: a submission graded again gets another
 
     # The cluster's worker threads, asked of the scheduler once, and again only after a worker joined or left.
     workers_changed = threading.Event()
@@ -110,23 +120,31 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
     client.subscribe_topic("all", on_event)
     threads = sum(client.nthreads().values())
 
+    def submit(key: tuple[str, str]) -> None:
+        assignment, student = key
+        if key not in tasks:
+            try:
+                tasks[key] = submission_task(root, assignment, student, limits)
+            except Exception as error:  # a folder this process cannot read costs that submission alone
+                done(key, failed(root, assignment, student, f"it could not be read: {error!r}"))
+                return
+        future = client.submit(grade_within_memory_cap, grade, plans[assignment], tasks[key],
+                               key=f"grade-{assignment}-{run}-{next(numbers)}", pure=False)
+        running[future] = key
+
     def fill() -> None:
-        """Keep one task per worker thread in flight, no more: a worker then holds only the task it runs, so
-        one that dies takes no other student's submission with it (the scheduler fails every task it held)."""
+        """Two tasks a worker thread in flight, so no worker waits for its next; a submission to grade alone only
+        once nothing else is in flight, and then nothing beside it."""
         nonlocal threads
         if workers_changed.is_set():
             workers_changed.clear()
             threads = sum(client.nthreads().values())
-        while waiting and len(running) < max(1, threads):
-            assignment, student = waiting.pop(0)
-            try:
-                task: SubmissionTask = submission_task(root, assignment, student, limits)
-            except Exception as error:  # a folder this process cannot read costs that submission alone
-                done((assignment, student), failed(root, assignment, student, f"it could not be read: {error!r}"))
-                continue
-            future = client.submit(grade_within_memory_cap, grade, plans[assignment], task,
-                                   key=f"grade-{assignment}-{run}-{len(waiting)}", pure=False)
-            running[future] = (assignment, student)
+        if any(lost[key] >= 2 for key in running.values()):
+            return
+        while waiting and len(running) < TASKS_PER_THREAD * max(1, threads):
+            submit(waiting.pop(0))
+        if alone and not running:
+            submit(alone.pop(0))
 
     try:
         fill()
@@ -138,26 +156,37 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
                 pass
             finished = [future for future in running if future.done()]
             keys = [running.pop(future) for future in finished]
-            fill()  # the next tasks first: no worker waits while this process fetches and records what came back
-            for future, (assignment, student) in zip(finished, keys, strict=True):
+            back = []
+            for future, key in zip(finished, keys, strict=True):
                 try:
-                    result = future.result()
+                    back.append((key, future.result()))
                 except Exception as error:  # the worker was lost (KilledWorker), or the grader failed on it
-                    kind = type(error).__name__
-                    why = (f"the cluster's worker grading it died or was lost ({error})" if kind == "KilledWorker"
+                    killed = type(error).__name__ == "KilledWorker"
+                    if killed and lost[key] < 2:
+                        lost[key] += 1  # perhaps it was only beside the one that took the worker down: again
+                        (waiting if lost[key] == 1 else alone).insert(0, key)
+                        continue
+                    why = (f"the cluster's worker grading it died or was lost ({error})" if killed
                            else f"the grader failed on it: {error!r}")
-                    result = failed(root, assignment, student, why)
-                future.release()
-                done((assignment, student), result)
+                    back.append((key, failed(root, *key, why)))
+                finally:
+                    future.release()
+            fill()  # the next tasks first: no worker waits while this process records what came back
+            for key, result in back:
+                done(key, result)
             pause = tick()
     finally:
         client.unsubscribe_topic("all")
+        client.unregister_worker_plugin(shelf)
 
 
-def grade_within_memory_cap(grade: Callable[..., SubmissionResult], plan: Plan,
+def grade_within_memory_cap(grade: Callable[..., SubmissionResult], plan: str,
                             task: SubmissionTask) -> SubmissionResult:
-    """What a worker runs for one task: `grade`, with the worker's address space capped first, as a process pool's
-    worker is, so that a hostile notebook is a MemoryError rather than a machine out of memory. Each task sets the
-    cap afresh (a worker that joined late or was restarted gets it too), WORKER_MEMORY above what the worker holds."""
+    """What a worker runs for one task: `grade` by the plan `plan` names on the worker's shelf, with the worker's
+    address space capped first, as a process pool's worker is, so that a hostile notebook is a MemoryError rather
+    than a machine out of memory. Each task sets the cap afresh (a worker that joined late or was restarted gets it
+    too), WORKER_MEMORY above what the worker holds."""
+    from autograder.plan_shelf import shelved
+
     limit_worker_memory()
-    return grade(plan, task)
+    return grade(shelved(plan), task)

@@ -97,6 +97,35 @@ def test_a_lost_worker_costs_only_the_submission_it_was_grading(tmp_path):
     assert results[ASSIGNMENT, "blank"].failure is None
 
 
+def kill_the_worker_for_the_mallories(plan, task):
+    """What the workers run in the next test: every mallory's submission kills its worker outright, every time."""
+    if task.student.startswith("mallory"):
+        os._exit(1)
+    return grade_task(plan, task)
+
+
+def test_workers_lost_again_and_again_cost_only_the_submissions_that_took_them_down(tmp_path):
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
+    course = copy_course(tmp_path)
+    write_submission(course, "solver", ASSIGNMENT, submission(ASSIGNMENT, solution_sources(ASSIGNMENT)))
+    # Two killers on two workers: both first workers are lost, and their replacements, with everything in flight
+    # beside the killers each time; the plans are on every replacement too, and the others are graded again.
+    students = ["mallory1", "honest0", "mallory2", "honest1", "honest2", "honest3"]
+    for student in students:
+        shutil.copytree(course / "submitted" / "solver", course / "submitted" / student)
+    chosen = [(ASSIGNMENT, student) for student in students]
+    results: dict[tuple[str, str], SubmissionResult] = {}
+    with connect(ClusterChoice(workers=2)) as client:
+        grade_on_cluster(client, course, chosen, DEFAULT_LIMITS, lambda key, result: results.update({key: result}),
+                         grade=kill_the_worker_for_the_mallories)
+    assert set(results) == set(chosen)
+    for student in ("mallory1", "mallory2"):
+        assert "the cluster's worker grading it died or was lost" in results[ASSIGNMENT, student].failure
+    for student in ("honest0", "honest1", "honest2", "honest3"):
+        assert results[ASSIGNMENT, student].failure is None, results[ASSIGNMENT, student].failure
+        assert results[ASSIGNMENT, student].score == results[ASSIGNMENT, student].max_score > 0
+
+
 @pytest.fixture(scope="module")
 def one_worker():
     """A client on a LocalCluster of one worker, which runs this module's functions (shipped by value)."""
