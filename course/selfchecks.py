@@ -114,7 +114,8 @@ SELF_CHECKS: dict[str, tuple[Question, ...]] = {
                  choices=("one linear model, no more expressive", "a more powerful model", "impossible to train"),
                  why="Substituting the hidden outputs leaves $\\hat y$ linear in $x$: a nonlinearity such as "
                      "$\\sigma$ is what adds power."),
-    ),    "08-autograd": (
+    ),
+    "08-autograd": (
         Question("A Value $p = a \\cdot b$ keeps a local derivative for its parent $a$. Which?", answer="b",
                  choices=("b", "a", "1"),
                  why="$\\partial(ab) / \\partial a = b$: nudge $a$ and the product moves $b$ times as much."),
