@@ -67,15 +67,18 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
     In a process pool of `workers` on this machine, or on the Dask cluster `cluster` (autograder.cluster)."""
     root = Path(root)
     sandbox.check_available()
-    sandbox.matplotlib_cache()  # built once here, so that every worker forked below starts with it
     grading_secret(root)  # made here, once, before any worker reads it
-    for assignment in sorted({assignment for assignment, _ in submissions}):
-        try:
-            plan_for(root, assignment)  # a broken source notebook stops the run before anything changes
-        except Exception as error:
-            if isinstance(error, CourseError):
-                raise
-            raise CourseError(f"the grade cells of source/{assignment} cannot be read: {error}") from error
+    # matplotlib's font list is built once here (by a process of its own, meanwhile), so that every worker forked
+    # below starts with it.
+    with concurrent.futures.ThreadPoolExecutor(1) as fonts:
+        fonts.submit(sandbox.matplotlib_cache)
+        for assignment in sorted({assignment for assignment, _ in submissions}):
+            try:
+                plan_for(root, assignment)  # a broken source notebook stops the run before anything changes
+            except Exception as error:
+                if isinstance(error, CourseError):
+                    raise
+                raise CourseError(f"the grade cells of source/{assignment} cannot be read: {error}") from error
     if cluster is not None:
         from autograder.cluster import connect, grade_on_cluster
     # The cluster first: one that cannot be reached stops the run before the gradebook is touched.

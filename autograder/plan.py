@@ -77,12 +77,12 @@ def plan_for(root: Path, assignment: str) -> Plan:
     instructor_sources = {cell.source.strip() for cell in [*source.cells, *release.cells]}
     solution_ids = {_nbgrader(cell)["grade_id"] for cell in solutions}
     parts = planned_parts(root, assignment, source)
+    # Worked out here, once: judging runs in a child process that forgets what it works out, so each wrong answer
+    # would run every variant at the visible points again (~2 s for module 05's), and every worker the reference.
+    spec.work_out_visible(root, assignment)
     for part in parts:
         if not part.hidden:
-            # Worked out here, once: judging runs in a child process that forgets what it works out, so each wrong
-            # answer would run every variant at the visible points again (~2 s for module 05's).
-            with quietly():
-                part.check.variants_at(part.check.draw())
+            part.visible_rights  # noqa: B018 - a cached property, worked out now
     return Plan(assignment, imports, parts, parameters, solution_ids, source, instructor_sources)
 
 

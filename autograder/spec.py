@@ -59,6 +59,9 @@ class Mistake:
 
     name: str
     wrong: Callable
+    # False when `wrong` ignores the right value: it is then given None, and the reference is not run for it
+    # (module 02's reference takes a symbolic limit, up to a second a point).
+    uses_right: bool = True
 
 
 @dataclass(frozen=True)
@@ -173,7 +176,7 @@ class Derived:
 
         for mistake in self.exercise.mistakes:
             def wrong(index: int, mistake: Mistake = mistake) -> checks.Outcome | None:
-                expected = right(index)
+                expected = right(index) if mistake.uses_right else checks.Outcome(value=None)
                 return (bounded_call(mistake.wrong, (expected.value, *points[index]), stable)
                         if expected.error is None else None)
             found.append(checks.Variant(mistake.name, outcomes(wrong), 1))
@@ -206,7 +209,7 @@ def derived(root: Path, assignment: str) -> dict[str, Derived]:
     variants kept in `autograder.cache` for the next process)."""
     exercises = load(root, assignment)
     namespace = reference_namespace(str(root), assignment)
-    entry = cache.key(Path(root) / "source" / assignment / SPEC_FILE, notebook_path(root, "source", assignment))
+    entry = _cache_entry(root, assignment)
     kept = cache.read(entry)
     kept = kept if isinstance(kept, dict) else {}
     found = {}
@@ -224,6 +227,61 @@ def derived(root: Path, assignment: str) -> dict[str, Derived]:
     if any(kept.get(name) != [*found[name].fates] for name in found):
         cache.write(entry, {name: found[name].fates for name in found})
     return found
+
+
+def _cache_entry(root: Path, assignment: str) -> str:
+    return cache.key(Path(root) / "source" / assignment / SPEC_FILE, notebook_path(root, "source", assignment))
+
+
+def work_out_visible(root: Path, assignment: str) -> None:
+    """What every variant returns at the points of each visible grade of `assignment`, worked out once a process
+    into its Derived exercise (`Derived.variants`), or read from `autograder.cache` where it was kept exactly."""
+    entry = f"{_cache_entry(root, assignment)}-visible"
+    kept = cache.read(entry)
+    kept = kept if isinstance(kept, dict) else {}
+    found = {}
+    for exercise in derived(root, assignment).values():
+        for grade in exercise.exercise.grades:
+            if grade.hidden:
+                continue
+            points = exercise.check(grade).draw()
+            restored = _kept_variants(kept.get(grade.grade_id), exercise, len(points))
+            if restored is not None:
+                exercise._visible[grade.grade_id] = restored
+                found[grade.grade_id] = kept[grade.grade_id]
+                continue
+            with quietly():  # the variants' own warnings are nobody's concern here
+                found[grade.grade_id] = _keepable(exercise.variants(grade, points))
+    if found != kept:
+        cache.write(entry, found)
+
+
+def _keepable(variants: list[checks.Variant]) -> list | None:
+    """Variants as JSON data that reads back exactly (see `cache.exact`), or None if one of their outcomes cannot
+    be kept so, or was a timeout (which a busy machine makes, not the variant)."""
+    kept = []
+    for variant in variants:
+        if any(outcome is not None and outcome.error is TimeoutError for outcome in variant.outcomes):
+            return None
+        try:
+            kept.append([variant.name, variant.tier, variant.measured, [cache.exact(o) for o in variant.outcomes]])
+        except TypeError:
+            return None
+    return kept
+
+
+def _kept_variants(data: Any, exercise: Derived, count: int) -> list[checks.Variant] | None:
+    """The variants kept as `data` for a visible grade, if they are those of `exercise` at its `count` points."""
+    names = [mutant.name for mutant in exercise.named] + [mistake.name for mistake in exercise.exercise.mistakes]
+    try:
+        variants = [checks.Variant(name, tuple(cache.outcome_of(outcome) for outcome in outcomes), tier, measured)
+                    for name, tier, measured, outcomes in data]
+    except Exception:  # noqa: BLE001 - anything unreadable is worked out again
+        return None
+    if ([variant.name for variant in variants] != names or any(len(v.outcomes) != count for v in variants)
+            or not all(type(v.tier) is int and type(v.measured) is bool for v in variants)):
+        return None
+    return variants
 
 
 def _check_declaration(assignment: str, exercise: Exercise, solution: object) -> None:

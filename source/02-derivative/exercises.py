@@ -166,6 +166,6 @@ EXERCISES = [
                   seed=41, expected=by_the_rules),
         ),
         mistakes=(Mistake("the limit h → 0 is not taken (the difference quotient itself was returned)",
-                          lambda e, expression, x: (expression.subs(x, x + H) - expression) / H),),
+                          lambda _, expression, x: (expression.subs(x, x + H) - expression) / H, uses_right=False),),
     ),
 ]

@@ -2,10 +2,12 @@
 
 import json
 
+import numpy as np
 import pytest
 from conftest import ROOT
 
 from autograder import cache, spec
+from course.checks import Outcome
 
 ASSIGNMENT = "04-chain-rule"  # quick to work out, with classes, equivalent and unnamed variants
 
@@ -74,3 +76,104 @@ def test_the_key_changes_with_the_files_and_not_otherwise(tmp_path):
     assert cache.key(first) == cache.key(second)
     second.write_text("EXERCISES = [] ")
     assert cache.key(first) != cache.key(second)
+
+
+# --- what the visible grades' variants return, kept exactly --------------------------------------------------------
+
+class Custom(ValueError):
+    """An exception class found by its name."""
+
+
+@pytest.mark.parametrize("outcome", [
+    None, Outcome(value=1.5), Outcome(value=-0.0), Outcome(value=float("nan")), Outcome(value=7), Outcome(value=True),
+    Outcome(value=np.float64(0.1) + np.float64(0.2)), Outcome(value=np.float32(1 / 3)), Outcome(value=np.int64(-3)),
+    Outcome(value=np.array([[1.0, np.nan], [np.inf, -2.5e-300]])), Outcome(value=np.arange(6, dtype=np.int32)[::2]),
+    Outcome(value=np.array([True, False])), Outcome(value=(np.zeros(2), [1, (2.0, "b")], None)),
+    Outcome(error=ZeroDivisionError, message="division by zero"), Outcome(error=np.linalg.LinAlgError, message="x"),
+    Outcome(error=Custom, message="kept by name")])
+def test_an_outcome_reads_back_exactly_as_it_was(outcome):
+    data = json.loads(json.dumps(cache.exact(outcome)))
+    back = cache.outcome_of(data)
+    if outcome is None:
+        assert back is None
+        return
+    assert back.error is outcome.error and back.message == outcome.message
+    assert cache._same(back.value, outcome.value)  # the same types all the way down, to the last bit
+
+
+class Fraction(float):
+    """A float subclass: it would come back as a float."""
+
+
+def test_what_cannot_read_back_exactly_is_not_kept():
+    import sympy
+
+    local = type("Local", (Exception,), {})  # a class no name finds
+    for outcome in (Outcome(value=sympy.Symbol("x") + 1), Outcome(value=Fraction(0.5)), Outcome(value=1j),
+                    Outcome(value=np.array([1j])), Outcome(value=np.array([None], dtype=object)),
+                    Outcome(value={"a": 1}), Outcome(error=local)):
+        with pytest.raises(TypeError):
+            cache.exact(outcome)
+
+
+@pytest.mark.parametrize("data", [{"value": {"scalar": 1, "dtype": "O"}}, {"value": {"array": [1], "dtype": "<c16",
+                                  "shape": [1]}}, {"error": "os:system", "message": ""}, {"value": {"set": [1]}},
+                                  {"error": "builtins:ValueError"}, {"value": object}])
+def test_data_that_is_no_kept_outcome_is_refused(data):
+    with pytest.raises(Exception):  # noqa: B017, PT011 - any refusal: the caller works the variants out again
+        cache.outcome_of(data)
+
+
+def visible_variants(assignment):
+    """{grade id: [(name, tier, outcomes)]} of every visible grade, as Derived.variants gives them."""
+    found = {}
+    for derived in spec.derived(ROOT, assignment).values():
+        for grade in derived.exercise.grades:
+            if not grade.hidden:
+                found[grade.grade_id] = [(v.name, v.tier, v.measured, v.outcomes)
+                                         for v in derived.variants(grade, derived.check(grade).draw())]
+    return found
+
+
+def same_outcome(first, second):
+    if first is None or second is None:
+        return first is second
+    return cache._same(first.value, second.value) and first.error is second.error and first.message == second.message
+
+
+def same_variants(first, second):
+    return first.keys() == second.keys() and all(
+        len(first[key]) == len(second[key]) and all(
+            mine[:3] == theirs[:3] and all(map(same_outcome, mine[3], theirs[3]))
+            for mine, theirs in zip(first[key], second[key], strict=True))
+        for key in first)
+
+
+def test_kept_visible_variants_are_those_worked_out_and_are_read_instead(own_cache, monkeypatch):
+    spec.work_out_visible(ROOT, ASSIGNMENT)
+    worked_out = visible_variants(ASSIGNMENT)
+    assert sum(len(rows) for rows in worked_out.values()) > 10
+    (entry,) = own_cache.glob("*-visible.json")
+    assert all(kept is not None for kept in json.loads(entry.read_text()).values())
+    spec.derived.cache_clear()
+
+    def never(*args):
+        raise AssertionError("worked out again")
+
+    monkeypatch.setattr(spec.Derived, "_variants", never)
+    spec.work_out_visible(ROOT, ASSIGNMENT)
+    assert same_variants(visible_variants(ASSIGNMENT), worked_out)
+    assert list(own_cache.glob("*-visible.json")) == [entry]
+
+
+@pytest.mark.parametrize("damage", ["not json", "[]", json.dumps({"test_forward_values": [["x", 0, False, []]]}),
+                                    json.dumps({"test_forward_values": 3})])
+def test_damaged_visible_variants_are_worked_out_again(own_cache, damage):
+    spec.work_out_visible(ROOT, ASSIGNMENT)
+    worked_out = visible_variants(ASSIGNMENT)
+    (entry,) = own_cache.glob("*-visible.json")
+    entry.write_text(damage)
+    spec.derived.cache_clear()
+    spec.work_out_visible(ROOT, ASSIGNMENT)
+    assert same_variants(visible_variants(ASSIGNMENT), worked_out)
+    assert all(kept is not None for kept in json.loads(entry.read_text()).values())

@@ -297,6 +297,22 @@ def test_a_hidden_grade_runs_a_variant_only_until_it_differs_from_the_learner(mo
     assert evaluate(check, upside_down, seed=3).mistake.name.startswith("a quotient is upside down")
 
 
+def test_a_misconception_that_ignores_the_right_value_never_runs_the_reference():
+    derived = slope_derived()
+    asked = []
+    derived.reference = lambda *args: asked.append(args) or 1.0
+    ignoring = Mistake("run over rise", lambda _, x1, y1, x2, y2: (x2 - x1) / (y2 - y1), uses_right=False)
+    derived.exercise = dataclasses.replace(derived.exercise, mistakes=(ignoring,))
+    hidden = derived.exercise.grades[2]
+    points = derived.check(hidden).draw(seed=3)
+    (found,) = [v for v in derived.variants(hidden, points) if v.tier == 1]
+    assert asked == [] and found.name == "run over rise"
+    assert [o.value for o in found.outcomes] == [(x2 - x1) / (y2 - y1) for x1, y1, x2, y2 in points]
+    derived.exercise = slope_exercise()  # one that uses it: the reference runs at every point
+    derived.variants(hidden, points)
+    assert len(asked) == len(points)
+
+
 # --- bounded calls -------------------------------------------------------------------------------------------------
 
 
@@ -404,19 +420,17 @@ def test_the_plan_of_a_module_has_one_part_per_grade_cell(course_copy):
     assert found.function_names == {"fahrenheit"} and found.max_score == 2
 
 
-def test_a_visible_grade_s_right_outcomes_are_worked_out_once_a_process(course_copy):
-    visible, hidden = plan.plan_for(course_copy, MODULE).parts
+def test_a_visible_grade_s_right_outcomes_are_worked_out_once_with_the_plan(course_copy, monkeypatch):
     asked = []
-    reference = visible.check.expected
-
-    def counted(*args):
-        asked.append(args)
-        return reference(*args)
-
-    visible.check = dataclasses.replace(visible.check, expected=counted)
+    expected_outcomes = Check.expected_outcomes
+    monkeypatch.setattr(Check, "expected_outcomes", lambda self, points: asked.append(points)
+                        or expected_outcomes(self, points))
+    visible, hidden = plan.plan_for(course_copy, MODULE).parts
+    # Worked out with the plan: every process forked from this one, and every copy of the plan, has them.
+    assert len(asked) == 1 and len(asked[0]) == len(visible.check.points)
     first = visible.visible_rights
     assert [outcome.value for outcome in first][:4] == pytest.approx([32, 212, 98.6, -40])
-    assert visible.visible_rights is first and len(asked) == len(visible.check.points)
+    assert visible.visible_rights is first and len(asked) == 1
     with pytest.raises(ValueError, match="each student's own"):
         _ = hidden.visible_rights
 
