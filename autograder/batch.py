@@ -68,22 +68,24 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
     root = Path(root)
     sandbox.check_available()
     grading_secret(root)  # made here, once, before any worker reads it
-    # matplotlib's font list is built once here (by a process of its own, meanwhile), so that every worker forked
-    # below starts with it.
-    with concurrent.futures.ThreadPoolExecutor(1) as fonts:
-        fonts.submit(sandbox.matplotlib_cache)
-        for assignment in sorted({assignment for assignment, _ in submissions}):
-            try:
-                plan_for(root, assignment)  # a broken source notebook stops the run before anything changes
-            except Exception as error:
-                if isinstance(error, CourseError):
-                    raise
-                raise CourseError(f"the grade cells of source/{assignment} cannot be read: {error}") from error
     if cluster is not None:
-        from autograder.cluster import connect, grade_on_cluster
-    # The cluster first: one that cannot be reached stops the run before the gradebook is touched.
-    with connect(cluster) if cluster is not None else contextlib.nullcontext() as client, \
-            GradebookWriter(root, url) as writer:
+        from autograder.cluster import client_of, grade_on_cluster, started
+    with contextlib.ExitStack() as opened:
+        # While the plans are worked out: matplotlib's font list, built once here (by a process of its own) so that
+        # every worker forked below starts with it, and the cluster, whose workers start in processes of their own.
+        with concurrent.futures.ThreadPoolExecutor(2) as meanwhile:
+            meanwhile.submit(sandbox.matplotlib_cache)
+            starting = meanwhile.submit(opened.enter_context, started(cluster)) if cluster is not None else None
+            for assignment in sorted({assignment for assignment, _ in submissions}):
+                try:
+                    plan_for(root, assignment)  # a broken source notebook stops the run before anything changes
+                except Exception as error:
+                    if isinstance(error, CourseError):
+                        raise
+                    raise CourseError(f"the grade cells of source/{assignment} cannot be read: {error}") from error
+        # The cluster first: one that cannot be reached stops the run before the gradebook is touched.
+        client = opened.enter_context(client_of(starting.result())) if starting is not None else None
+        writer = opened.enter_context(GradebookWriter(root, url))
         bar = progress_bar(len(submissions), progress)
         for assignment in sorted({assignment for assignment, _ in submissions}):
             writer.ensure_assignment(assignment)

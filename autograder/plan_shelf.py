@@ -28,6 +28,17 @@ class PlanShelf(WorkerPlugin):
             SHELF.pop(key, None)
 
 
+def dask_setup(worker: Any) -> None:
+    """Run by Dask in each worker that preloads this module (a LocalCluster of `nudge grade`'s, or
+    `dask worker --preload autograder.plan_shelf`): the grader's imports and matplotlib's font list are done as the
+    worker starts, while `nudge grade` works out its plans, rather than when the first plans and tasks arrive."""
+    import sympy  # noqa: F401 - what the plans' exercises use
+
+    from autograder import grade, sandbox  # noqa: F401 - the worker's own code
+
+    sandbox.matplotlib_cache()
+
+
 def shelved(key: str) -> Plan:
     """The plan `key` on this worker's shelf."""
     return SHELF[key]

@@ -108,6 +108,9 @@ class Exercise:
     call: Callable | None = None
 
 
+MUTATION_ONLY = ("all", "equivalent", "unnamed", "classes", "fates")  # Derived's fields grading never uses
+
+
 @dataclass
 class Derived:
     """An exercise with its reference and the one-edit variants of it, grouped by the function they make.
@@ -124,6 +127,14 @@ class Derived:
     unnamed: list = field(default_factory=list)  # [Mutant]: degenerate edits, judged but never named
     fates: list = field(default_factory=list)  # what became of each of `all` when sorted (see sort_variants)
     _visible: dict = field(default_factory=dict, repr=False)  # {grade id: variants} of the visible grades
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a copy of a plan sent to a cluster's workers keeps: what grading uses. Every edit, the equivalent
+        and unnamed ones and how they were sorted are the mutation test's and the cache's, and were half the bytes."""
+        return {name: value for name, value in self.__dict__.items() if name not in MUTATION_ONLY}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update({name: [] for name in MUTATION_ONLY}, **state)
 
     def check(self, grade: Grade) -> checks.Check:
         """The `course.checks.Check` of one grade cell: points, expected values, tolerance and variants."""

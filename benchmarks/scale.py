@@ -6,7 +6,8 @@ typical-mistake case of tests/cases, or the blank release (benchmarks/grading.py
 01-slope is instead one of a few quick attacks of tests/attacks.py. Each run grades every notebook into a fresh
 gradebook (its assignments added beforehand, as the first grading into it does), as `nudge grade` does
 (autograder.cli), in a process of its own, and reports:
-- the time to the first result (plans, gradebook, cluster start, shipping the plans, one notebook), then
+- the time to the first result (plans and, meanwhile, the cluster's start; the gradebook, shipping the plans,
+  one notebook), then
   notebooks/s from there to the last commit, and the grading process's own CPU time a notebook meanwhile;
 - the gradebook's writes/s: submissions recorded per second spent in `GradebookWriter.record`;
 - the peak memory (RSS) of the grading process itself (pool workers and Dask workers are other processes; a
@@ -138,7 +139,7 @@ def measure(course, url, students, cluster, log, queue):
     from autograder import cluster as dask
 
     spent = {"writes": [], "cluster": 0.0, "first": None, "last": (0.0, 0.0)}
-    record, connect, add = gradebook.GradebookWriter.record, dask.connect, batch.Recorder.add
+    record, started, add = gradebook.GradebookWriter.record, dask.started, batch.Recorder.add
 
     def timed_record(self, entries):
         started = time.perf_counter()
@@ -149,17 +150,17 @@ def measure(course, url, students, cluster, log, queue):
         return outcomes
 
     @contextlib.contextmanager
-    def timed_connect(choice):
-        started = time.perf_counter()
-        with connect(choice) as client:
-            spent["cluster"] = time.perf_counter() - started
-            yield client
+    def timed_start(choice):  # on a thread of its own, while the plans are worked out
+        begun = time.perf_counter()
+        with started(choice) as cluster:
+            spent["cluster"] = time.perf_counter() - begun
+            yield cluster
 
     def first_result(self, *arguments):
         spent["first"] = spent["first"] or (time.perf_counter(), time.process_time())
         add(self, *arguments)
 
-    gradebook.GradebookWriter.record, dask.connect, batch.Recorder.add = timed_record, timed_connect, first_result
+    gradebook.GradebookWriter.record, dask.started, batch.Recorder.add = timed_record, timed_start, first_result
     with open(log, "w") as output:  # the summary and the progress bar, kept for a failed run's message
         os.dup2(output.fileno(), 1)
         os.dup2(output.fileno(), 2)

@@ -297,6 +297,19 @@ def test_a_hidden_grade_runs_a_variant_only_until_it_differs_from_the_learner(mo
     assert evaluate(check, upside_down, seed=3).mistake.name.startswith("a quotient is upside down")
 
 
+def test_a_copy_for_a_cluster_keeps_what_grading_uses_and_names_the_same_mistakes():
+    import cloudpickle
+
+    derived = slope_derived()
+    copy = cloudpickle.loads(cloudpickle.dumps(derived))
+    assert copy.all == copy.equivalent == copy.unnamed == copy.classes == copy.fates == [] and derived.all
+    assert [m.name for m in copy.named] == [m.name for m in derived.named]
+    hidden = derived.exercise.grades[2]
+    points = derived.check(hidden).draw(seed=3)
+    assert ([(v.name, v.outcomes) for v in copy.variants(hidden, points)]
+            == [(v.name, v.outcomes) for v in derived.variants(hidden, points)])
+
+
 def test_a_misconception_that_ignores_the_right_value_never_runs_the_reference():
     derived = slope_derived()
     asked = []
