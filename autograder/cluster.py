@@ -17,6 +17,7 @@ import collections
 import contextlib
 import itertools
 import os
+import queue
 import re
 import threading
 import uuid
@@ -115,8 +116,6 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
     here once for each, as soon as it is back: a lost worker or the grader's own error is a failed result.
     `tick()` is called after each wait for results, and says how long the next may last at most (None: no limit).
     `grade` is what the workers run (a test passes one that kills its worker)."""
-    from distributed import wait
-
     from autograder.batch import failed
     from autograder.plan_shelf import PlanShelf
 
@@ -130,6 +129,9 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
     lost: collections.Counter[tuple[str, str]] = collections.Counter()  # how often each was on a lost worker
     tasks: dict[tuple[str, str], SubmissionTask] = {}
     running: dict[Any, tuple[str, str]] = {}
+    # Each future puts itself here when it is done (from Dask's callback thread): waiting for the next costs nothing
+    # per future in flight, as asking Dask to wait on all of them each time did (a few ms a notebook).
+    back: queue.SimpleQueue[Any] = queue.SimpleQueue()
     numbers = itertools.count()  # a task key no other task of this run has: a submission graded again gets another
 
     # The cluster's worker threads, asked of the scheduler once, and again only after a worker joined or left.
@@ -153,6 +155,7 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
         future = client.submit(grade_within_memory_cap, grade, plans[assignment], tasks[key],
                                key=f"grade-{assignment}-{run}-{next(numbers)}", pure=False)
         running[future] = key
+        future.add_done_callback(back.put)
 
     def fill() -> None:
         """Two tasks a worker thread in flight, so no worker waits for its next; a submission to grade alone only
@@ -173,15 +176,16 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
         pause = None
         while running:
             try:
-                wait(list(running), timeout=pause, return_when="FIRST_COMPLETED")
-            except TimeoutError:  # nothing came back in time: `tick` has something due
-                pass
-            finished = [future for future in running if future.done()]
+                finished = [back.get(timeout=pause)]
+            except queue.Empty:  # nothing came back in time: `tick` has something due
+                finished = []
+            while not back.empty():
+                finished.append(back.get())
             keys = [running.pop(future) for future in finished]
-            back = []
+            results = []
             for future, key in zip(finished, keys, strict=True):
                 try:
-                    back.append((key, future.result()))
+                    results.append((key, future.result()))
                 except Exception as error:  # the worker was lost (KilledWorker), or the grader failed on it
                     killed = type(error).__name__ == "KilledWorker"
                     if killed and lost[key] < 2:
@@ -190,11 +194,11 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
                         continue
                     why = (f"the cluster's worker grading it died or was lost ({error})" if killed
                            else f"the grader failed on it: {error!r}")
-                    back.append((key, failed(root, *key, why)))
+                    results.append((key, failed(root, *key, why)))
                 finally:
                     future.release()
             fill()  # the next tasks first: no worker waits while this process records what came back
-            for key, result in back:
+            for key, result in results:
                 done(key, result)
             pause = tick()
     finally:

@@ -31,6 +31,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from queue import Empty
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # this checkout's autograder; the tests' generators and server
@@ -139,7 +140,7 @@ def measure(course, url, students, cluster, log, queue):
     from autograder import cluster as dask
 
     spent = {"writes": [], "cluster": 0.0, "first": None, "last": (0.0, 0.0)}
-    record, started, add = gradebook.GradebookWriter.record, dask.started, batch.Recorder.add
+    record, start_cluster, add = gradebook.GradebookWriter.record, dask.started, batch.Recorder.add
 
     def timed_record(self, entries):
         started = time.perf_counter()
@@ -152,7 +153,7 @@ def measure(course, url, students, cluster, log, queue):
     @contextlib.contextmanager
     def timed_start(choice):  # on a thread of its own, while the plans are worked out
         begun = time.perf_counter()
-        with started(choice) as cluster:
+        with start_cluster(choice) as cluster:
             spent["cluster"] = time.perf_counter() - begun
             yield cluster
 
@@ -180,7 +181,13 @@ def in_process(target, *arguments):
     queue = context.Queue()
     process = context.Process(target=target, args=(*arguments, queue))
     process.start()
-    answer = queue.get()
+    while True:
+        try:
+            answer = queue.get(timeout=1)
+            break
+        except Empty:
+            if not process.is_alive():  # it died before it answered: its log (a run's) says why
+                raise SystemExit(f"{target.__name__} ended without an answer (exit code {process.exitcode})") from None
     process.join()
     return answer
 
@@ -188,7 +195,10 @@ def in_process(target, *arguments):
 def grade(course, url, students, label, database, cluster=()):
     """Run `nudge grade` on `students` into the gradebook at `url`; returns its `Run`."""
     log = course.parent / f"{label}-{database}.log".replace(" ", "-").replace(":", "").replace(",", "")
-    code, figures = in_process(measure, course, url, students, list(cluster), log)
+    try:
+        code, figures = in_process(measure, course, url, students, list(cluster), log)
+    except SystemExit as error:
+        raise SystemExit(f"{label} into {database}: {error}:\n{log.read_text()[-3000:]}") from None
     if code != 0:
         raise SystemExit(f"{label} into {database} failed:\n{log.read_text()[-3000:]}")
     notebooks = sum(len(list((course / "submitted" / student).iterdir())) for student in students)

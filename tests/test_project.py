@@ -1,6 +1,8 @@
 """The project's own files agree with each other: dependencies, CI, README, command line."""
 
 import re
+import subprocess
+import sys
 
 import yaml
 
@@ -86,3 +88,15 @@ def test_a_command_run_with_its_output_captured_still_runs():
     with contextlib.redirect_stdout(captured):
         assert main(["--course", str(ROOT), "solution", "01-slope", "slope"]) == 0
     assert "def slope(x1, y1, x2, y2):" in captured.getvalue()
+
+
+def test_an_instructor_command_exits_with_its_code_after_every_exit_handler(tmp_path):
+    # `python -m autograder` leaves Python's own teardown to the operating system, not the exit handlers.
+    marker = tmp_path / "handled"
+    script = ("import atexit, pathlib, runpy, sys\n"
+              f"atexit.register(lambda: pathlib.Path({str(marker)!r}).write_text('ran'))\n"
+              f"sys.argv = ['autograder', '--course', {str(tmp_path / 'no-course')!r}, 'grade']\n"
+              "runpy.run_module('autograder', run_name='__main__')\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 2 and "no-course" in done.stderr, done.stderr
+    assert marker.read_text() == "ran"
