@@ -2,20 +2,18 @@
 checked, and how closely.
 
 The nine parameters are in the notebook's order: w11_1, w21_1, b11, w12_1, w22_1, b12, w11_2, w21_2, b21.
-The grader's own formulas below (the loss, the mean loss and its gradient) serve the numerical oracles and the
-misconceptions no single edit of a reference expresses; they never reach a check file, only their values do.
+The grader's own formulas of the network (the loss, the mean loss and its gradient: autograder.network) serve the
+numerical oracles and the misconceptions no single edit of a reference expresses; they never reach a check file,
+only their values do.
 """
 
 import numpy as np
 
+from autograder.network import DISTINCT, WORKED, gradient_of, loss, mean_loss, training_points, with_eta
 from autograder.spec import Exercise, Grade, Mistake, Tolerance
 from course.checks import Numerical
 from course.datasets import load_bmi
 from course.examples import drops_in_loss
-
-WORKED = np.array([0.5, -1.0, 0.5, 1.0, 0.5, -0.5, 2.0, -0.5, 1.0])
-# Nine different parameters, none of them 0: exchanging any two changes every exercise's answer at a visible point.
-DISTINCT = np.array([1.0, -2.0, 0.5, 3.0, -1.0, 2.0, -0.5, 1.5, 4.0])
 
 ROUND_OFF = Tolerance(1e-9, 1e-12, "a dozen multiplications and additions of numbers below 1e3: only round-off differs")
 MEANS = Tolerance(1e-9, 1e-10, "means of up to 200 such products (a loop adds them in another order than np.mean): "
@@ -28,33 +26,6 @@ NUDGED_SIGMOID = Tolerance(1e-8, 6e-11, "σ is smooth, so the five-point stencil
                                        "was off by below 6e-12 in 20,000 draws")
 STEPPED = Tolerance(1e-9, 4e-10, "params − η·(a numerical gradient off by below 2e-10), with η ≤ 0.2: off by below "
                                  "4e-11")
-
-
-def outputs(x1, x2, p):
-    """o11, o12 and ŷ (x1, x2 numbers or columns)."""
-    o11 = p[0] * x1 + p[1] * x2 + p[2]
-    o12 = p[3] * x1 + p[4] * x2 + p[5]
-    return o11, o12, p[6] * o11 + p[7] * o12 + p[8]
-
-
-def loss(x1, x2, y, p):
-    """L = (y − ŷ)² of one example."""
-    return (y - outputs(x1, x2, p)[2]) ** 2
-
-
-def mean_loss(X, y, p):
-    """J, the mean of L over the examples (rows of X)."""
-    return float(np.mean(loss(X[:, 0], X[:, 1], y, p)))
-
-
-def gradient_of(X, y, p):
-    """∂J/∂params over the examples (rows of X), from the chain rule written out by the grader."""
-    x1, x2 = X[:, 0], X[:, 1]
-    o11, o12, y_hat = outputs(x1, x2, p)
-    dy_hat = -2 * (y - y_hat)
-    do11, do12 = dy_hat * p[6], dy_hat * p[7]
-    return np.array([np.mean(g) for g in [do11 * x1, do11 * x2, do11, do12 * x1, do12 * x2, do12,
-                                          dy_hat * o11, dy_hat * o12, dy_hat]])
 
 
 def swapped_forward(expected, x1, x2, p):
@@ -76,18 +47,6 @@ def hidden_chains(first, second):
         return np.array([*(dy_hat * first(p) * np.array([x1, x2, 1.0])),
                          *(dy_hat * second(p) * np.array([x1, x2, 1.0])), *expected[6:]])
     return wrong
-
-
-def training_points(n_most, spread):
-    """Between 2 and `n_most` examples, their targets, and nine parameters."""
-    def draw(rng):
-        n = int(rng.integers(2, n_most + 1))
-        return rng.normal(0, spread, (n, 2)), rng.normal(0, spread, n), rng.normal(0, 1, 9)
-    return draw
-
-
-def with_eta(draw):
-    return lambda rng: (*draw(rng), float(rng.uniform(0.01, 0.2)))
 
 
 def data_params_eta_steps(rng):

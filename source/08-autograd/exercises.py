@@ -6,15 +6,16 @@ A point of `Value` is an operation as the learner writes it with its inputs, `("
 recipe, `("expression", (leaves, steps))`; a point of `backward` is a graph, `[(data, parent indices, local grads),
 ...]`, parents first and the output last.
 
-The grader's own rules below (each operation's value and local derivatives on plain numbers, the walks of a graph,
-module 07's loss and gradient) serve the draws, the independent oracles and the misconceptions no single edit of a
-reference expresses; they never reach a check file, only their values do.
+The grader's own rules below (each operation's value and local derivatives on plain numbers, the walks of a graph)
+and module 07's loss and gradient (autograder.network) serve the draws, the independent oracles and the
+misconceptions no single edit of a reference expresses; they never reach a check file, only their values do.
 """
 
 import math
 
 import numpy as np
 
+from autograder.network import DISTINCT, WORKED, gradient_of, loss, mean_loss, training_points, with_eta
 from autograder.spec import Exercise, Grade, Mistake, Tolerance
 from course.autograd import backward_on, probe_value, roles
 from course.derivatives import numerical_gradient
@@ -236,39 +237,11 @@ def graph_of_points(*recipes):
     return [(graph_of(recipe),) for recipe in recipes]
 
 
-# The parameters of module 07, in its order: w11_1, w21_1, b11, w12_1, w22_1, b12, w11_2, w21_2, b21.
-WORKED = np.array([0.5, -1.0, 0.5, 1.0, 0.5, -0.5, 2.0, -0.5, 1.0])
-DISTINCT = np.array([1.0, -2.0, 0.5, 3.0, -1.0, 2.0, -0.5, 1.5, 4.0])
-
-
-def outputs(x1, x2, p):
-    """o11, o12 and ŷ of module 07's network (x1, x2 numbers or columns)."""
-    o11 = p[0] * x1 + p[1] * x2 + p[2]
-    o12 = p[3] * x1 + p[4] * x2 + p[5]
-    return o11, o12, p[6] * o11 + p[7] * o12 + p[8]
-
-
-def loss(x1, x2, y, p):
-    return (y - outputs(x1, x2, p)[2]) ** 2
-
-
-def mean_loss(X, y, p):
-    return float(np.mean(loss(X[:, 0], X[:, 1], y, p)))
-
-
-def module_07_gradient(X, y, p):
-    """∂J/∂params of the mean loss over the rows of X: module 07's chain rule, written out by hand."""
-    x1, x2 = X[:, 0], X[:, 1]
-    o11, o12, y_hat = outputs(x1, x2, p)
-    dy_hat = -2 * (y - y_hat)
-    do11, do12 = dy_hat * p[6], dy_hat * p[7]
-    return np.array([np.mean(g) for g in [do11 * x1, do11 * x2, do11, do12 * x1, do12 * x2, do12,
-                                          dy_hat * o11, dy_hat * o12, dy_hat]])
 
 
 def network_by_formula(x1, x2, y, p):
     """(L, its nine gradients) by module 07's formulas."""
-    return float(loss(x1, x2, y, p)), module_07_gradient(np.array([[x1, x2]]), np.array([y]), p).tolist()
+    return float(loss(x1, x2, y, p)), gradient_of(np.array([[x1, x2]]), np.array([y]), p).tolist()
 
 
 def network_nudged(x1, x2, y, p):
@@ -278,15 +251,6 @@ def network_nudged(x1, x2, y, p):
 
 def network_point(rng):
     return (*rng.normal(0, 1.5, 3).tolist(), rng.normal(0, 1, 9))
-
-
-def training_points(n_most, spread):
-    """Between 2 and `n_most` examples, their targets, nine parameters and a learning rate."""
-    def draw(rng):
-        n = int(rng.integers(2, n_most + 1))
-        return rng.normal(0, spread, (n, 2)), rng.normal(0, spread, n), rng.normal(0, 1, 9), float(
-            rng.uniform(0.01, 0.2))
-    return draw
 
 
 ROUND_OFF = Tolerance(1e-9, 1e-12, "one operation on numbers below 1e3, or sums of up to a few hundred products "
@@ -383,9 +347,9 @@ EXERCISES = [
                            0.05)]),
             Grade("test_training_step_numeric", count=10, seed=88, told="a step against a numerical gradient gives",
                   expected=lambda X, y, p, eta: p - eta * numerical_gradient(lambda q: mean_loss(X, y, q), p),
-                  tolerance=STEPPED, points=training_points(10, 1)),
+                  tolerance=STEPPED, points=with_eta(training_points(10, 1))),
             Grade("test_training_step_hidden", hidden=True, marks=2, count=8, seed=89,
-                  points=training_points(12, 2)),
+                  points=with_eta(training_points(12, 2))),
         ),
     ),
 ]
