@@ -142,13 +142,11 @@ def _dtype(text: str) -> np.dtype:
 
 
 def _exception_named(module: str, name: str) -> type | None:
-    """The exception class `name` (a dotted path in `module`), if that is one; None otherwise."""
-    try:
-        found: Any = importlib.import_module(module)
-        for part in name.split("."):
-            found = getattr(found, part)
-    except (ImportError, AttributeError, ValueError):
-        return None
+    """The exception class `name` (a dotted path in `module`, one this process has imported: reading an entry never
+    imports anything), if that is one; None otherwise."""
+    found: Any = sys.modules.get(module)
+    for part in name.split("."):
+        found = getattr(found, part, None)
     return found if isinstance(found, type) and issubclass(found, BaseException) else None
 
 

@@ -1,6 +1,7 @@
 """The cache of how variants group: the same grouping as working it out, and never a reason to fail."""
 
 import json
+import sys
 
 import numpy as np
 import pytest
@@ -118,10 +119,12 @@ def test_what_cannot_read_back_exactly_is_not_kept():
 
 @pytest.mark.parametrize("data", [{"value": {"scalar": 1, "dtype": "O"}}, {"value": {"array": [1], "dtype": "<c16",
                                   "shape": [1]}}, {"error": "os:system", "message": ""}, {"value": {"set": [1]}},
-                                  {"error": "builtins:ValueError"}, {"value": object}])
+                                  {"error": "builtins:ValueError"}, {"value": object},
+                                  {"error": "antigravity:Exception", "message": ""}])
 def test_data_that_is_no_kept_outcome_is_refused(data):
     with pytest.raises(Exception):  # noqa: B017, PT011 - any refusal: the caller works the variants out again
         cache.outcome_of(data)
+    assert "antigravity" not in sys.modules  # reading an entry imports nothing
 
 
 def visible_variants(assignment):
