@@ -269,10 +269,10 @@ def work_out_visible(root: Path, assignment: str) -> None:
 
 def _keepable(variants: list[checks.Variant]) -> list | None:
     """Variants as JSON data that reads back exactly (see `cache.exact`), or None if one of their outcomes cannot
-    be kept so, or was a timeout (which a busy machine makes, not the variant)."""
+    be kept so, or ran out of time or memory (which a busy machine makes, not the variant)."""
     kept = []
     for variant in variants:
-        if any(outcome is not None and outcome.error is TimeoutError for outcome in variant.outcomes):
+        if any(outcome is not None and outcome.error in (TimeoutError, MemoryError) for outcome in variant.outcomes):
             return None
         try:
             kept.append([variant.name, variant.tier, variant.measured, [cache.exact(o) for o in variant.outcomes]])

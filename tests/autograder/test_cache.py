@@ -180,3 +180,14 @@ def test_damaged_visible_variants_are_worked_out_again(own_cache, damage):
     spec.work_out_visible(ROOT, ASSIGNMENT)
     assert same_variants(visible_variants(ASSIGNMENT), worked_out)
     assert all(kept is not None for kept in json.loads(entry.read_text()).values())
+
+
+@pytest.mark.parametrize("error", [TimeoutError, MemoryError])
+def test_variants_that_ran_out_of_time_or_memory_are_not_kept(error):
+    from course.checks import Variant
+
+    fine = Variant("a factor 2 is missing", (Outcome(value=1.0), Outcome(value=np.float64(2.0))))
+    assert spec._keepable([fine]) == [[fine.name, 0, False, [{"value": 1.0}, {"value": {"scalar": 2.0,
+                                                                                        "dtype": "<f8"}}]]]
+    busy = Variant("a sign is flipped", (Outcome(value=1.0), Outcome(error=error, message="the machine was busy")))
+    assert spec._keepable([fine, busy]) is None  # worked out again by the next run, which may have the time
