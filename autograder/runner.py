@@ -40,6 +40,7 @@ import signal
 import socket
 import struct
 import sys
+import time
 from collections.abc import Callable
 from types import FrameType, FunctionType
 from typing import TYPE_CHECKING, Any
@@ -95,6 +96,9 @@ def back_in_the_runner() -> None:
     end_stray_processes()
 
 
+STRAYS_SECONDS = 2.0  # at most, after a cell or call, to end what the learner's code started
+
+
 def end_stray_processes() -> None:
     """Kill every process the learner's code started, now that its cell or call is over.
 
@@ -106,7 +110,10 @@ def end_stray_processes() -> None:
     # session (setsid() would take one out of ours); as a user of this run's own (a warm sandbox's
     # child), every process of that user is; elsewhere, only our own process group is ours.
     everyone, user = me == 1, _own_user
-    for _sweep in range(100):
+    # Until none is left, dead ones collected too (a zombie still shows in /proc): a killed process dies when the
+    # kernel next runs it, which on a busy machine can take longer than a hundred quick looks.
+    deadline = time.monotonic() + STRAYS_SECONDS
+    while True:
         reap_children()
         strays = []
         for entry in os.listdir("/proc"):
@@ -123,9 +130,12 @@ def end_stray_processes() -> None:
         if not strays:
             reap_children()  # the ones just killed, now zombies: as pid 1, the runner is their parent
             return
+        if time.monotonic() > deadline:
+            return  # what a fork bomb still makes is ended after the next cell, or with the sandbox
         for pid in strays:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
+        time.sleep(0.001)
 
 
 def reap_children() -> None:
