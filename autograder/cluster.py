@@ -124,10 +124,10 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
     shelf = f"nudge-plans-{run}"
     client.register_plugin(PlanShelf({key: plan_for(root, assignment) for assignment, key in plans.items()}),
                            name=shelf)
-    waiting = list(submissions)
+    waiting = collections.deque(submissions)
     alone: list[tuple[str, str]] = []  # caught in a lost worker twice: each graded with nothing beside it
     lost: collections.Counter[tuple[str, str]] = collections.Counter()  # how often each was on a lost worker
-    tasks: dict[tuple[str, str], SubmissionTask] = {}
+    tasks: dict[tuple[str, str], SubmissionTask] = {}  # read once, kept only while it may be graded again
     running: dict[Any, tuple[str, str]] = {}
     # Each future puts itself here when it is done (from Dask's callback thread): waiting for the next costs nothing
     # per future in flight, as asking Dask to wait on all of them each time did (a few ms a notebook).
@@ -167,7 +167,7 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
         if any(lost[key] >= 2 for key in running.values()):
             return
         while waiting and len(running) < TASKS_PER_THREAD * max(1, threads):
-            submit(waiting.pop(0))
+            submit(waiting.popleft())
         if alone and not running:
             submit(alone.pop(0))
 
@@ -197,6 +197,8 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
                     results.append((key, failed(root, *key, why)))
                 finally:
                     future.release()
+            for key, _ in results:
+                del tasks[key]  # graded for good: its notebook's bytes go, so memory stays flat as the class grows
             fill()  # the next tasks first: no worker waits while this process records what came back
             for key, result in results:
                 done(key, result)

@@ -235,7 +235,7 @@ def derived(root: Path, assignment: str) -> dict[str, Derived]:
         if not _fits(fates, variants):
             fates = sort_variants(exercise, reference, variants)
         found[exercise.function] = assemble(exercise, reference, variants, list(fates))
-    if any(kept.get(name) != [*found[name].fates] for name in found):
+    if any(kept.get(name) != found[name].fates for name in found):
         cache.write(entry, {name: found[name].fates for name in found})
     return found
 
@@ -251,7 +251,7 @@ def work_out_visible(root: Path, assignment: str) -> None:
     kept = cache.read(entry)
     kept = kept if isinstance(kept, dict) else {}
     found = {}
-    for exercise in derived(root, assignment).values():
+    for exercise in derived(Path(root), assignment).values():  # as planned_parts asks: the same Derived exercises
         for grade in exercise.exercise.grades:
             if grade.hidden:
                 continue
