@@ -28,7 +28,7 @@ import autograder
 import course
 from course.checks import Outcome
 
-FORMAT = 1  # bumped when what an entry holds changes
+FORMAT = 2  # bumped when what an entry holds changes
 
 
 def folder() -> Path:

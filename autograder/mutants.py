@@ -68,6 +68,7 @@ class Mutant:
     # For a boundary edit: on_boundary(*args) tells whether the reference, called with args, compares two equal
     # sides where the edit is (the only place the edit can change anything).
     on_boundary: Callable | None = None
+    position: int = -1  # which of `edits(...)` it is: what a cache keeps to make it again without the others
 
     @property
     def rank(self) -> int:
@@ -77,62 +78,101 @@ class Mutant:
 Definition = ast.FunctionDef | ast.ClassDef
 
 
+@dataclass(frozen=True)
+class Edit:
+    """One edit of a definition, not made yet (copying and compiling are most of the cost, and a plan read from
+    the cache needs only a few of some 1,800): its kind, its name, and how to make the edited definition."""
+
+    kind: str
+    label: str
+    # () -> (the edited definition, and for a boundary edit the reference with that comparison watched, else None)
+    make: Callable[[], tuple[Definition, Definition | None]]
+
+    @property
+    def rank(self) -> int:
+        return RANKS.index(self.kind)
+
+
+def edits(source: str, name: str) -> list[Edit]:
+    """Every edit of the function or class `name` defined in `source`, in the same order every time."""
+    tree = ast.parse(source)
+    definition = next(node for node in tree.body if isinstance(node, Definition) and node.name == name)
+    return list(_edits_of_definition(definition))
+
+
 def mutants(source: str, name: str, namespace: dict, call: Callable | None = None) -> list[Mutant]:
     """Every one-edit variant of the function or class `name` defined in `source`, compiled beside `namespace`.
 
     A class's variants are one edit inside one of its methods. With `call` (the exercise's, see
     `course.checks.through`), each variant is a function of the points, called through it as the reference is.
     """
-    tree = ast.parse(source)
-    definition = next(node for node in tree.body if isinstance(node, Definition) and node.name == name)
+    listed = edits(source, name)
     # the same code reached by two edits keeps the more recognisable name
-    best: dict[str, tuple[str, str, Definition, Definition | None]] = {}
-    for kind, label, edited, watched in _edits_of_definition(definition):
+    best: dict[str, tuple[int, Definition, Definition | None]] = {}
+    for position, edit in enumerate(listed):
+        edited, watched = edit.make()
         code = ast.unparse(edited)
-        if code not in best or RANKS.index(kind) < RANKS.index(best[code][0]):
-            best[code] = (kind, label, edited, watched)
+        if code not in best or edit.rank < listed[best[code][0]].rank:
+            best[code] = (position, edited, watched)
     found = []
-    for kind, label, edited, watched in best.values():
-        scope = dict(namespace)
-        try:
-            exec(compile(ast.Module([edited], []), f"<mutant of {name}>", "exec"), scope)
-        except (SyntaxError, TypeError, ValueError):
-            continue  # an edit that does not make a valid function is no mistake a learner can make
-        found.append(Mutant(kind, label, checks.through(call, scope[name]),
-                            _on_boundary(watched, name, namespace, call) if watched else None))
+    for position, edited, watched in best.values():
+        mutant = _compiled(listed[position], position, edited, watched, name, namespace, call)
+        if mutant is not None:
+            found.append(mutant)
     return found
 
 
-def _edits_of_definition(definition: Definition) -> Iterator[tuple[str, str, Definition, Definition | None]]:
+def made(listed: list[Edit], position: int, name: str, namespace: dict, call: Callable | None = None) -> Mutant | None:
+    """The Mutant of the `position`-th of `listed` alone (as `mutants` makes it), or None if it does not compile."""
+    edited, watched = listed[position].make()
+    return _compiled(listed[position], position, edited, watched, name, namespace, call)
+
+
+def _compiled(edit: Edit, position: int, edited: Definition, watched: Definition | None, name: str, namespace: dict,
+              call: Callable | None) -> Mutant | None:
+    scope = dict(namespace)
+    try:
+        exec(compile(ast.Module([edited], []), f"<mutant of {name}>", "exec"), scope)
+    except (SyntaxError, TypeError, ValueError):
+        return None  # an edit that does not make a valid function is no mistake a learner can make
+    return Mutant(edit.kind, edit.label, checks.through(call, scope[name]),
+                  _on_boundary(watched, name, namespace, call) if watched else None, position)
+
+
+def _edits_of_definition(definition: Definition) -> Iterator[Edit]:
     """The edits of a function, or of each method of a class (named with the method), each in a copy of the class."""
     if isinstance(definition, ast.FunctionDef):
         yield from _edits(definition)
         return
     for index, method in enumerate(definition.body):
         if isinstance(method, ast.FunctionDef):
-            for kind, label, edited, watched in _edits(method):
-                yield (kind, f"{label} (in {method.name})", _with_method(definition, index, edited),
-                       None if watched is None else _with_method(definition, index, watched))
+            for edit in _edits(method):
+                def make(edit: Edit = edit, index: int = index) -> tuple[Definition, Definition | None]:
+                    edited, watched = edit.make()
+                    return (_with_method(definition, index, edited),
+                            None if watched is None else _with_method(definition, index, watched))
+                yield Edit(edit.kind, f"{edit.label} (in {method.name})", make)
 
 
-def _with_method(definition: ast.ClassDef, index: int, method: ast.FunctionDef) -> ast.ClassDef:
+def _with_method(definition: ast.ClassDef, index: int, method: Definition) -> ast.ClassDef:
     """A copy of a class whose index-th statement is `method`."""
     edited = copy.copy(definition)
     edited.body = [method if position == index else statement for position, statement in enumerate(definition.body)]
     return edited
 
 
-def _edits(definition: ast.FunctionDef) -> Iterator[tuple[str, str, ast.FunctionDef, ast.FunctionDef | None]]:
-    """(kind, name, edited copy of `definition`, and for a boundary edit the reference with that comparison
-    watched) for every edit site of the function's body."""
+def _edits(definition: ast.FunctionDef) -> Iterator[Edit]:
+    """Every edit of one function: at each edit site of its body, then the exchanges of its variables."""
     body = definition.body[1:] if _has_docstring(definition) else definition.body
     nodes = [node for statement in body for node in ast.walk(statement)]
     for index, node in enumerate(nodes):
         for kind, label, replacement in _edits_of(node, definition):
-            watched = _replaced(definition, body, index, _watched) if kind == "boundary" else None
-            yield kind, label, _replaced(definition, body, index, replacement), watched
-    for kind, label, edited in _exchanges(definition, body):
-        yield kind, label, edited, None
+            def make(index: int = index, replacement: Callable = replacement,
+                     boundary: bool = kind == "boundary") -> tuple[ast.FunctionDef, ast.FunctionDef | None]:
+                return (_replaced(definition, body, index, replacement),
+                        _replaced(definition, body, index, _watched) if boundary else None)
+            yield Edit(kind, label, make)
+    yield from _exchanges(definition, body)
 
 
 def _watched(node: ast.Compare) -> ast.Call:
@@ -259,28 +299,33 @@ def _call_edits(node: ast.Call, parameters: set) -> Iterator[tuple[str, str, Cal
                 n.func, [ast.BinOp(n.args[0], ast.Add(), ast.Constant(step))], n.keywords)
 
 
-def _exchanges(definition: ast.FunctionDef, body: list) -> Iterator[tuple[str, str, ast.FunctionDef]]:
+def _exchanges(definition: ast.FunctionDef, body: list) -> Iterator[Edit]:
     """Two variables exchanged everywhere, and one variable used once where another belongs."""
     # Only the signature's variables: the learner chose their own names for everything else.
     names = [argument.arg for argument in definition.args.args]
     for first, second in itertools.combinations(names, 2):
-        edited = _copied(definition)
-        for node in ast.walk(edited):
-            if isinstance(node, ast.Name) and node.id in (first, second):
-                node.id = second if node.id == first else first
-        edited.args = _copied(definition.args)  # the signature stays: only the body mixes them up
-        yield "exchanged", f"{first} and {second} are exchanged", edited
+        def exchanged(first: str = first, second: str = second) -> tuple[ast.FunctionDef, None]:
+            edited = _copied(definition)
+            for node in ast.walk(edited):
+                if isinstance(node, ast.Name) and node.id in (first, second):
+                    node.id = second if node.id == first else first
+            edited.args = _copied(definition.args)  # the signature stays: only the body mixes them up
+            return edited, None
+        yield Edit("exchanged", f"{first} and {second} are exchanged", exchanged)
     loads = [node for statement in body for node in ast.walk(statement)
              if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names]
     for index, used in enumerate(loads):
         for other in names:
             if other != used.id:
-                edited = _copied(definition)
-                edited_body = edited.body[1:] if _has_docstring(edited) else edited.body
-                target = [node for statement in edited_body for node in ast.walk(statement)
-                          if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names][index]
-                target.id = other
-                yield "substituted", f"{other} where {used.id} belongs", edited
+                def substituted(index: int = index, other: str = other) -> tuple[ast.FunctionDef, None]:
+                    edited = _copied(definition)
+                    edited_body = edited.body[1:] if _has_docstring(edited) else edited.body
+                    target = [node for statement in edited_body for node in ast.walk(statement)
+                              if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+                              and node.id in names][index]
+                    target.id = other
+                    return edited, None
+                yield Edit("substituted", f"{other} where {used.id} belongs", substituted)
 
 
 def _replaced(definition: ast.FunctionDef, body: list, index: int, make: Callable) -> ast.FunctionDef:

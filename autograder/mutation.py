@@ -49,7 +49,7 @@ class MutantVerdict:
 def judge_mutants(root: Path, assignment: str) -> list[MutantVerdict]:
     """A verdict for every mutant of every exercise of `assignment`."""
     verdicts = []
-    for name, derived in spec.derived(Path(root), assignment).items():
+    for name, derived in spec.derived(Path(root), assignment, every_edit=True).items():
         parameters = defined_functions(solution_source(str(root), assignment, name)).get(name, [])
         equivalent = {id(mutant) for mutant in derived.equivalent}
         unnamed = {id(mutant) for mutant in derived.unnamed}

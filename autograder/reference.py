@@ -26,9 +26,15 @@ def reference_namespace(root: str, assignment: str) -> dict[str, Any]:
 
 def solution_source(root: str, assignment: str, name: str) -> str:
     """The source of the solution cell that defines the function or class `name`, without the solution markers."""
-    defined = solution_definitions(nbformat.read(notebook_path(root, "source", assignment), as_version=4))
+    defined = _solution_definitions(root, assignment)
     if name not in defined:
         raise KeyError(f"{assignment} has no exercise function or class {name!r}; its exercises are: "
                        f"{', '.join(defined)}")
     return without_markers(defined[name]).strip()
 
+
+
+@functools.cache
+def _solution_definitions(root: str, assignment: str) -> dict[str, str]:
+    """{name: solution cell} of the source notebook, read once a process (a plan asks for each exercise's)."""
+    return solution_definitions(nbformat.read(notebook_path(root, "source", assignment), as_version=4))

@@ -215,29 +215,64 @@ def load(root: Path, assignment: str) -> list[Exercise]:
 
 
 @functools.cache
-def derived(root: Path, assignment: str) -> dict[str, Derived]:
-    """{function name: Derived} for every exercise of `assignment` (worked out once per process, and its grouping of
-    variants kept in `autograder.cache` for the next process)."""
+def derived(root: Path, assignment: str, every_edit: bool = False) -> dict[str, Derived]:
+    """{function name: Derived} for every exercise of `assignment`, worked out once per process.
+
+    How its variants group is kept in `autograder.cache` for the next process, with which edit each variant is:
+    from there only the named variants are made again, which is all grading uses. `every_edit` (the mutation
+    test's) makes every variant, and fills in the fields MUTATION_ONLY names."""
     exercises = load(root, assignment)
     namespace = reference_namespace(str(root), assignment)
     entry = _cache_entry(root, assignment)
     kept = cache.read(entry)
     kept = kept if isinstance(kept, dict) else {}
-    found = {}
+    found: dict[str, Derived] = {}
+    groupings: dict[str, dict[str, list]] = {}
     for exercise in exercises:
         if exercise.function not in namespace:
             raise CourseError(f"{assignment}/{SPEC_FILE} declares {exercise.function}, which no solution cell defines")
         _check_declaration(assignment, exercise, namespace[exercise.function])
         reference = checks.through(exercise.call, namespace[exercise.function])
-        variants = (one_edit.mutants(solution_source(str(root), assignment, exercise.function),
-                                     exercise.function, namespace, exercise.call) if exercise.derive else [])
-        fates = kept.get(exercise.function)
-        if not _fits(fates, variants):
-            fates = sort_variants(exercise, reference, variants)
+        if not exercise.derive:
+            found[exercise.function], groupings[exercise.function] = Derived(exercise, reference), {
+                "fates": [], "positions": []}
+            continue
+        source = solution_source(str(root), assignment, exercise.function)
+        listed = one_edit.edits(source, exercise.function)
+        grouping = kept.get(exercise.function)
+        if not every_edit and _fits(grouping, len(listed)):
+            named = _named_again(exercise, reference, listed, grouping, namespace)
+            if named is not None:
+                found[exercise.function], groupings[exercise.function] = named, grouping
+                continue
+        variants = one_edit.mutants(source, exercise.function, namespace, exercise.call)
+        positions = [variant.position for variant in variants]
+        fates = (grouping["fates"] if _fits(grouping, len(listed)) and grouping["positions"] == positions
+                 else sort_variants(exercise, reference, variants))
         found[exercise.function] = assemble(exercise, reference, variants, list(fates))
-    if any(kept.get(name) != found[name].fates for name in found):
-        cache.write(entry, {name: found[name].fates for name in found})
+        groupings[exercise.function] = {"fates": list(fates), "positions": positions}
+    if groupings != kept:
+        cache.write(entry, groupings)
     return found
+
+
+def _named_again(exercise: Exercise, reference: Callable, listed: list, grouping: dict,
+                 namespace: dict) -> Derived | None:
+    """The Derived exercise a kept grouping makes, with its named variants only (the first edit of each class,
+    made again by itself); None if one no longer compiles."""
+    standing_in = [one_edit.Mutant(listed[p].kind, listed[p].label, _never_called, position=p)
+                   for p in grouping["positions"]]
+    named = []
+    for stand_in in assemble(exercise, reference, standing_in, list(grouping["fates"])).named:
+        mutant = one_edit.made(listed, stand_in.position, exercise.function, namespace, exercise.call)
+        if mutant is None:
+            return None
+        named.append(dataclasses.replace(mutant, name=stand_in.name))
+    return Derived(exercise, reference, named=named)
+
+
+def _never_called(*args: Any) -> Any:
+    raise AssertionError("a stand-in for a variant not made")
 
 
 def _cache_entry(root: Path, assignment: str) -> str:
@@ -384,9 +419,15 @@ def assemble(exercise: Exercise, reference: Callable, variants: list, fates: lis
     return result
 
 
-def _fits(fates: Any, variants: list) -> TypeGuard[list[str | int]]:
-    """Whether kept fates can be those of `variants`: one each, each a fate, the classes numbered from 0 up."""
-    if not isinstance(fates, list) or len(fates) != len(variants):
+def _fits(grouping: Any, edit_count: int) -> TypeGuard[dict[str, list]]:
+    """Whether a kept grouping can be that of an exercise with `edit_count` edits: a fate per variant, each a fate,
+    the classes numbered from 0 up, and each variant a different one of the edits."""
+    if not isinstance(grouping, dict) or set(grouping) != {"fates", "positions"}:
+        return False
+    fates, positions = grouping["fates"], grouping["positions"]
+    if not isinstance(fates, list) or not isinstance(positions, list) or len(fates) != len(positions):
+        return False
+    if not all(type(p) is int and 0 <= p < edit_count for p in positions) or len(set(positions)) != len(positions):
         return False
     numbers = sorted({fate for fate in fates if isinstance(fate, int) and not isinstance(fate, bool)})
     return (all(fate in (EQUIVALENT, UNNAMED, SLOW) or fate in numbers for fate in fates)

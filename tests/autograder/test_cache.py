@@ -7,16 +7,30 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-from autograder import cache, spec
+from autograder import cache, mutants, spec
 from course.checks import Outcome
 
 ASSIGNMENT = "04-chain-rule"  # quick to work out, with classes, equivalent and unnamed variants
 
 
 def outline(derived):
-    """What grading uses of a Derived exercise: its named variants and classes, equivalent and unnamed edits."""
+    """How a Derived exercise's variants group: its named variants and classes, equivalent and unnamed edits."""
     return ([m.name for m in derived.named], [[m.name for m in members] for members in derived.classes],
             [m.name for m in derived.equivalent], [m.name for m in derived.unnamed])
+
+
+def named(found):
+    """{function: [(name, what it returns at the exercise's fingerprint points)]} of every named variant."""
+    return {function: [(m.name, [spec.bounded_call(m.function, args, d.exercise.stable)
+                                 for args in spec.fingerprint_points(d.exercise)]) for m in d.named]
+            for function, d in found.items()}
+
+
+def same_named(first, second):
+    return first.keys() == second.keys() and all(
+        len(first[key]) == len(second[key]) and all(
+            mine[0] == theirs[0] and all(map(same_outcome, mine[1], theirs[1]))
+            for mine, theirs in zip(first[key], second[key], strict=True)) for key in first)
 
 
 @pytest.fixture
@@ -27,36 +41,55 @@ def own_cache(tmp_path, monkeypatch):
     spec.derived.cache_clear()
 
 
-def test_a_kept_grouping_is_the_one_worked_out(own_cache):
-    worked_out = {name: outline(d) for name, d in spec.derived(ROOT, ASSIGNMENT).items()}
+def test_a_kept_grouping_makes_the_same_named_variants_and_nothing_else(own_cache):
+    worked_out = spec.derived(ROOT, ASSIGNMENT)
+    assert any(d.named for d in worked_out.values()) and any(d.equivalent for d in worked_out.values())
     (entry,) = own_cache.glob("*.json")
     spec.derived.cache_clear()
     kept = spec.derived(ROOT, ASSIGNMENT)
-    assert {name: outline(d) for name, d in kept.items()} == worked_out
-    assert any(d.named for d in kept.values()) and any(d.equivalent for d in kept.values())
+    assert same_named(named(kept), named(worked_out))  # the same names, and the same functions behind them
+    assert all(getattr(d, field) == [] for d in kept.values() for field in spec.MUTATION_ONLY)  # grading's only
     assert list(own_cache.glob("*.json")) == [entry]  # read, not written again
 
 
 def test_a_kept_grouping_is_read_instead_of_worked_out(own_cache, monkeypatch):
-    spec.derived(ROOT, ASSIGNMENT)
+    worked_out = {name: outline(d) for name, d in spec.derived(ROOT, ASSIGNMENT).items()}
     spec.derived.cache_clear()
 
     def never(*args):
         raise AssertionError("worked out again")
 
     monkeypatch.setattr(spec, "sort_variants", never)
-    assert spec.derived(ROOT, ASSIGNMENT)
+    every_edit = spec.derived(ROOT, ASSIGNMENT, every_edit=True)  # the mutation test's: every variant made
+    assert {name: outline(d) for name, d in every_edit.items()} == worked_out
+    monkeypatch.setattr(spec.one_edit, "mutants", never)  # grading's: only the named ones are made
+    assert [d.named for d in spec.derived(ROOT, ASSIGNMENT).values()]
 
 
-@pytest.mark.parametrize("damage", ["not json", json.dumps({"dJ_da": ["equivalent"]}), json.dumps([1, 2]),
-                                    json.dumps({"dJ_da": [7, 0]}), json.dumps({"dJ_da": [True]})])
+def test_made_alone_a_variant_is_the_one_made_with_all_the_others():
+    source = "def f(x, y):\n    return 2 * x - y ** 2\n"
+    listed, together = mutants.edits(source, "f"), mutants.mutants(source, "f", {})
+    assert len(together) > 5 and len({m.position for m in together}) == len(together)
+    for mutant in together:
+        alone = mutants.made(listed, mutant.position, "f", {})
+        assert (alone.kind, alone.name) == (mutant.kind, mutant.name)
+        assert alone.function(3.0, 5.0) == mutant.function(3.0, 5.0)
+
+
+@pytest.mark.parametrize("damage", ["not json", json.dumps([1, 2]), json.dumps({"dJ_da": {"fates": [0]}}),
+                                    json.dumps({"dJ_da": [0]}),
+                                    json.dumps({"dJ_da": {"fates": [7, 0], "positions": [0, 1]}}),
+                                    json.dumps({"dJ_da": {"fates": [0, 1], "positions": [0, 0]}}),
+                                    json.dumps({"dJ_da": {"fates": [0, 1], "positions": [0, 10 ** 6]}}),
+                                    json.dumps({"dJ_da": {"fates": [True], "positions": [0]}})])
 def test_a_damaged_entry_is_worked_out_again_and_replaced(own_cache, damage):
-    worked_out = {name: outline(d) for name, d in spec.derived(ROOT, ASSIGNMENT).items()}
+    worked_out = {name: outline(d) for name, d in spec.derived(ROOT, ASSIGNMENT, every_edit=True).items()}
     (entry,) = own_cache.glob("*.json")
+    kept = entry.read_text()
     entry.write_text(damage)
     spec.derived.cache_clear()
     assert {name: outline(d) for name, d in spec.derived(ROOT, ASSIGNMENT).items()} == worked_out
-    assert json.loads(entry.read_text()) == {name: d.fates for name, d in spec.derived(ROOT, ASSIGNMENT).items()}
+    assert entry.read_text() == kept
 
 
 def test_a_cache_folder_that_cannot_be_written_is_no_error(tmp_path, monkeypatch):
