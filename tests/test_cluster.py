@@ -2,6 +2,7 @@
 worker that costs only its submission, a worker's memory capped as a pool worker's is, and tasks that need no course
 folder."""
 
+import io
 import mmap
 import os
 import shutil
@@ -14,8 +15,9 @@ from conftest import TEST_SECRET, copy_course, nudge
 from nbgrader.api import Gradebook
 from submissions import load_cases, solution_sources, submission, write_submission
 
+from autograder import batch
 from autograder.cluster import ClusterChoice, connect, grade_on_cluster
-from autograder.course_dir import CourseError
+from autograder.course_dir import CourseError, tool_environment
 from autograder.grade import WORKER_MEMORY, SubmissionResult, grade_task, submission_task
 from autograder.plan import plan_for
 from autograder.sandbox import DEFAULT_LIMITS
@@ -63,6 +65,37 @@ def test_the_cluster_gives_the_process_pools_scores_and_a_regrade_grades_again(c
     regraded = scores(cluster_db)
     assert {key[1]: value for key, value in regraded.items() if key[0] == "blank"} == \
         {key[1]: value for key, value in regraded.items() if key[0] == "solver"}
+
+
+def test_nudge_grades_local_workers_are_forks_with_the_plans_a_lost_ones_replacement_too(tmp_path, monkeypatch):
+    """`nudge grade --cluster local` forks its workers once the plans are shelved: no plan is shipped, and the
+    worker that replaces a lost one is forked with them too (its first task kills the first worker)."""
+    from distributed import Client
+
+    from autograder import cluster
+
+    course = copy_course(tmp_path)  # a copy of its own: the other tests' course is re-graded with other contents
+    write_submission(course, "solver", ASSIGNMENT, submission(ASSIGNMENT, solution_sources(ASSIGNMENT)))
+    write_submission(course, "blank", ASSIGNMENT, submission(ASSIGNMENT))
+    killed = tmp_path / "killed"
+
+    def shipped(*args, **kwargs):
+        raise AssertionError("the plans were shipped to workers that are forks of this process")
+
+    def kill_the_first_worker():  # run by the workers, which are forks of this process, before each task
+        if not killed.exists():
+            killed.touch()
+            os._exit(1)
+
+    monkeypatch.setenv("PATH", tool_environment()["PATH"])  # as `nudge` does: nbgrader runs alembic by name
+    monkeypatch.setattr(Client, "register_plugin", shipped)
+    monkeypatch.setattr(cluster, "limit_worker_memory", kill_the_first_worker)
+    graded, _ = batch.grade_all(course, [(ASSIGNMENT, "solver"), (ASSIGNMENT, "blank")],
+                                f"sqlite:///{tmp_path / 'gradebook.db'}", progress=io.StringIO(),
+                                cluster=ClusterChoice(workers=1))
+    assert killed.exists()  # a worker was lost, and its submission graded again on the one forked to replace it
+    assert [(one.student, one.failure) for one in graded] == [("solver", None), ("blank", None)]
+    assert graded[0].score == graded[0].max_score > 0 and graded[1].score == 0
 
 
 def kill_the_worker_for_mallory(plan, task):
