@@ -6,8 +6,8 @@ typical-mistake case of tests/cases, or the blank release (benchmarks/grading.py
 01-slope is instead one of a few quick attacks of tests/attacks.py. Each run grades every notebook into a fresh
 gradebook (its assignments added beforehand, as the first grading into it does), as `nudge grade` does
 (autograder.cli), in a process of its own, and reports:
-- the time to the first result (plans and, meanwhile, the cluster's start; the gradebook, shipping the plans,
-  one notebook), then
+- the time to the first result (plans, then a LocalCluster's start, its workers forks of the grading process;
+  the gradebook, one notebook), then
   notebooks/s from there to the last commit, and the grading process's own CPU time a notebook meanwhile;
 - the gradebook's writes/s: submissions recorded per second spent in `GradebookWriter.record`;
 - the peak memory (RSS) of the grading process itself (pool workers and Dask workers are other processes; a
@@ -151,7 +151,7 @@ def measure(course, url, students, cluster, log, queue):
         return outcomes
 
     @contextlib.contextmanager
-    def timed_start(choice):  # on a thread of its own, while the plans are worked out
+    def timed_start(choice):  # a LocalCluster's start, once the plans are worked out
         begun = time.perf_counter()
         with start_cluster(choice) as cluster:
             spent["cluster"] = time.perf_counter() - begun
@@ -228,7 +228,7 @@ def report(runs, students, quick):
     modules = runs[0].notebooks // students
     print(f"\n{students} students × {modules} modules = {runs[0].notebooks} notebooks (correct, wrong and blank in "
           f"turn; attacks: {attacked}), {os.cpu_count()} cores. First result: seconds until it is back (plans, "
-          "gradebook, cluster, shipping the plans, one notebook); notebooks/s: the others, from then to the last "
+          "cluster (its start in brackets), gradebook, one notebook); notebooks/s: the others, from then to the last "
           "commit; own ms: the grading process's CPU a notebook meanwhile; writes/s: submissions a second of the "
           "writer's time, in batches of the size shown (a batch commits within 0.5 s, so a slow trickle of results "
           "makes small ones; benchmarks/gradebook_writes.py measures what the writer can take).")

@@ -8,10 +8,11 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import cloudpickle
 import pytest
-from conftest import TEST_SECRET, copy_course, nudge
+from conftest import TEST_SECRET, copy_course, free_port, nudge
 from nbgrader.api import Gradebook
 from submissions import load_cases, solution_sources, submission, write_submission
 
@@ -96,6 +97,41 @@ def test_nudge_grades_local_workers_are_forks_with_the_plans_a_lost_ones_replace
     assert killed.exists()  # a worker was lost, and its submission graded again on the one forked to replace it
     assert [(one.student, one.failure) for one in graded] == [("solver", None), ("blank", None)]
     assert graded[0].score == graded[0].max_score > 0 and graded[1].score == 0
+
+
+def test_a_cluster_of_ones_own_dask_scheduler_and_dask_worker_as_the_readme_starts_them(tmp_path):
+    """The README's real cluster: `dask scheduler` with its two settings, a `dask worker` started in a folder with
+    nothing of the course, and `nudge grade --scheduler`: the plans reach the worker by the plugin."""
+    course = copy_course(tmp_path / "course")
+    write_submission(course, "solver", ASSIGNMENT, submission(ASSIGNMENT, solution_sources(ASSIGNMENT)))
+    write_submission(course, "blank", ASSIGNMENT, submission(ASSIGNMENT))
+    elsewhere = tmp_path / "worker"
+    elsewhere.mkdir()
+    dask = str(Path(sys.executable).parent / "dask")
+    address = f"tcp://127.0.0.1:{free_port()}"
+    settings = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0",
+                "DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0"}
+    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
+                                  "--no-dashboard"], env=settings, cwd=elsewhere, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard",
+                               "--preload", "autograder.plan_shelf"], cwd=elsewhere, stderr=subprocess.DEVNULL)
+    try:
+        db = f"sqlite:///{tmp_path / 'gradebook.db'}"
+        graded = nudge("--course", str(course), "grade", "--scheduler", address, "--db", db, timeout=600)
+        assert graded.returncode == 0, graded.stderr[-2000:]
+        assert "Graded 2 submissions" in graded.stdout
+        with Gradebook(db) as gradebook:
+            assert gradebook.find_submission(ASSIGNMENT, "solver").score == \
+                gradebook.find_submission(ASSIGNMENT, "solver").max_score > 0
+            assert gradebook.find_submission(ASSIGNMENT, "blank").score == 0
+    finally:
+        for process in (worker, scheduler):
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def kill_the_worker_for_mallory(plan, task):
