@@ -80,8 +80,8 @@ Definition = ast.FunctionDef | ast.ClassDef
 
 @dataclass(frozen=True)
 class Edit:
-    """One edit of a definition, not made yet (copying and compiling are most of the cost, and a plan read from
-    the cache needs only a few of some 1,800): its kind, its name, and how to make the edited definition."""
+    """One edit of a definition, not made yet (copying, unparsing and compiling are most of the cost, and a plan
+    read from the cache makes only the edits grading names): its kind, its name, and how to make it."""
 
     kind: str
     label: str

@@ -33,7 +33,6 @@ def solution_source(root: str, assignment: str, name: str) -> str:
     return without_markers(defined[name]).strip()
 
 
-
 @functools.cache
 def _solution_definitions(root: str, assignment: str) -> dict[str, str]:
     """{name: solution cell} of the source notebook, read once a process (a plan asks for each exercise's)."""
