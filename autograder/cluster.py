@@ -129,9 +129,6 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
     plans = shelved or {assignment: f"{run}/{assignment}"
                         for assignment in sorted({assignment for assignment, _ in submissions})}
     shelf = f"nudge-plans-{run}"
-    if shelved is None:
-        client.register_plugin(PlanShelf({key: plan_for(root, assignment) for assignment, key in plans.items()}),
-                               name=shelf)
     waiting = collections.deque(submissions)
     alone: list[tuple[str, str]] = []  # caught in a lost worker twice: each graded with nothing beside it
     lost: collections.Counter[tuple[str, str]] = collections.Counter()  # how often each was on a lost worker
@@ -149,8 +146,7 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
         if isinstance(event[1], dict) and event[1].get("action") in ("add-worker", "remove-worker"):
             workers_changed.set()
 
-    client.subscribe_topic("all", on_event)
-    threads = sum(client.nthreads().values())
+    threads = 0
 
     def submit(key: tuple[str, str]) -> None:
         assignment, student = key
@@ -179,7 +175,14 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
         if alone and not running:
             submit(alone.pop(0))
 
-    try:
+    with contextlib.ExitStack() as undo:  # what is set up here is undone at the end, whatever fails on the way
+        if shelved is None:
+            client.register_plugin(PlanShelf({key: plan_for(root, assignment) for assignment, key in plans.items()}),
+                                   name=shelf)
+            undo.callback(client.unregister_worker_plugin, shelf)
+        client.subscribe_topic("all", on_event)
+        undo.callback(client.unsubscribe_topic, "all")
+        threads = sum(client.nthreads().values())
         fill()
         pause = None
         while running:
@@ -211,10 +214,6 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
             for key, result in results:
                 done(key, result)
             pause = tick()
-    finally:
-        client.unsubscribe_topic("all")
-        if shelved is None:
-            client.unregister_worker_plugin(shelf)
 
 
 def grade_within_memory_cap(grade: Callable[..., SubmissionResult], plan: str,

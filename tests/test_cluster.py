@@ -236,6 +236,17 @@ def test_the_scheduler_is_asked_for_its_worker_threads_once_not_per_submission(c
     assert len(asked) == 1  # no worker joined or left
 
 
+def test_a_run_that_fails_after_putting_its_plans_on_the_workers_takes_them_off(course, one_worker, monkeypatch):
+    def refused(*args, **kwargs):
+        raise OSError("the scheduler went away")
+
+    monkeypatch.setattr(one_worker, "subscribe_topic", refused)
+    with pytest.raises(OSError, match="went away"):
+        grade_on_cluster(one_worker, course, [(ASSIGNMENT, "solver")], DEFAULT_LIMITS, lambda key, result: None)
+    plugins = one_worker.run(lambda dask_worker: [name for name in dask_worker.plugins if "nudge" in name])
+    assert list(plugins.values()) == [[]]
+
+
 def test_a_task_needs_no_course_folder(course, tmp_path):
     """A worker gets the plan and the notebook's bytes: graded in a process that has neither the course nor its
     files, the solution still gets full marks."""
