@@ -70,7 +70,6 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
     grading_secret(root)  # made here, once, before any worker reads it
     if cluster is not None:
         from autograder.cluster import client_of, grade_on_cluster, started
-        from autograder.plan_shelf import shelve
     with contextlib.ExitStack() as opened:
         # While the plans are worked out: matplotlib's font list, built once here (by a process of its own) so that
         # every worker forked below starts with it, and a scheduler of one's own is reached.
@@ -86,13 +85,11 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
                         raise
                     raise CourseError(f"the grade cells of source/{assignment} cannot be read: {error}") from error
         # The cluster first: one that cannot be reached stops the run before the gradebook is touched. A
-        # LocalCluster's workers are forks of this process, made now: with its imports and the plans shelved.
-        client, shelved = None, None
+        # LocalCluster's first workers are forks of this process, made now: with its imports, and no gradebook open.
+        client = None
         if reaching is not None:
             client = opened.enter_context(client_of(reaching.result()))
         elif cluster is not None:
-            shelved = opened.enter_context(shelve({assignment: plan_for(root, assignment)
-                                                   for assignment, _ in submissions}))
             client = opened.enter_context(client_of(opened.enter_context(started(cluster))))
         writer = opened.enter_context(GradebookWriter(root, url))
         bar = progress_bar(len(submissions), progress)
@@ -114,7 +111,7 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
                     recorder.add(key, result)
                     bar.update()
 
-                grade_on_cluster(client, root, pending, limits, done, tick=recorder.tick, shelved=shelved)
+                grade_on_cluster(client, root, pending, limits, done, tick=recorder.tick)
                 pending = []
             broken: collections.Counter[tuple[str, str]] = collections.Counter()
             while pending:  # a pool whose worker died is replaced, and what it had not finished is graded again

@@ -1,8 +1,7 @@
 """Grading on a Dask cluster: `nudge grade --cluster local[:N]` or `nudge grade --scheduler tcp://HOST:8786`.
 
 A task is one submission: the key of its assignment's plan (the plans are put on every worker once, and on
-every worker that joins later, by a worker plugin: autograder.plan_shelf; a LocalCluster's workers, forks of the
-grading process, start with them) and a `SubmissionTask` holding the
+every worker that joins later, by a worker plugin: autograder.plan_shelf) and a `SubmissionTask` holding the
 notebook's bytes, read here under the course's rules. A worker needs the nudge-course package and bubblewrap,
 nothing else: no course folder, no shared file system, no gradebook. What comes back is a `SubmissionResult`;
 this process alone records it, as with the process pool. Each task gets a key of its own, so a re-grade is graded
@@ -82,15 +81,18 @@ def started(choice: ClusterChoice) -> Iterator[Any]:
     if choice.address is not None:
         yield choice.address
         return
-    # Processes, not threads: each worker grades one submission at a time, as a process pool's would. Forks of
-    # this process, as a pool's are, for as long as the cluster runs (a lost worker's replacement too): each starts
-    # with this process's imports and whatever plans it has shelved (`plan_shelf.shelve`) in half a second, where a
-    # spawned one spent ~4 s of a core importing and then waited for the plans to be shipped. The scheduler reads
-    # its settings when it starts.
+    # Processes, not threads: each worker grades one submission at a time, as a process pool's would. The first
+    # workers are forks of this process, made here (`nudge grade` starts the cluster once its plans are worked out
+    # and before it opens the gradebook): each starts with the grader's imports in a tenth of a second, where a
+    # spawned one spends ~4 s of a core importing. A lost worker's replacement is spawned: forked later, it would
+    # copy this process with the gradebook's connection open, perhaps mid-transaction (a child that finalises it
+    # rolls back the parent's), and Dask's offload thread pool without its thread. The scheduler reads its settings
+    # when it starts.
     with dask.config.set({**SCHEDULER_SETTINGS, "distributed.worker.multiprocessing-method": "fork"}):
-        with LocalCluster(n_workers=choice.workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                          memory_limit=0, preload=["autograder.plan_shelf"]) as cluster:
-            yield cluster
+        cluster = LocalCluster(n_workers=choice.workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                               memory_limit=0, preload=["autograder.plan_shelf"])
+    with cluster:
+        yield cluster
 
 
 @contextlib.contextmanager
@@ -114,20 +116,16 @@ def client_of(cluster: Any) -> Iterator["Client"]:
 def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, str]], limits: sandbox.Limits,
                      done: Callable[[tuple[str, str], SubmissionResult], None],
                      grade: Callable[..., SubmissionResult] = grade_task,
-                     tick: Callable[[], float | None] = lambda: None,
-                     shelved: dict[str, str] | None = None) -> None:
+                     tick: Callable[[], float | None] = lambda: None) -> None:
     """Grade `submissions` [(assignment, student)] on the cluster; `done((assignment, student), result)` is called
     here once for each, as soon as it is back: a lost worker or the grader's own error is a failed result.
     `tick()` is called after each wait for results, and says how long the next may last at most (None: no limit).
-    `grade` is what the workers run (a test passes one that kills its worker). `shelved`: {assignment: key} of plans
-    every worker has on its shelf already (a LocalCluster's, forked once they were shelved); else they are put there.
-    """
+    `grade` is what the workers run (a test passes one that kills its worker)."""
     from autograder.batch import failed
     from autograder.plan_shelf import PlanShelf
 
     run = uuid.uuid4().hex[:12]  # keys no earlier run used: a re-grade is graded again, beside another run too
-    plans = shelved or {assignment: f"{run}/{assignment}"
-                        for assignment in sorted({assignment for assignment, _ in submissions})}
+    plans = {assignment: f"{run}/{assignment}" for assignment in sorted({assignment for assignment, _ in submissions})}
     shelf = f"nudge-plans-{run}"
     waiting = collections.deque(submissions)
     alone: list[tuple[str, str]] = []  # caught in a lost worker twice: each graded with nothing beside it
@@ -176,10 +174,9 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
             submit(alone.pop(0))
 
     with contextlib.ExitStack() as undo:  # what is set up here is undone at the end, whatever fails on the way
-        if shelved is None:
-            client.register_plugin(PlanShelf({key: plan_for(root, assignment) for assignment, key in plans.items()}),
-                                   name=shelf)
-            undo.callback(client.unregister_worker_plugin, shelf)
+        client.register_plugin(PlanShelf({key: plan_for(root, assignment) for assignment, key in plans.items()}),
+                               name=shelf)
+        undo.callback(client.unregister_worker_plugin, shelf)
         client.subscribe_topic("all", on_event)
         undo.callback(client.unsubscribe_topic, "all")
         threads = sum(client.nthreads().values())

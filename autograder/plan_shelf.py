@@ -2,14 +2,9 @@
 
 A worker plugin rather than scattered data: the scheduler installs it on every worker there is, and on every
 worker that joins later (a lost worker's replacement too), so no worker ever lacks a plan, however many are lost,
-and a task carries only the key of its plan. A LocalCluster of `nudge grade`'s needs no plugin: its workers are
-forks of the grading process made after it shelved the plans (`shelve`), and so are their replacements. Imported
-only where Dask is installed (autograder.cluster, workers).
+and a task carries only the key of its plan. Imported only where Dask is installed (autograder.cluster, workers).
 """
 
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from distributed.diagnostics.plugin import WorkerPlugin
@@ -30,20 +25,6 @@ class PlanShelf(WorkerPlugin):
 
     def teardown(self, worker: Any) -> None:
         for key in self.plans:
-            SHELF.pop(key, None)
-
-
-@contextmanager
-def shelve(plans: dict[str, Plan]) -> Iterator[dict[str, str]]:
-    """Put {assignment: plan} on this process's shelf, under keys of their own, until the end: the workers of a
-    LocalCluster forked meanwhile (autograder.cluster.started) find them there. Gives {assignment: key}."""
-    run = uuid.uuid4().hex[:12]
-    keys = {assignment: f"{run}/{assignment}" for assignment in plans}
-    SHELF.update({keys[assignment]: plan for assignment, plan in plans.items()})
-    try:
-        yield keys
-    finally:
-        for key in keys.values():
             SHELF.pop(key, None)
 
 
