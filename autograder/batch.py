@@ -68,30 +68,23 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
     root = Path(root)
     sandbox.check_available()
     grading_secret(root)  # made here, once, before any worker reads it
+    # matplotlib's font list is built once here (by a process of its own, meanwhile), so that every worker forked
+    # below starts with it.
+    with concurrent.futures.ThreadPoolExecutor(1) as fonts:
+        fonts.submit(sandbox.matplotlib_cache)
+        for assignment in sorted({assignment for assignment, _ in submissions}):
+            try:
+                plan_for(root, assignment)  # a broken source notebook stops the run before anything changes
+            except Exception as error:
+                if isinstance(error, CourseError):
+                    raise
+                raise CourseError(f"the grade cells of source/{assignment} cannot be read: {error}") from error
     if cluster is not None:
-        from autograder.cluster import client_of, grade_on_cluster, started
-    with contextlib.ExitStack() as opened:
-        # While the plans are worked out: matplotlib's font list, built once here (by a process of its own) so that
-        # every worker forked below starts with it, and a scheduler of one's own is reached.
-        with concurrent.futures.ThreadPoolExecutor(2) as meanwhile:
-            meanwhile.submit(sandbox.matplotlib_cache)
-            reaching = (meanwhile.submit(opened.enter_context, started(cluster))
-                        if cluster is not None and cluster.address is not None else None)
-            for assignment in sorted({assignment for assignment, _ in submissions}):
-                try:
-                    plan_for(root, assignment)  # a broken source notebook stops the run before anything changes
-                except Exception as error:
-                    if isinstance(error, CourseError):
-                        raise
-                    raise CourseError(f"the grade cells of source/{assignment} cannot be read: {error}") from error
-        # The cluster first: one that cannot be reached stops the run before the gradebook is touched. A
-        # LocalCluster's first workers are forks of this process, made now: with its imports, and no gradebook open.
-        client = None
-        if reaching is not None:
-            client = opened.enter_context(client_of(reaching.result()))
-        elif cluster is not None:
-            client = opened.enter_context(client_of(opened.enter_context(started(cluster))))
-        writer = opened.enter_context(GradebookWriter(root, url))
+        from autograder.cluster import connect, grade_on_cluster
+    # The cluster first: one that cannot be reached stops the run before the gradebook is touched (and a
+    # LocalCluster's first workers, forks of this process, are made with its plans' imports and no gradebook open).
+    with connect(cluster) if cluster is not None else contextlib.nullcontext() as client, \
+            GradebookWriter(root, url) as writer:
         bar = progress_bar(len(submissions), progress)
         for assignment in sorted({assignment for assignment, _ in submissions}):
             writer.ensure_assignment(assignment)

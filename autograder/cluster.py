@@ -65,51 +65,31 @@ class ClusterChoice:
 @contextlib.contextmanager
 def connect(choice: ClusterChoice) -> Iterator["Client"]:
     """A Dask client on the chosen cluster, closed (and a LocalCluster stopped) at the end."""
-    with started(choice) as cluster, client_of(cluster) as client:
-        yield client
-
-
-@contextlib.contextmanager
-def started(choice: ClusterChoice) -> Iterator[Any]:
-    """The chosen cluster: a LocalCluster started here and stopped at the end, or a scheduler's address. It may be
-    entered on another thread than `client_of` (`nudge grade` starts a LocalCluster while it works out its plans)."""
     try:
         import dask
-        from distributed import LocalCluster
+        from distributed import Client, LocalCluster
     except ModuleNotFoundError:
         raise CourseError("--cluster and --scheduler need Dask: pip install 'nudge-course[cluster]'") from None
     if choice.address is not None:
-        yield choice.address
+        try:
+            client = Client(choice.address, timeout="10s")
+        except (OSError, TimeoutError) as error:
+            raise CourseError(f"no Dask scheduler answers at {choice.address} ({error}): start one with "
+                              "`dask scheduler`, and workers with `dask worker ADDRESS`") from None
+        with client:
+            yield client
         return
     # Processes, not threads: each worker grades one submission at a time, as a process pool's would. The first
-    # workers are forks of this process, made here (`nudge grade` starts the cluster once its plans are worked out
-    # and before it opens the gradebook): each starts with the grader's imports in a tenth of a second, where a
-    # spawned one spends ~4 s of a core importing. A lost worker's replacement is spawned: forked later, it would
-    # copy this process with the gradebook's connection open, perhaps mid-transaction (a child that finalises it
-    # rolls back the parent's), and Dask's offload thread pool without its thread. The scheduler reads its settings
-    # when it starts.
+    # workers are forks of this process, made here (`nudge grade` connects once its plans are worked out and before
+    # it opens the gradebook): each starts with the grader's imports in a tenth of a second, where a spawned one
+    # spends ~4 s of a core importing. A lost worker's replacement is spawned: forked later, it would copy this
+    # process with the gradebook's connection open, perhaps mid-transaction (a child that finalises it rolls back
+    # the parent's), and Dask's offload thread pool without its thread. The scheduler reads its settings when it
+    # starts.
     with dask.config.set({**SCHEDULER_SETTINGS, "distributed.worker.multiprocessing-method": "fork"}):
         cluster = LocalCluster(n_workers=choice.workers, threads_per_worker=1, processes=True, dashboard_address=None,
                                memory_limit=0, preload=["autograder.plan_shelf"])
-    with cluster:
-        yield cluster
-
-
-@contextlib.contextmanager
-def client_of(cluster: Any) -> Iterator["Client"]:
-    """A client of what `started` gave, closed at the end."""
-    from distributed import Client
-
-    if not isinstance(cluster, str):
-        with Client(cluster) as client:
-            yield client
-        return
-    try:
-        client = Client(cluster, timeout="10s")
-    except (OSError, TimeoutError) as error:
-        raise CourseError(f"no Dask scheduler answers at {cluster} ({error}): start one with `dask scheduler`, and "
-                          f"workers with `dask worker ADDRESS`") from None
-    with client:
+    with cluster, Client(cluster) as client:
         yield client
 
 

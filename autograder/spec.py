@@ -233,9 +233,9 @@ def derived(root: Path, assignment: str, every_edit: bool = False) -> dict[str, 
             raise CourseError(f"{assignment}/{SPEC_FILE} declares {exercise.function}, which no solution cell defines")
         _check_declaration(assignment, exercise, namespace[exercise.function])
         reference = checks.through(exercise.call, namespace[exercise.function])
-        if not exercise.derive:
-            found[exercise.function], groupings[exercise.function] = Derived(exercise, reference), {
-                "fates": [], "positions": []}
+        if not exercise.derive:  # no variants to make, group or keep
+            found[exercise.function] = Derived(exercise, reference)
+            groupings[exercise.function] = {"fates": [], "positions": []}
             continue
         source = solution_source(str(root), assignment, exercise.function)
         listed = one_edit.edits(source, exercise.function)

@@ -140,7 +140,7 @@ def measure(course, url, students, cluster, log, queue):
     from autograder import cluster as dask
 
     spent = {"writes": [], "cluster": 0.0, "first": None, "last": (0.0, 0.0)}
-    record, start_cluster, add = gradebook.GradebookWriter.record, dask.started, batch.Recorder.add
+    record, connect, add = gradebook.GradebookWriter.record, dask.connect, batch.Recorder.add
 
     def timed_record(self, entries):
         started = time.perf_counter()
@@ -151,17 +151,17 @@ def measure(course, url, students, cluster, log, queue):
         return outcomes
 
     @contextlib.contextmanager
-    def timed_start(choice):  # a LocalCluster's start, once the plans are worked out
+    def timed_connect(choice):  # a LocalCluster's start and its client, once the plans are worked out
         begun = time.perf_counter()
-        with start_cluster(choice) as cluster:
+        with connect(choice) as client:
             spent["cluster"] = time.perf_counter() - begun
-            yield cluster
+            yield client
 
     def first_result(self, *arguments):
         spent["first"] = spent["first"] or (time.perf_counter(), time.process_time())
         add(self, *arguments)
 
-    gradebook.GradebookWriter.record, dask.started, batch.Recorder.add = timed_record, timed_start, first_result
+    gradebook.GradebookWriter.record, dask.connect, batch.Recorder.add = timed_record, timed_connect, first_result
     with open(log, "w") as output:  # the summary and the progress bar, kept for a failed run's message
         os.dup2(output.fileno(), 1)
         os.dup2(output.fileno(), 2)
