@@ -59,7 +59,9 @@ class SubmissionResult:
     parts: list[PartResult] = field(default_factory=list)
     failure: str | None = None
     notes: list[str] = field(default_factory=list)
-    notebook: dict | None = None  # the graded notebook, as nbformat JSON
+    # The graded notebook as nbformat's JSON text, checked and written out by the worker that graded it: text is the
+    # cheapest thing to send back and to save, and the one process that records every result only writes it out.
+    notebook: str | None = None
     seconds: float = 0.0
 
     @property
@@ -192,7 +194,7 @@ def grade_notebook_bytes(plan: Plan, data: bytes | None, failure: str | None, st
             result.notes.append(f"{where} was stopped and skipped: {why}")
         elif kind == "sandbox":
             result.notes.append(f"your code could not run: {why}")
-    result.notebook = graded_notebook(plan, cells, learner, run, result)
+    result.notebook = nbformat.writes(graded_notebook(plan, cells, learner, run, result))
     return _finish(result, started)
 
 
@@ -419,13 +421,13 @@ def failed_notebook(plan: Plan, result: SubmissionResult) -> nbformat.NotebookNo
 
 def write_graded_notebook(root: Path, result: SubmissionResult) -> Path:
     """autograded/<student>/<assignment>/<assignment>.ipynb, replaced in one step (`failed_notebook` for a failure)."""
-    notebook = result.notebook
-    if notebook is None:
-        notebook = failed_notebook(plan_for(Path(root), result.assignment), result)
+    text = result.notebook
+    if text is None:
+        text = nbformat.writes(failed_notebook(plan_for(Path(root), result.assignment), result))
     target = Path(root) / "autograded" / result.student / result.assignment / f"{result.assignment}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(".ipynb.partial")
-    nbformat.write(notebook, temporary)
+    temporary.write_text(text, encoding="utf-8")
     temporary.replace(target)
     return target
 

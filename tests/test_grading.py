@@ -514,7 +514,7 @@ def test_a_graded_notebook_that_plots_carries_no_fontconfig_noise(monkeypatch):
     plan = plan_for(ROOT, ASSIGNMENT)
     data = nbformat.writes(add_cell(solved(), plot)).encode()
     result = grade.grade_notebook_bytes(plan, data, None, "ana", grade.student_seeds(plan, TEST_SECRET, "ana"))
-    shown = nbformat.writes(result.notebook) + "\n".join(result.notes)
+    shown = result.notebook + "\n".join(result.notes)
     assert "exit status 1" in shown and "Fontconfig" not in shown
 
 
