@@ -80,10 +80,12 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
                     raise
                 raise CourseError(f"the grade cells of source/{assignment} cannot be read: {error}") from error
     if cluster is not None:
-        from autograder.cluster import connect, grade_on_cluster
+        from autograder.cluster import RunPlans, connect, grade_on_cluster
+
+        plans = RunPlans.of(root, {assignment for assignment, _ in submissions})
     # The cluster first: one that cannot be reached stops the run before the gradebook is touched (and a
-    # LocalCluster's first workers, forks of this process, are made with its plans' imports and no gradebook open).
-    with connect(cluster) if cluster is not None else contextlib.nullcontext() as client, \
+    # LocalCluster's first workers, forks of this process, are made with its plans and no gradebook open).
+    with connect(cluster, plans) if cluster is not None else contextlib.nullcontext() as client, \
             GradebookWriter(root, url) as writer:
         bar = progress_bar(len(submissions), progress)
         for assignment in sorted({assignment for assignment, _ in submissions}):
@@ -104,7 +106,7 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
                     recorder.add(key, result)
                     bar.update()
 
-                grade_on_cluster(client, root, pending, limits, done, tick=recorder.tick)
+                grade_on_cluster(client, root, pending, limits, done, tick=recorder.tick, plans=plans)
                 pending = []
             broken: collections.Counter[tuple[str, str]] = collections.Counter()
             while pending:  # a pool whose worker died is replaced, and what it had not finished is graded again

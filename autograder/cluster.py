@@ -14,6 +14,7 @@ pool's worker is capped (`limit_worker_memory`).
 """
 
 import collections
+import concurrent.futures
 import contextlib
 import itertools
 import os
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from autograder import sandbox
 from autograder.course_dir import CourseError
 from autograder.grade import SubmissionResult, SubmissionTask, grade_task, limit_worker_memory, submission_task
-from autograder.plan import plan_for
+from autograder.plan import Plan, plan_for
 
 if TYPE_CHECKING:  # Dask is an optional dependency: pip install 'nudge-course[cluster]'
     from distributed import Client
@@ -38,6 +39,13 @@ if TYPE_CHECKING:  # Dask is an optional dependency: pip install 'nudge-course[c
 # its environment (README: DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=0 and ..._WORKER_SATURATION=1.0).
 TASKS_PER_THREAD = 2  # in flight on the cluster, as in the process pool (see grade_on_cluster)
 SCHEDULER_SETTINGS = {"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0}
+# What a LocalCluster of nudge's own goes without, each costing CPU on every worker the whole run (the CPU it grades
+# with, on a machine of few cores): the profiler that samples each worker's stack 100 times a second for a dashboard
+# it does not have; a check 50 times a second in the scheduler, each nanny and each worker that its event loop is not
+# blocked (once a second is enough to warn of that); work stealing, moot where a worker thread is handed one task
+# at a time (worker-saturation 1.0).
+LOCAL_SETTINGS = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "1s",
+                  "distributed.scheduler.work-stealing": False}
 
 
 @dataclass(frozen=True)
@@ -62,9 +70,27 @@ class ClusterChoice:
         return cls(workers=int(match.group(1)) if match.group(1) else os.cpu_count() or 1)
 
 
+@dataclass(frozen=True)
+class RunPlans:
+    """The plans of one run on a cluster, by the keys its tasks name them with: each key carries the run's own id,
+    so that no other run's plan (another course's, or an earlier version's) is ever taken for one of them."""
+
+    run: str
+    plans: dict[str, Plan]  # {key: plan}
+
+    @classmethod
+    def of(cls, root: Path, assignments: set[str]) -> "RunPlans":
+        run = uuid.uuid4().hex[:12]
+        return cls(run, {f"{run}/{assignment}": plan_for(root, assignment) for assignment in sorted(assignments)})
+
+    def key(self, assignment: str) -> str:
+        return f"{self.run}/{assignment}"
+
+
 @contextlib.contextmanager
-def connect(choice: ClusterChoice) -> Iterator["Client"]:
-    """A Dask client on the chosen cluster, closed (and a LocalCluster stopped) at the end."""
+def connect(choice: ClusterChoice, plans: RunPlans | None = None) -> Iterator["Client"]:
+    """A Dask client on the chosen cluster, closed (and a LocalCluster stopped) at the end. A LocalCluster's first
+    workers start with `plans` on their shelves."""
     try:
         import dask
         from distributed import Client, LocalCluster
@@ -85,28 +111,39 @@ def connect(choice: ClusterChoice) -> Iterator["Client"]:
     # spends ~4 s of a core importing. A lost worker's replacement is spawned: forked later, it would copy this
     # process with the gradebook's connection open, perhaps mid-transaction (a child that finalises it rolls back
     # the parent's), and Dask's offload thread pool without its thread. The scheduler reads its settings when it
-    # starts.
-    with dask.config.set({**SCHEDULER_SETTINGS, "distributed.worker.multiprocessing-method": "fork"}):
-        cluster = LocalCluster(n_workers=choice.workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               memory_limit=0, preload=["autograder.plan_shelf"])
-    with cluster, Client(cluster) as client:
+    # starts, a worker when it starts (its nanny keeps them for a replacement). The plans are put on this process's
+    # shelf just while the workers are forked, so that theirs hold them from the start: grading need not wait for
+    # the plugin, which brings them to every other worker (pickled, ~4 MB for the course: a second).
+    from autograder.plan_shelf import SHELF
+
+    SHELF.update(plans.plans if plans else {})
+    try:
+        with dask.config.set({**SCHEDULER_SETTINGS, **LOCAL_SETTINGS,
+                              "distributed.worker.multiprocessing-method": "fork"}):
+            cluster = LocalCluster(n_workers=choice.workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, memory_limit=0, preload=["autograder.plan_shelf"])
+    finally:
+        SHELF.clear()
+    # A result is fetched from its worker directly: through the scheduler (in this process too) it crosses it twice.
+    with cluster, Client(cluster, direct_to_workers=True) as client:
         yield client
 
 
 def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, str]], limits: sandbox.Limits,
                      done: Callable[[tuple[str, str], SubmissionResult], None],
                      grade: Callable[..., SubmissionResult] = grade_task,
-                     tick: Callable[[], float | None] = lambda: None) -> None:
+                     tick: Callable[[], float | None] = lambda: None, plans: RunPlans | None = None) -> None:
     """Grade `submissions` [(assignment, student)] on the cluster; `done((assignment, student), result)` is called
     here once for each, as soon as it is back: a lost worker or the grader's own error is a failed result.
     `tick()` is called after each wait for results, and says how long the next may last at most (None: no limit).
-    `grade` is what the workers run (a test passes one that kills its worker)."""
+    `grade` is what the workers run (a test passes one that kills its worker). `plans`: those `connect` gave a
+    LocalCluster's first workers (by default, the plans of `submissions` under a new run's keys)."""
     from autograder.batch import failed
     from autograder.plan_shelf import PlanShelf
 
-    run = uuid.uuid4().hex[:12]  # keys no earlier run used: a re-grade is graded again, beside another run too
-    plans = {assignment: f"{run}/{assignment}" for assignment in sorted({assignment for assignment, _ in submissions})}
-    shelf = f"nudge-plans-{run}"
+    # keys no earlier run used: a re-grade is graded again, beside another run too
+    plans = plans or RunPlans.of(root, {assignment for assignment, _ in submissions})
+    run, shelf = plans.run, f"nudge-plans-{plans.run}"
     waiting = collections.deque(submissions)
     alone: list[tuple[str, str]] = []  # caught in a lost worker twice: each graded with nothing beside it
     lost: collections.Counter[tuple[str, str]] = collections.Counter()  # how often each was on a lost worker
@@ -134,7 +171,7 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
             except Exception as error:  # a folder this process cannot read costs that submission alone
                 done(key, failed(root, assignment, student, f"it could not be read: {error!r}"))
                 return
-        future = client.submit(grade_within_memory_cap, grade, plans[assignment], tasks[key],
+        future = client.submit(grade_within_memory_cap, grade, plans.key(assignment), tasks[key],
                                key=f"grade-{assignment}-{run}-{next(numbers)}", pure=False)
         running[future] = key
         future.add_done_callback(back.put)
@@ -154,9 +191,13 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
             submit(alone.pop(0))
 
     with contextlib.ExitStack() as undo:  # what is set up here is undone at the end, whatever fails on the way
-        client.register_plugin(PlanShelf({key: plan_for(root, assignment) for assignment, key in plans.items()}),
-                               name=shelf)
-        undo.callback(client.unregister_worker_plugin, shelf)
+        # The plugin is registered meanwhile, in a thread of its own, while the first tasks are sent: a worker that
+        # has no plans yet holds a task until they come (plan_shelf.shelved). Taken off after it is on.
+        registering = concurrent.futures.ThreadPoolExecutor(1, "nudge-plans")
+        undo.callback(registering.shutdown)
+        registered = registering.submit(lambda: client.register_plugin(PlanShelf(plans.plans), name=shelf))
+        undo.callback(lambda: registered.exception() is None and client.unregister_worker_plugin(shelf))
+        registered.add_done_callback(back.put)  # its failure wakes the wait below
         client.subscribe_topic("all", on_event)
         undo.callback(client.unsubscribe_topic, "all")
         threads = sum(client.nthreads().values())
@@ -169,6 +210,10 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
                 finished = []
             while not back.empty():
                 finished.append(back.get())
+            if registered in finished:
+                finished.remove(registered)
+                if registered.exception() is not None:  # no plans on the workers: nothing can be graded
+                    raise registered.exception()  # type: ignore[misc]
             keys = [running.pop(future) for future in finished]
             results = []
             for future, key in zip(finished, keys, strict=True):

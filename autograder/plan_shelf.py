@@ -5,26 +5,39 @@ worker that joins later (a lost worker's replacement too), so no worker ever lac
 and a task carries only the key of its plan. Imported only where Dask is installed (autograder.cluster, workers).
 """
 
+import pickle
+import threading
 from typing import Any
 
+import cloudpickle
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from autograder.plan import Plan
 
 SHELF: dict[str, Plan] = {}  # {plan key: plan}, on this worker
+ARRIVED = threading.Condition()  # told each time plans are put on the shelf
+PLAN_WAIT = 120  # seconds a task waits for its plan on a worker that has not got it yet
 
 
 class PlanShelf(WorkerPlugin):
-    """Puts a run's plans on each worker's shelf, and takes them off when the run ends."""
+    """Puts a run's plans on each worker's shelf, and takes them off when the run ends. The plans travel pickled
+    and are unpickled only on a worker that has not got them (a LocalCluster's first workers, forks of `nudge
+    grade`, have; unpickling the course's takes a worker ~0.2 s)."""
 
     def __init__(self, plans: dict[str, Plan]) -> None:
-        self.plans = plans
+        self.keys = sorted(plans)
+        self.pickled = cloudpickle.dumps(plans)  # by value: a worker cannot import the course's reference modules
 
     def setup(self, worker: Any) -> None:
-        SHELF.update(self.plans)
+        if all(key in SHELF for key in self.keys):
+            return
+        plans = pickle.loads(self.pickled)
+        with ARRIVED:
+            SHELF.update(plans)
+            ARRIVED.notify_all()
 
     def teardown(self, worker: Any) -> None:
-        for key in self.plans:
+        for key in self.keys:
             SHELF.pop(key, None)
 
 
@@ -40,5 +53,9 @@ def dask_setup(worker: Any) -> None:
 
 
 def shelved(key: str) -> Plan:
-    """The plan `key` on this worker's shelf."""
-    return SHELF[key]
+    """The plan `key` on this worker's shelf, once it is there: `nudge grade` sends its first tasks while the plugin
+    is still on its way (a LocalCluster's first workers, its forks, have the plans already)."""
+    with ARRIVED:
+        if not ARRIVED.wait_for(lambda: key in SHELF, timeout=PLAN_WAIT):
+            raise LookupError(f"the grading plan {key} did not reach this worker within {PLAN_WAIT} s")
+        return SHELF[key]

@@ -8,6 +8,8 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import cloudpickle
@@ -16,8 +18,8 @@ from conftest import TEST_SECRET, copy_course, free_port, nudge
 from nbgrader.api import Gradebook
 from submissions import load_cases, solution_sources, submission, write_submission
 
-from autograder import batch
-from autograder.cluster import ClusterChoice, connect, grade_on_cluster
+from autograder import batch, plan_shelf
+from autograder.cluster import ClusterChoice, RunPlans, connect, grade_on_cluster
 from autograder.course_dir import CourseError, tool_environment
 from autograder.grade import WORKER_MEMORY, SubmissionResult, grade_task, submission_task
 from autograder.plan import plan_for
@@ -279,3 +281,58 @@ def test_local_without_a_number_takes_a_worker_per_core():
     assert ClusterChoice.parse("local", None) == ClusterChoice(workers=os.cpu_count())
     assert ClusterChoice.parse(None, None) is None
     assert ClusterChoice.parse(None, "tcp://h:8786") == ClusterChoice(address="tcp://h:8786")
+
+
+def test_a_local_clusters_first_workers_start_with_the_runs_plans_and_this_process_keeps_none(course):
+    plans = RunPlans.of(course, {ASSIGNMENT})
+    with connect(ClusterChoice(workers=2), plans) as client:
+        assert plan_shelf.SHELF == {}  # put there only while the workers were forked
+        shelves = client.run(lambda: sorted(plan_shelf.SHELF))  # before any plugin: the forks' own
+        assert list(shelves.values()) == [[plans.key(ASSIGNMENT)]] * 2
+        results: dict[tuple[str, str], SubmissionResult] = {}
+        grade_on_cluster(client, course, [(ASSIGNMENT, "solver")], DEFAULT_LIMITS,
+                         lambda key, result: results.update({key: result}), plans=plans)
+        solved = results[ASSIGNMENT, "solver"]
+        assert solved.failure is None and solved.score == solved.max_score > 0
+        assert list(client.run(lambda: sorted(plan_shelf.SHELF)).values()) == [[]] * 2  # taken off at the end
+
+
+def test_a_task_waits_for_its_plan_and_a_plan_that_never_comes_is_a_clear_failure(course, monkeypatch):
+    plan = plan_for(course, ASSIGNMENT)
+    shelf = plan_shelf.PlanShelf({"run/a": plan})
+    monkeypatch.setattr(plan_shelf, "SHELF", {})
+    arrived = []
+    waiting = threading.Thread(target=lambda: arrived.append(plan_shelf.shelved("run/a")))
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive() and not arrived  # no plan yet: the task waits
+    shelf.setup(worker=None)
+    waiting.join(10)
+    assert [found.assignment for found in arrived] == [ASSIGNMENT]
+    # A worker that has the plans (a fork of nudge grade) keeps its own: nothing is unpickled again.
+    forked = object()
+    plan_shelf.SHELF["run/a"] = forked
+    shelf.setup(worker=None)
+    assert plan_shelf.SHELF["run/a"] is forked
+    shelf.teardown(worker=None)
+    assert plan_shelf.SHELF == {}
+    monkeypatch.setattr(plan_shelf, "PLAN_WAIT", 0.2)
+    with pytest.raises(LookupError, match="run/a did not reach this worker within 0.2 s"):
+        plan_shelf.shelved("run/a")
+
+
+def test_a_run_whose_plans_cannot_be_put_on_the_workers_stops_at_once(course, one_worker, monkeypatch):
+    one_worker.run(lambda: setattr(plan_shelf, "PLAN_WAIT", 5))  # its task, planless, gives up soon after
+    try:
+        def refused(*args, **kwargs):
+            raise OSError("the scheduler refused the plugin")
+
+        monkeypatch.setattr(one_worker, "register_plugin", refused)
+        results: dict[tuple[str, str], SubmissionResult] = {}
+        with pytest.raises(OSError, match="refused the plugin"):
+            grade_on_cluster(one_worker, course, [(ASSIGNMENT, "solver")], DEFAULT_LIMITS,
+                             lambda key, result: results.update({key: result}))
+        assert results == {}
+    finally:
+        time.sleep(6)  # the planless task has given up: the worker is free for the next test
+        one_worker.run(lambda: setattr(plan_shelf, "PLAN_WAIT", 120))
