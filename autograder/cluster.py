@@ -42,8 +42,9 @@ SCHEDULER_SETTINGS = {"distributed.scheduler.allowed-failures": 0, "distributed.
 # What a LocalCluster of nudge's own goes without, each costing CPU on every worker the whole run (the CPU it grades
 # with, on a machine of few cores): the profiler that samples each worker's stack 100 times a second for a dashboard
 # it does not have; a check 50 times a second in the scheduler, each nanny and each worker that its event loop is not
-# blocked (once a second is enough to warn of that); work stealing, moot where a worker thread is handed one task
-# at a time (worker-saturation 1.0).
+# blocked (once a second is enough to warn of that); work stealing, which could only move a run's first few tasks (the
+# scheduler then keeps the rest queued and hands a worker thread one at a time, worker-saturation 1.0), each at most
+# one notebook's time limit behind another on its worker.
 LOCAL_SETTINGS = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "1s",
                   "distributed.scheduler.work-stealing": False}
 
@@ -139,7 +140,7 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
     `grade` is what the workers run (a test passes one that kills its worker). `plans`: those `connect` gave a
     LocalCluster's first workers (by default, the plans of `submissions` under a new run's keys)."""
     from autograder.batch import failed
-    from autograder.plan_shelf import PlanShelf
+    from autograder.plan_shelf import PlanMissing, PlanShelf
 
     # keys no earlier run used: a re-grade is graded again, beside another run too
     plans = plans or RunPlans.of(root, {assignment for assignment, _ in submissions})
@@ -195,8 +196,8 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
         # has no plans yet holds a task until they come (plan_shelf.shelved). Taken off after it is on.
         registering = concurrent.futures.ThreadPoolExecutor(1, "nudge-plans")
         undo.callback(registering.shutdown)
-        registered = registering.submit(lambda: client.register_plugin(PlanShelf(plans.plans), name=shelf))
-        undo.callback(lambda: registered.exception() is None and client.unregister_worker_plugin(shelf))
+        registered = registering.submit(put_on_workers, client, PlanShelf(plans.plans), shelf)
+        undo.callback(take_off_workers, client, registered, shelf)
         registered.add_done_callback(back.put)  # its failure wakes the wait below
         client.subscribe_topic("all", on_event)
         undo.callback(client.unsubscribe_topic, "all")
@@ -219,6 +220,9 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
             for future, key in zip(finished, keys, strict=True):
                 try:
                     results.append((key, future.result()))
+                except PlanMissing as error:  # nothing of the submission's: no grade is recorded, the run stops
+                    raise CourseError(f"{error}: the plans could not be put on the cluster's workers. Check that "
+                                      "they run this machine's nudge-course, and grade again") from None
                 except Exception as error:  # the worker was lost (KilledWorker), or the grader failed on it
                     killed = type(error).__name__ == "KilledWorker"
                     if killed and lost[key] < 2:
@@ -236,6 +240,27 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
             for key, result in results:
                 done(key, result)
             pause = tick()
+
+
+def put_on_workers(client: "Client", shelf: Any, name: str) -> None:
+    """Register the worker plugin `shelf` (the run's plans) as `name`, for every worker there is and will be."""
+    try:
+        client.register_plugin(shelf, name=name)
+    except Exception:
+        # A worker lost while the plugin went out (one that a submission took down, say) fails the broadcast, not the
+        # registration: the scheduler keeps the plugin and gives it to every worker that joins, its replacement too.
+        if not client.run_on_scheduler(lambda dask_scheduler: name in dask_scheduler.worker_plugins):
+            raise
+
+
+def take_off_workers(client: "Client", registered: concurrent.futures.Future[None], name: str) -> None:
+    """Unregister the plugin `name` once its registration has ended, even one that failed part of the way (the
+    scheduler may hold it all the same, and would give a cluster's every later worker the plans)."""
+    concurrent.futures.wait([registered])
+    try:
+        client.unregister_worker_plugin(name)
+    except ValueError:  # it never reached the scheduler
+        pass
 
 
 def grade_within_memory_cap(grade: Callable[..., SubmissionResult], plan: str,

@@ -52,10 +52,14 @@ def dask_setup(worker: Any) -> None:
     sandbox.matplotlib_cache()
 
 
+class PlanMissing(LookupError):
+    """A task's plan did not reach its worker in time: nothing of the submission's, so never recorded as its grade."""
+
+
 def shelved(key: str) -> Plan:
     """The plan `key` on this worker's shelf, once it is there: `nudge grade` sends its first tasks while the plugin
     is still on its way (a LocalCluster's first workers, its forks, have the plans already)."""
     with ARRIVED:
         if not ARRIVED.wait_for(lambda: key in SHELF, timeout=PLAN_WAIT):
-            raise LookupError(f"the grading plan {key} did not reach this worker within {PLAN_WAIT} s")
+            raise PlanMissing(f"the grading plan {key} did not reach a worker within {PLAN_WAIT} s")
         return SHELF[key]

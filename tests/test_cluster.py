@@ -5,6 +5,7 @@ folder."""
 import io
 import mmap
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -302,7 +303,7 @@ def test_a_task_waits_for_its_plan_and_a_plan_that_never_comes_is_a_clear_failur
     shelf = plan_shelf.PlanShelf({"run/a": plan})
     monkeypatch.setattr(plan_shelf, "SHELF", {})
     arrived = []
-    waiting = threading.Thread(target=lambda: arrived.append(plan_shelf.shelved("run/a")))
+    waiting = threading.Thread(target=lambda: arrived.append(plan_shelf.shelved("run/a")), daemon=True)
     waiting.start()
     waiting.join(0.3)
     assert waiting.is_alive() and not arrived  # no plan yet: the task waits
@@ -317,22 +318,49 @@ def test_a_task_waits_for_its_plan_and_a_plan_that_never_comes_is_a_clear_failur
     shelf.teardown(worker=None)
     assert plan_shelf.SHELF == {}
     monkeypatch.setattr(plan_shelf, "PLAN_WAIT", 0.2)
-    with pytest.raises(LookupError, match="run/a did not reach this worker within 0.2 s"):
+    with pytest.raises(plan_shelf.PlanMissing, match="run/a did not reach a worker within 0.2 s"):
         plan_shelf.shelved("run/a")
 
 
-def test_a_run_whose_plans_cannot_be_put_on_the_workers_stops_at_once(course, one_worker, monkeypatch):
-    one_worker.run(lambda: setattr(plan_shelf, "PLAN_WAIT", 5))  # its task, planless, gives up soon after
-    try:
-        def refused(*args, **kwargs):
-            raise OSError("the scheduler refused the plugin")
+def refuse(*args, **kwargs):
+    raise OSError("the scheduler refused the plugin")
 
-        monkeypatch.setattr(one_worker, "register_plugin", refused)
-        results: dict[tuple[str, str], SubmissionResult] = {}
-        with pytest.raises(OSError, match="refused the plugin"):
+
+@pytest.mark.parametrize(("registration", "stops_with"), [
+    (refuse, "OSError: the scheduler refused the plugin"),
+    (lambda *args, **kwargs: None, "CourseError: the grading plan .* did not reach a worker within 2 s: the plans "
+                                   "could not be put on the cluster's workers"),
+], ids=["refused", "never-arrives"])
+def test_a_run_whose_plans_do_not_reach_the_workers_stops_and_records_nothing(course, one_worker, monkeypatch,
+                                                                                registration, stops_with):
+    one_worker.run(lambda: setattr(plan_shelf, "PLAN_WAIT", 2))  # its task, planless, gives up after 2 s
+    monkeypatch.setattr(one_worker, "register_plugin", registration)
+    results: dict[tuple[str, str], SubmissionResult] = {}
+    started = time.monotonic()
+    try:
+        with pytest.raises(Exception) as stopped:
             grade_on_cluster(one_worker, course, [(ASSIGNMENT, "solver")], DEFAULT_LIMITS,
                              lambda key, result: results.update({key: result}))
-        assert results == {}
+        assert re.match(stops_with, f"{stopped.type.__name__}: {stopped.value}"), stopped.value
+        assert results == {} and time.monotonic() - started < 60  # no grade recorded; no waiting for the plans
     finally:
-        time.sleep(6)  # the planless task has given up: the worker is free for the next test
+        # The worker's one thread runs this only once the planless task has given up: it is free for the next test.
+        assert one_worker.submit(lambda: 1, pure=False).result(timeout=60) == 1
         one_worker.run(lambda: setattr(plan_shelf, "PLAN_WAIT", 120))
+
+
+def test_a_worker_lost_while_the_plans_go_out_does_not_stop_the_run(course, one_worker, monkeypatch):
+    register = one_worker.register_plugin
+
+    def registered_but_a_worker_was_lost(plugin, name):
+        register(plugin, name=name)
+        raise OSError("a worker was lost during the broadcast")
+
+    monkeypatch.setattr(one_worker, "register_plugin", registered_but_a_worker_was_lost)
+    results: dict[tuple[str, str], SubmissionResult] = {}
+    grade_on_cluster(one_worker, course, [(ASSIGNMENT, "solver")], DEFAULT_LIMITS,
+                     lambda key, result: results.update({key: result}))
+    solved = results[ASSIGNMENT, "solver"]
+    assert solved.failure is None and solved.score == solved.max_score > 0
+    plugins = one_worker.run(lambda dask_worker: [name for name in dask_worker.plugins if "nudge" in name])
+    assert list(plugins.values()) == [[]]  # taken off at the end all the same
