@@ -427,7 +427,7 @@ def write_graded_notebook(root: Path, result: SubmissionResult) -> Path:
     target = Path(root) / "autograded" / result.student / result.assignment / f"{result.assignment}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(".ipynb.partial")
-    temporary.write_text(text, encoding="utf-8")
+    temporary.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")  # as nbformat.write ends it
     temporary.replace(target)
     return target
 

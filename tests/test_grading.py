@@ -223,6 +223,11 @@ def test_the_formgrader_sees_every_recorded_submission_graded_with_our_collectio
     assert "a19-bad-json" in recorded and linked & recorded
     failed = (course / "autograded" / "a19-bad-json" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text(encoding="utf-8")
     assert "could not be graded" in failed and "not graded: the notebook is not valid JSON" in failed
+    # Graded notebooks (written out by the workers, or here for one that could not be graded) are saved exactly as
+    # nbformat.write saves them: valid, and read back to the same text.
+    saved = [path.read_text(encoding="utf-8") for path in (course / "autograded").glob(f"*/{ASSIGNMENT}/*.ipynb")]
+    assert len(saved) >= len(recorded - linked) > 0
+    assert all(text == nbformat.writes(nbformat.reads(text, as_version=4)) + "\n" for text in saved)
     forged = course / "submitted" / "a24-timestamp" / ASSIGNMENT
     assert (forged / "timestamp-as-submitted.txt").read_text() == "2001-01-01 00:00:00.000000 UTC"  # kept aside
 
