@@ -1,16 +1,16 @@
 """Grading on a Dask cluster: `nudge grade --cluster local[:N]` or `nudge grade --scheduler tcp://HOST:8786`.
 
-A task is one submission: the key of its assignment's plan (the plans are put on every worker once, and on
-every worker that joins later, by a worker plugin: autograder.plan_shelf) and a `SubmissionTask` holding the
-notebook's bytes, read here under the course's rules. A worker needs the nudge-course package and bubblewrap,
-nothing else: no course folder, no shared file system, no gradebook. What comes back is a `SubmissionResult`;
-this process alone records it, as with the process pool. Each task gets a key of its own, so a re-grade is graded
-again rather than taken from an earlier run. A worker that dies or is lost while grading a submission costs that
-submission alone, as a process pool's does: each worker thread has two tasks in flight (so it never waits for its
-next), the scheduler gives up on every task of a lost worker at once (allowed-failures 0), and those are graded
-again; one caught in a lost worker twice is then graded alone, with nothing else in flight, and only if it takes
-that worker down too is it recorded as failed, with the reason. A task caps its worker's memory as a process
-pool's worker is capped (`limit_worker_memory`).
+A task is one submission: the key of its assignment's plan (the plans are put on every worker once, and on every
+worker that joins later, by a worker plugin: autograder.plan_shelf; a LocalCluster's first workers, forks of `nudge
+grade`, start with them) and a `SubmissionTask` holding the notebook's bytes, read here under the course's rules. A
+worker needs the nudge-course package and bubblewrap, nothing else: no course folder, no shared file system, no
+gradebook. What comes back is a `SubmissionResult`; this process alone records it, as with the process pool. Each
+task gets a key of its own, so a re-grade is graded again rather than taken from an earlier run. A worker that dies
+or is lost while grading a submission costs that submission alone, as a process pool's does: each worker thread has
+two tasks in flight (so it never waits for its next), the scheduler gives up on every task of a lost worker at once
+(allowed-failures 0), and those are graded again; one caught in a lost worker twice is then graded alone, with
+nothing else in flight, and only if it takes that worker down too is it recorded as failed, with the reason. A task
+caps its worker's memory as a process pool's worker is capped (`limit_worker_memory`).
 """
 
 import collections
@@ -77,15 +77,19 @@ class RunPlans:
     so that no other run's plan (another course's, or an earlier version's) is ever taken for one of them."""
 
     run: str
-    plans: dict[str, Plan]  # {key: plan}
+    by_assignment: dict[str, Plan]
 
     @classmethod
     def of(cls, root: Path, assignments: set[str]) -> "RunPlans":
-        run = uuid.uuid4().hex[:12]
-        return cls(run, {f"{run}/{assignment}": plan_for(root, assignment) for assignment in sorted(assignments)})
+        return cls(uuid.uuid4().hex[:12], {assignment: plan_for(root, assignment) for assignment in assignments})
 
     def key(self, assignment: str) -> str:
         return f"{self.run}/{assignment}"
+
+    @property
+    def by_key(self) -> dict[str, Plan]:
+        """{key: plan}, as a worker's shelf holds them."""
+        return {self.key(assignment): plan for assignment, plan in self.by_assignment.items()}
 
 
 @contextlib.contextmanager
@@ -117,7 +121,7 @@ def connect(choice: ClusterChoice, plans: RunPlans | None = None) -> Iterator["C
     # the plugin, which brings them to every other worker (pickled, ~4 MB for the course: a second).
     from autograder.plan_shelf import SHELF
 
-    SHELF.update(plans.plans if plans else {})
+    SHELF.update(plans.by_key if plans else {})
     try:
         with dask.config.set({**SCHEDULER_SETTINGS, **LOCAL_SETTINGS,
                               "distributed.worker.multiprocessing-method": "fork"}):
@@ -248,7 +252,7 @@ def put_on_workers(client: "Client", plans: RunPlans, name: str) -> None:
     from autograder.plan_shelf import PlanShelf
 
     try:
-        client.register_plugin(PlanShelf(plans.plans), name=name)
+        client.register_plugin(PlanShelf(plans.by_key), name=name)
     except Exception:
         # A worker lost while the plugin went out (one that a submission took down, say) fails the broadcast, not the
         # registration: the scheduler keeps the plugin and gives it to every worker that joins, its replacement too.
