@@ -217,10 +217,15 @@ def draw_graph(ax: Axes, graph: Graph, values: Mapping[str, float], gradients: M
         texts[name] = ax.text(x, y, "", ha="center", va="center", fontsize="small",
                               bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "C0"})
     for name, (_function, parents, _formula) in graph.items():
-        for parent in (parent for parent in parents if parent not in hidden):
+        shown = [parent for parent in parents if parent not in hidden]
+        for use, parent in enumerate(shown):
+            # One arrow per use: a parent used twice (f = a·a) gets two, bent apart so that both show.
+            uses, before = shown.count(parent), shown[:use].count(parent)
+            bend = 0.5 * (before - (uses - 1) / 2)
             # Anchored to the boxes themselves: from the right edge of the parent to the left edge of the child.
             ax.annotate("", xy=(0, 0.5), xycoords=texts[name], xytext=(1, 0.5), textcoords=texts[parent],
-                        arrowprops={"arrowstyle": "->", "color": "grey", "shrinkA": 6, "shrinkB": 6})
+                        arrowprops={"arrowstyle": "->", "color": "grey", "shrinkA": 6, "shrinkB": 6,
+                                    "connectionstyle": f"arc3,rad={bend:g}"})
     ax.set_xlim(-0.6, max(depth.values()) + 0.6)
     tallest = max(len(names) for names in columns.values())
     ax.set_ylim(-tallest / 2 - 0.2, tallest / 2 + 0.2)

@@ -375,6 +375,37 @@ def graph_widget(graph: Graph, inputs: Mapping[str, float], step: float = 0.001)
     return widgets.VBox([*rows, restart, readout, image.widget])
 
 
+def pick_and_nudge(label: str, names: Sequence[str], now: dict[str, float], step: float,
+                   moved: Callable[[str], None], restart: Callable[[str], None]) -> list[widgets.Widget]:
+    """Controls for one of several values at a time: a dropdown of `names` (`label`), a slider for the one picked
+    (±2 around it), a button that nudges it by `step`, and "make this the start". Moving the slider changes `now`
+    and calls `moved(the name picked)`; picking another name moves the slider to its value (not a nudge) and calls
+    `moved` too; the last button calls `restart(the name picked)`."""
+    chosen = widgets.Dropdown(options=list(names), description=label)
+    value = nudge_slider("its value", now[names[0]], now[names[0]] - 2, now[names[0]] + 2, step)
+    nudge = widgets.Button(description=f"+ {step:g}")
+    restart_button = widgets.Button(description="make this the start")
+
+    def slid(_change: object) -> None:
+        now[chosen.value] = value.value
+        moved(chosen.value)
+
+    def choose(_change: object) -> None:
+        centre = now[chosen.value]
+        value.unobserve(slid, names="value")  # moving the slider to another value is not a nudge
+        value.min, value.max = min(value.min, centre - 2), max(value.max, centre + 2)
+        value.value = centre
+        value.min, value.max = centre - 2, centre + 2
+        value.observe(slid, names="value")
+        moved(chosen.value)
+
+    chosen.observe(choose, names="value")
+    value.observe(slid, names="value")
+    nudge.on_click(lambda _button: setattr(value, "value", round(value.value + step, 10)))
+    restart_button.on_click(lambda _button: restart(chosen.value))
+    return [widgets.HBox([chosen, value, nudge]), restart_button]
+
+
 def network_widget(graph: Graph, inputs: Mapping[str, float], parameters: Sequence[str],
                    step: float = 0.001) -> widgets.VBox:
     """A small network as a computation graph: pick one weight, nudge it, and watch the loss.
@@ -388,14 +419,9 @@ def network_widget(graph: Graph, inputs: Mapping[str, float], parameters: Sequen
     artists = draw_graph(ax, graph, forward(graph, now), nudge_gradients(graph, now), output, hidden=parameters)
     ax.set_title(f"Values and ∂{output}/∂node, measured by nudging")
     image = FigureImage(figure, moving=moving_artists(artists))
-    chosen = widgets.Dropdown(options=list(parameters), description="parameter")
-    value = nudge_slider("its value", start[parameters[0]], start[parameters[0]] - 2, start[parameters[0]] + 2, step)
-    nudge = widgets.Button(description=f"+ {step:g}")
-    restart = widgets.Button(description="make this the start")
     readout, table = widgets.HTML(), widgets.HTML()
 
-    def update(_change: object = None) -> None:
-        now[chosen.value] = value.value
+    def update(_picked: str = "") -> None:
         values, gradients = forward(graph, now), nudge_gradients(graph, now)
         update_graph(artists, values, gradients)
         rows = "".join(f"<tr><td>{name}</td><td>{now[name]:.4f}</td><td>{gradients[name]:+.4f}</td></tr>"
@@ -404,24 +430,13 @@ def network_widget(graph: Graph, inputs: Mapping[str, float], parameters: Sequen
         readout.value = change_readout(graph, start, now)
         image.refresh()
 
-    def choose(_change: object) -> None:
-        centre = now[chosen.value]
-        value.unobserve(update, names="value")  # moving the slider to a new parameter is not a nudge
-        value.min, value.max = min(value.min, centre - 2), max(value.max, centre + 2)
-        value.value = centre
-        value.min, value.max = centre - 2, centre + 2
-        value.observe(update, names="value")
-
-    def make_start(_button: object) -> None:
+    def make_start(_picked: str) -> None:
         start.update(now)
         update()
 
-    chosen.observe(choose, names="value")
-    value.observe(update, names="value")
-    nudge.on_click(lambda _button: setattr(value, "value", round(value.value + step, 10)))
-    restart.on_click(make_start)
+    controls = pick_and_nudge("parameter", parameters, now, step, update, make_start)
     update()
-    return widgets.VBox([widgets.HBox([chosen, value, nudge]), restart, readout, image.widget, table])
+    return widgets.VBox([*controls, readout, image.widget, table])
 
 
 def fit_widget(x: ArrayLike, y: ArrayLike, cost: Callable[[float, float], float], m: float = 0.0, b: float = 0.0,
@@ -625,40 +640,23 @@ def autograd_widget(build: Callable[..., Any], Value: type, leaves: Mapping[str,
     artists = draw_graph(ax, first.graph, first.values, first.gradients, output)
     ax.set_title(f"Your Values: data, and ∂{output}/∂node from your backward()")
     image = FigureImage(figure, moving=moving_artists(artists))
-    names = list(leaves)
-    chosen = widgets.Dropdown(options=names, description="leaf")
-    value = nudge_slider("its value", start[names[0]], start[names[0]] - 2, start[names[0]] + 2, step)
-    nudge = widgets.Button(description=f"+ {step:g}")
-    restart = widgets.Button(description="make this the start")
     readout = widgets.HTML()
 
-    def update(_change: object = None) -> None:
-        now[chosen.value] = value.value
+    def update(leaf: str) -> None:
         drawn = learners_graph(build, Value, now, output)
         update_graph(artists, drawn.values, drawn.gradients)
-        readout.value = autograd_readout(state["start"], drawn, start, now, chosen.value, output)
+        readout.value = autograd_readout(state["start"], drawn, start, now, leaf, output)
         image.refresh()
 
-    def choose(_change: object) -> None:
-        centre = now[chosen.value]
-        value.unobserve(update, names="value")  # moving the slider to another leaf is not a nudge
-        value.min, value.max = min(value.min, centre - 2), max(value.max, centre + 2)
-        value.value = centre
-        value.min, value.max = centre - 2, centre + 2
-        value.observe(update, names="value")
-        update()
-
-    def make_start(_button: object) -> None:
+    def make_start(leaf: str) -> None:
         start.update(now)
         state["start"] = learners_graph(build, Value, start, output)
-        update()
+        update(leaf)
 
-    chosen.observe(choose, names="value")
-    value.observe(update, names="value")
-    nudge.on_click(lambda _button: setattr(value, "value", round(value.value + step, 10)))
-    restart.on_click(make_start)
-    update()
-    return widgets.VBox([widgets.HBox([chosen, value, nudge]), restart, readout, image.widget])
+    names = list(leaves)
+    controls = pick_and_nudge("leaf", names, now, step, update, make_start)
+    update(names[0])
+    return widgets.VBox([*controls, readout, image.widget])
 
 
 def autograd_readout(before: LearnersGraph, after: LearnersGraph, start: Mapping[str, float],

@@ -141,6 +141,26 @@ def test_the_overwrite_bug_predicts_half_the_change_the_nudge_measures():
         in readout.value
 
 
+def test_the_readout_speaks_of_the_leaf_picked_at_every_control():
+    import ipywidgets
+
+    from course.widgets import autograd_widget
+
+    Value = solution_namespace()["Value"]
+    widget = autograd_widget(lambda a, b: a * b + a, Value, {"a": 2.0, "b": 3.0}, output="f")
+    readout, chosen, plus = widget_parts(widget)
+    restart = next(child for child in widget.children if isinstance(child, ipywidgets.Button))
+    assert "a is used 2 times" in readout.value  # a, picked first, feeds both the product and the sum
+    chosen.value = "b"
+    assert "is used" not in readout.value
+    plus.click()
+    assert "is used" not in readout.value and "actual change = <b>+0.002000</b>" in readout.value
+    restart.click()
+    assert "is used" not in readout.value and "f at the start: 8.0020" in readout.value
+    chosen.value = "a"
+    assert "a is used 2 times" in readout.value
+
+
 def test_the_widget_says_what_to_write_first_when_the_class_is_a_stub():
     from course.widgets import NotReady, autograd_widget
 

@@ -299,3 +299,28 @@ def test_network_widget_nudges_the_chosen_parameter():
     find_widget(widget, ipywidgets.Button, "+ 0.001").click()
     assert "predicted change Σ ∂L/∂x · Δx = <b>-0.006000</b>" in readout.value
     assert "<td>b</td><td>0.0010</td>" in table.value and "<td>w</td><td>1.0000</td>" in table.value
+
+
+def test_draw_graph_shows_each_use_of_a_parent_as_an_arrow_of_its_own():
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from course.plots import draw_graph
+
+    figure, ax = new_figure()
+    graph = {"f": (lambda left, right: left * right, ["a", "a"], "a·a"),
+             "g": (lambda f, b: f + b, ["f", "b"], "f + b")}
+    artists = draw_graph(ax, graph, {"a": 3.0, "f": 9.0, "b": 1.0, "g": 10.0},
+                         {"a": 6.0, "f": 1.0, "b": 1.0, "g": 1.0}, "g")
+    canvas = FigureCanvasAgg(figure)  # (a widget's figure has no canvas of its own)
+    canvas.draw()
+    image = np.asarray(canvas.buffer_rgba())[:, :, :3]
+    a, f = (artists.texts[name].get_window_extent() for name in ("a", "f"))
+    # Down the column of pixels halfway from a's box to f's, between the top and the bottom of the two boxes:
+    # each arrow crosses it as a run of drawn (dark) pixels.
+    top, bottom = image.shape[0] - int(max(a.y1, f.y1)), image.shape[0] - int(min(a.y0, f.y0))
+    column = image[top:bottom, int((a.x1 + f.x0) / 2)]
+    drawn = (column < 200).all(axis=1).astype(int)
+    runs = int(drawn[0]) + int((np.diff(drawn) == 1).sum())
+    assert runs == 2  # two arrows from a to f, not one drawn over the other
+    plt.close(figure)
