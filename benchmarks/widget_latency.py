@@ -3,12 +3,13 @@
 Two JupyterLabs serve copies of the course, as `nudge start` does (tests/browser.py): one with NUDGE_REDRAW=full,
 where each update renders the whole figure with matplotlib's print_png (the widgets before issue 12), and one
 as shipped, where `FigureImage` repaints only the moving artists over a kept background. For each widget below,
-module by module, the notebook is opened in both and run (going on past the unanswered exercises), and Playwright
-moves the widget as a learner does: it drags a slider's handle and lets go (sliders report on release), or clicks
-a button. The page itself times each action: from the pointer's release (`pointerup`, captured on the window) to
-the first animation frame after the widget's <img> has a new src and has decoded it (a MutationObserver, image
-decode, requestAnimationFrame), by performance.now(). Each action runs `--repeat` times after `--warmup` unmeasured
-ones, with the kernel idle before each. Prints the median and max in ms per widget and action, beside each other;
+module by module, the notebook is opened in both and run (going on past the unanswered exercises; module 08's,
+whose widget draws the learner's own Value, with them answered), and Playwright moves the widget as a learner does:
+it drags a slider's handle and lets go (sliders report on release), or clicks a button. The page itself times each
+action: from the pointer's release (`pointerup`, captured on the window) to the first animation frame after the
+widget's <img> has a new src and has decoded it (a MutationObserver, image decode, requestAnimationFrame), by
+performance.now(). Each action runs `--repeat` times after `--warmup` unmeasured ones, with the kernel idle before
+each. Prints the median and max in ms per widget and action, beside each other;
 the last widget, the floor, only swaps two ready-made pictures: what any widget drawn by the kernel must take.
 
 Run from anywhere:  .venv/bin/python benchmarks/widget_latency.py [--repeat 15] [--only secant,fit] [--notebook7]
@@ -31,6 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # one place starts JupyterLab and drive
 from browser import CHROMIUM_ARGUMENTS, RUN_ALL_PAST_ERRORS, Lab, cell, chromium_path, drag, open_notebook, widget_cell  # noqa: E402
 from conftest import copy_course  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
+from submissions import solution_sources, submission  # noqa: E402
 
 # (module, widget, actions): ("drag", a slider's description) or ("click", a button's text), done in turn.
 WIDGETS = [
@@ -42,6 +44,7 @@ WIDGETS = [
     ("05-linear-regression", "descent", [("click", "1 step"), ("click", "start again")]),
     ("06-logistic-regression", "boundary", [("drag", "weight w₁"), ("drag", "weight w₂"), ("drag", "bias b")]),
     ("07-backprop", "network", [("click", "+ 0.001"), ("drag", "its value")]),
+    ("08-autograd", "autograd", [("click", "+ 0.001"), ("drag", "its value")]),  # drawn with the learner's Value
     # The floor: a slider that only swaps two ready-made pictures the size of a course figure. What it takes is the
     # round trip itself (browser, JupyterLab's server, the kernel's messages, decoding), which no drawing can save.
     ("floor", "floor", [("drag", "floor")]),
@@ -77,6 +80,14 @@ def floor_widget():
 
 floor_widget()
 '''
+
+
+ANSWERED = {"08-autograd"}  # its widget draws the learner's own Value: timed as a learner who has written it sees it
+
+
+def write_answers(workspace, module):
+    """The module's notebook in the learner's working folder, with the reference answers in its exercise cells."""
+    nbformat.write(submission(module, solution_sources(module)), workspace / module / f"{module}.ipynb")
 
 
 def write_floor_notebook(workspace):
@@ -165,6 +176,8 @@ def main():
                 folder = Path(scratch) / mode
                 labs[mode] = Lab(copy_course(folder), folder, environment)
                 write_floor_notebook(labs[mode].workspace)
+                for module in ANSWERED & {row[0] for row in chosen}:
+                    write_answers(labs[mode].workspace, module)
             browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGUMENTS)
             for module, widget, actions in chosen:
                 for mode, lab in labs.items():
