@@ -7,6 +7,9 @@ package is installed, and otherwise says this copy has none.
 """
 
 import argparse
+import concurrent.futures
+import contextlib
+import hashlib
 import io
 import json
 import os
@@ -24,6 +27,8 @@ from course import checkfile
 DEFAULT_WORKSPACE = "work"
 MODULE_PATTERN = "[0-9][0-9]-*"
 MODULE_TIME_LIMIT = 300  # seconds to run one module's notebook and its checks: an endless loop is stopped
+PARALLEL_MODULES = 4  # modules run at once (at most one a core): each is a Python with NumPy, SymPy and matplotlib
+PROGRESS_RECORD = ".nudge-progress.json"  # in the working folder: each module's last verdicts (ProgressRecord)
 LEARNER_COMMANDS = ("start", "progress", "solution")
 LAB_SETTINGS = Path(__file__).parent / "lab-settings"  # overrides.json: the course's JupyterLab defaults
 INSTRUCTOR_COMMANDS = ("release", "grade", "feedback", "export", "report")
@@ -117,20 +122,33 @@ def progress(root: Path, workspace: Path) -> list[Row]:
 
     Each module's notebook runs in a process of its own (the learner's cells, as grading runs them),
     then the visible checks of its check file: the learner's own code on their own machine, no sandbox.
+    Several modules run at once, and a module whose folder and checks are as they were at the last run
+    is not run again: its verdicts are kept in the working folder (PROGRESS_RECORD).
     """
-    rows = []
+    record = ProgressRecord.load(Path(workspace))
+    found: dict[str, tuple[dict[str, dict], Path, str]] = {}  # module: (its check records, notebook, fingerprint)
     for module in modules(root):
-        records = checkfile.read(Path(root) / "release" / module / checkfile.VISIBLE)
-        functions = list(dict.fromkeys(record["function"] for record in records.values()))
+        checks = Path(root) / "release" / module / checkfile.VISIBLE
         path = Path(workspace) / module / f"{module}.ipynb"
+        found[module] = (checkfile.read(checks), path, fingerprint(path.parent, checks) if path.is_file() else "")
+    to_run = [module for module, (_checks, path, mark) in found.items()
+              if path.is_file() and record.verdicts(module, mark) is None]
+    with concurrent.futures.ThreadPoolExecutor(max(1, min(PARALLEL_MODULES, os.cpu_count() or 1))) as pool:
+        for module, verdicts in zip(to_run, pool.map(lambda module: _run_module(root, module, found[module][1]),
+                                                     to_run), strict=True):
+            record.keep(module, found[module][2], verdicts)
+    record.save()
+    rows = []
+    for module, (records, path, mark) in found.items():
+        functions = list(dict.fromkeys(entry["function"] for entry in records.values()))
         if not path.is_file():
             rows += [Row(module, name, "missing", f"{path} is missing: `nudge start` copies it back")
                      for name in functions]
             continue
-        verdicts = _run_module(root, module, path)
+        verdicts = record.verdicts(module, mark) or {}
         for name in functions:
             mine = [verdicts.get(grade_id) or (False, "its checks did not run: the notebook stopped first")
-                    for grade_id, record in records.items() if record["function"] == name]
+                    for grade_id, entry in records.items() if entry["function"] == name]
             failing = [message for passed, message in mine if not passed]
             if not failing:
                 rows.append(Row(module, name, "passed"))
@@ -138,6 +156,55 @@ def progress(root: Path, workspace: Path) -> list[Row]:
                 rows.append(Row(module, name, "to do" if "not implemented yet" in failing[0] else "failing",
                                 failing[0]))
     return rows
+
+
+def fingerprint(folder: Path, checks: Path) -> str:
+    """A digest of what a module's verdicts depend on: every file of the learner's module folder (the notebook, and
+    whatever its code may read or import beside it), its check file, and the course's own code."""
+    digest = hashlib.sha256()
+    for path in [*sorted(folder.rglob("*")), checks, *sorted(Path(__file__).parent.glob("*.py"))]:
+        if path.is_file() and ".ipynb_checkpoints" not in path.parts:
+            digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@dataclass
+class ProgressRecord:
+    """The verdicts of each module's last run, with the fingerprint of what they were worked out from, kept in the
+    working folder between runs of `nudge progress`. Unreadable or from other files: simply worked out again."""
+
+    path: Path
+    modules: dict[str, dict]  # module: {"fingerprint": ..., "verdicts": {grade id: [passed, message]}}
+
+    @classmethod
+    def load(cls, workspace: Path) -> "ProgressRecord":
+        path = workspace / PROGRESS_RECORD
+        try:
+            kept = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            kept = {}
+        return cls(path, kept if isinstance(kept, dict) else {})
+
+    def verdicts(self, module: str, mark: str) -> dict[str, tuple[bool, str]] | None:
+        """The module's verdicts if they were worked out from files with this fingerprint, else None."""
+        kept = self.modules.get(module)
+        if not isinstance(kept, dict) or kept.get("fingerprint") != mark:
+            return None
+        try:
+            return {str(grade_id): (bool(passed), str(message)) for grade_id, (passed, message)
+                    in kept["verdicts"].items()}
+        except (KeyError, TypeError, ValueError, AttributeError):  # a record edited by hand, say
+            return None
+
+    def keep(self, module: str, mark: str, verdicts: dict[str, tuple[bool, str]]) -> None:
+        self.modules[module] = {"fingerprint": mark, "verdicts": verdicts}
+
+    def save(self) -> None:
+        with contextlib.suppress(OSError):  # a folder that cannot be written to only costs the next run its time
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            written = self.path.with_name(self.path.name + ".new")
+            written.write_text(json.dumps(self.modules, ensure_ascii=False), encoding="utf-8")
+            written.replace(self.path)
 
 
 def _run_module(root: Path, module: str, path: Path) -> dict[str, tuple[bool, str]]:

@@ -151,3 +151,39 @@ def test_what_a_learners_code_prints_or_leaves_beside_it_is_never_a_verdict(tmp_
 
     assert [(row.function, row.state) for row in found] == [("fahrenheit", "passed")]
     assert not marker.exists()
+
+
+def test_a_module_runs_again_only_once_its_folder_has_changed(tmp_path):
+    workspace = tmp_path / "work"
+    update_workspace(ROOT, workspace)
+    for module in ASSIGNMENTS[2:]:
+        shutil.rmtree(workspace / module)
+    runs = tmp_path / "runs.txt"  # outside the modules' folders: each run of a notebook adds its module's line
+
+    def write(module, function, code):
+        counted = f"open({str(runs)!r}, 'a').write({module[:2]!r} + '\\n')\n{code}"
+        nbformat.write(submission(module, {function: counted}), workspace / module / f"{module}.ipynb")
+
+    def ran():
+        return sorted(runs.read_text().split()) if runs.exists() else []
+
+    def states():
+        return {(row.module, row.function): row.state for row in progress(ROOT, workspace)
+                if row.module in ASSIGNMENTS[:2]}
+
+    write("00-start-here", "fahrenheit", solution_sources("00-start-here")["fahrenheit"])
+    write("01-slope", "slope", FLIPPED)
+    first = states()
+    assert ran() == ["00", "01"] and first["00-start-here", "fahrenheit"] == "passed"
+    assert first["01-slope", "slope"] == "failing"
+
+    assert states() == first and ran() == ["00", "01"]  # nothing changed: the verdicts kept, nothing run
+
+    write("01-slope", "slope", solution_sources("01-slope")["slope"])
+    assert states()["01-slope", "slope"] == "passed" and ran() == ["00", "01", "01"]
+
+    (workspace / "00-start-here" / "helper.py").write_text("HALF = 0.5\n")  # what the notebook may import
+    assert states()["00-start-here", "fahrenheit"] == "passed" and ran() == ["00", "00", "01", "01"]
+
+    (workspace / ".nudge-progress.json").write_text("{not json")  # spoilt: everything is worked out again
+    assert states()["01-slope", "slope"] == "passed" and ran() == ["00", "00", "00", "01", "01", "01"]
