@@ -88,8 +88,7 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
     with connect(cluster, plans) if cluster is not None else contextlib.nullcontext() as client, \
             GradebookWriter(root, url) as writer:
         bar = progress_bar(len(submissions), progress)
-        for assignment in sorted({assignment for assignment, _ in submissions}):
-            writer.ensure_assignment(assignment)
+        writer.ensure_assignments(sorted({assignment for assignment, _ in submissions}))
         recorder = Recorder(root, writer)
         try:
             # A folder name with control characters would be recorded under a cleaned id that another student's

@@ -41,7 +41,7 @@ def writes_per_second(course, url, count):
                for number in range(count)]
     rates = []
     with GradebookWriter(course, url) as writer:
-        writer.ensure_assignment(ASSIGNMENT)
+        writer.ensure_assignments([ASSIGNMENT])
         for _new_then_again in range(2):
             started = time.perf_counter()
             for first in range(0, count, BATCH_SIZE):

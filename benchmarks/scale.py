@@ -110,8 +110,7 @@ def prepare(course, url, queue):
 
     os.environ["PATH"] = tool_environment()["PATH"]  # nbgrader runs `alembic` by name
     with GradebookWriter(course, url) as writer:
-        for assignment in assignments(course):
-            writer.ensure_assignment(assignment)
+        writer.ensure_assignments(assignments(course))
     queue.put(None)
 
 

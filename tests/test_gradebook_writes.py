@@ -54,7 +54,7 @@ def test_a_submission_the_gradebook_refuses_costs_only_itself_in_its_batch(grade
     course, url = gradebook
     ana, bo, cy, mallory = (f"{name}-{url.split(':')[0]}" for name in ("ana", "bo", "cy", "mallory"))
     with GradebookWriter(course, url) as writer:
-        writer.ensure_assignment(ASSIGNMENT)
+        writer.ensure_assignments([ASSIGNMENT])
         collected = datetime.datetime(2026, 1, 5, 9, 0)
         assert writer.record([(result(course, ana), collected)]) == [collected]  # new: the time given
     with Gradebook(url) as book:  # the teacher's manual grade and comment, which a re-grade keeps
@@ -95,7 +95,7 @@ def test_a_batch_is_committed_when_full_when_due_and_at_the_end(gradebook, monke
     monkeypatch.setattr(batch, "BATCH_SIZE", 3)
     monkeypatch.setattr(batch, "BATCH_SECONDS", 3600.0)  # not due by time: only its size or the end counts
     with GradebookWriter(course, url) as writer:
-        writer.ensure_assignment(ASSIGNMENT)
+        writer.ensure_assignments([ASSIGNMENT])
         recorder = Recorder(course, writer)
         for student in students[:2]:
             recorder.add((ASSIGNMENT, student), result(course, student))
@@ -110,3 +110,39 @@ def test_a_batch_is_committed_when_full_when_due_and_at_the_end(gradebook, monke
         recorder.add((ASSIGNMENT, students[4]), result(course, students[4]))
         assert recorder.tick() is None  # committed by the tick: nothing left to wait for
         assert set(auto_scores(url, set(students))) == set(students)
+
+
+def test_the_assignments_a_gradebook_lacks_are_added_in_one_run_of_nbgrader(tmp_path, monkeypatch):
+    import subprocess
+
+    import nbformat
+
+    from autograder import gradebook as gradebook_module
+
+    monkeypatch.setenv("PATH", tool_environment()["PATH"])
+    course = copy_course(tmp_path)
+    url = default_url(course)
+    release = {path: path.read_bytes() for path in (course / "release").rglob("*") if path.is_file()}
+    runs, run = [], subprocess.run
+
+    def counted(command, **options):
+        runs.append("generate_assignment" in command)
+        return run(command, **options)
+
+    monkeypatch.setattr(gradebook_module.subprocess, "run", counted)
+    wanted = ["00-start-here", "01-slope", "02-derivative"]
+    with GradebookWriter(course, url) as writer:
+        writer.ensure_assignments(wanted[:1])
+        writer.ensure_assignments(wanted)  # two missing, one there already
+        writer.ensure_assignments(wanted)  # none missing: nbgrader is not run
+
+    assert runs.count(True) == 2
+    with Gradebook(url) as book:
+        cells = {assignment.name: sorted(cell.name for notebook in assignment.notebooks
+                                         for cell in notebook.grade_cells) for assignment in book.assignments}
+    sources = {assignment: nbformat.read(course / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+               for assignment in wanted}
+    assert cells == {assignment: sorted(cell.metadata["nbgrader"]["grade_id"] for cell in source.cells
+                                        if cell.metadata.get("nbgrader", {}).get("grade"))
+                     for assignment, source in sources.items()}
+    assert {path: path.read_bytes() for path in (course / "release").rglob("*") if path.is_file()} == release

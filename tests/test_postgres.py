@@ -130,7 +130,7 @@ def test_no_command_line_shows_the_password(url, tmp_path, monkeypatch):
 
     monkeypatch.setattr(subprocess, "run", spy)
     with GradebookWriter(course, database) as writer:  # the backup first, then the assignment's cells
-        writer.ensure_assignment(ASSIGNMENT)
+        writer.ensure_assignments([ASSIGNMENT])
     assert not [command for command, _ in commands if password in " ".join(map(str, command))]
     dump = [env for command, env in commands if command[0].endswith("pg_dump")]
     nbgrader = [env for command, env in commands if command[1:4] == ["-m", "nbgrader", "generate_assignment"]]
@@ -174,7 +174,7 @@ def test_a_run_that_lost_its_lock_stops_before_writing(url, tmp_path, monkeypatc
     monkeypatch.setenv("PATH", tool_environment()["PATH"])
     database, course = fresh_database(url), copy_course(tmp_path)
     with GradebookWriter(course, database) as writer:
-        writer.ensure_assignment(ASSIGNMENT)
+        writer.ensure_assignments([ASSIGNMENT])
         engine = sqlalchemy.create_engine(database)
         with engine.connect() as other:  # end the session that holds this run's lock, from another session
             ended = other.execute(sqlalchemy.text(
