@@ -426,6 +426,11 @@ def run_job(job: dict[str, Any], uid: int | None) -> None:
     run_cells(job["cells"], set(job["skip_cells"]), namespace)
     run_calls(calls, set(job["skip_calls"]), namespace, call, probes)
     report(event="done")
+    # What the job put in the folders, taken away again: a warm sandbox's pid 1 then finds them as they were and
+    # has nothing to sweep (`untouched`). Whatever the learner's code left, or moved, is swept as ever.
+    for name in job.get("files", {}):
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.basename(name))
     os._exit(0)  # threads the learner started must not keep the sandbox alive
 
 
@@ -441,7 +446,7 @@ def serve() -> None:
     from the grader (over the control socket on fd 0), and closes that socket before anything else, so
     no submission's data is ever in the memory the next child is forked from, and each child reports
     on a pipe no earlier child held. After a child ends, everything of its user is removed before the
-    next is forked (see `sweep`); what it changed in memory ends with it. The grader is told
+    next is forked (see `untouched` and `sweep`); what it changed in memory ends with it. The grader is told
     {"event": "ready"} when a child waits for a job, and {"event": "exit", "status", "clean"} after each.
     """
     control = socket.socket(fileno=0)
@@ -457,6 +462,7 @@ def serve() -> None:
         # imports) brings nbformat, whose jsonschema builds a grammar for 1.4 s at import.
         if module.name not in ("__main__", "learner"):
             importlib.import_module(f"course.{module.name}")
+    as_left = folders_as_left() if entries_are_counted() else None
     while True:
         uid = 100_000 + secrets.randbelow(1_000_000)  # a user of this submission's own
         child = os.fork()
@@ -464,8 +470,10 @@ def serve() -> None:
             serve_one(control, uid)
         tell(control, event="ready")
         status = wait_for(child)
-        clean = sweep(uid)
-        tell(control, event="exit", status=status, clean=clean)
+        end_the_rest()  # before any process of ours takes that user: one of the user's own could stop it
+        swept = not untouched(as_left)
+        clean = (sweep(uid) if swept else True) and alone()
+        tell(control, event="exit", status=status, clean=clean, swept=swept)
         # A child that ran to its end exits 0. Any other status (NO_MORE_JOBS among them) is the last: it is in
         # this process's memory now, and the next child, forked from it, would find what the last one chose.
         if not clean or status != 0 or cpu_spent_half():
@@ -530,13 +538,12 @@ def serve_one(control: socket.socket, uid: int) -> None:
 
 
 def sweep(uid: int) -> bool:
-    """After a child: end whatever of it still runs, then, as its user, delete its files and its System V IPC objects.
+    """After a child, its processes all ended (`end_the_rest`): as its user, delete its files and its System V IPC
+    objects.
 
-    True when nothing of it is left: no process but this one, nothing in /submission, nothing but this
-    process's own files in /tmp, and no IPC object (this process makes none; POSIX message queues no
-    one can make: RLIMIT_MSGQUEUE is 0).
+    True when nothing of it is left: nothing in /submission, nothing but this process's own files in /tmp, and
+    no IPC object (this process makes none; POSIX message queues no one can make: RLIMIT_MSGQUEUE is 0).
     """
-    end_the_rest()  # before any process of ours takes that user: one of the user's own could stop it
     sweeper = os.fork()
     if sweeper == 0:
         try:
@@ -547,10 +554,62 @@ def sweep(uid: int) -> bool:
             os._exit(1)
     status = wait_for(sweeper)
     reap_children()
-    others = [entry for entry in os.listdir("/proc") if entry.isdigit() and int(entry) != os.getpid()]
     left = os.listdir("/submission") + [name for name in os.listdir("/tmp") if os.lstat(f"/tmp/{name}").st_uid != 0]
     left += [row["id"] for kind in IPC_KINDS for row in _ipc_objects(kind)]
-    return status == 0 and not others and not left
+    return status == 0 and not left
+
+
+def alone() -> bool:
+    """Is this process the only one in the sandbox?"""
+    return not [entry for entry in os.listdir("/proc") if entry.isdigit() and int(entry) != os.getpid()]
+
+
+WRITABLE = ("/submission", "/tmp")  # the sandbox's only writable folders (tmpfs), each 1777 and this process's own
+
+
+def folders_as_left() -> tuple[int, ...]:
+    """The size of each writable folder: on tmpfs, a folder's size grows by a fixed amount with each entry made in
+    it and shrinks with each removed, so the same size means the same number of entries. Only numbers: nothing a
+    child chose (a name) comes into this process's memory, from which the next child is forked."""
+    return tuple(os.lstat(folder).st_size for folder in WRITABLE)
+
+
+def entries_are_counted() -> bool:
+    """Does this kernel's tmpfs count entries in a folder's size? If not, every child is swept after."""
+    before = folders_as_left()
+    probe = os.path.join(WRITABLE[0], ".nudge-probe")
+    try:
+        os.close(os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        grew = folders_as_left() != before
+        os.unlink(probe)
+    except OSError:
+        return False
+    return grew and folders_as_left() == before
+
+
+def untouched(as_left: tuple[int, ...] | None) -> bool:
+    """Has the child that ended (its processes all ended) left the writable folders as they were, with no System V
+    IPC object? Each folder is 1777 with the sticky bit: a child can neither remove nor rename this process's own
+    entries, so the same number of entries is the same entries; what it made inside one of its own is in one of
+    its own. Then there is nothing to sweep."""
+    return as_left is not None and folders_as_left() == as_left and ipc_objects_in_use() == 0
+
+
+# The System V IPC objects that exist, by kind, as the kernel counts them (IPC_INFO-style calls: a number, never a
+# key or an id a child chose): (call, its command SHM_INFO, SEM_INFO or MSG_INFO, the count's index in the reply).
+IPC_COUNTS = (("shmctl", 14, 0), ("semctl", 19, 7), ("msgctl", 12, 0))
+
+
+def ipc_objects_in_use() -> int:
+    libc = ctypes.CDLL(None, use_errno=True)
+    total = 0
+    for call, command, index in IPC_COUNTS:
+        reply = (ctypes.c_int * 16)()  # larger than shm_info, seminfo and msginfo
+        answer = libc.semctl(0, 0, command, reply) if call == "semctl" else getattr(libc, call)(0, command, reply)
+        if answer < 0:
+            return -1  # cannot tell: swept
+        total += reply[index]
+    return total
 
 
 def end_the_rest() -> None:

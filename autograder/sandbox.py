@@ -263,6 +263,7 @@ class WarmSandbox:
         self.stderr = tempfile.TemporaryFile()
         self.buffer = b""
         self.child_waiting = False  # told "ready", and no job handed over since
+        self.sweeps = 0  # children after which pid 1 found something left, and swept
         self.process: subprocess.Popen[bytes] | None = None
         if not _warm_sandboxes:  # a process pool's worker ends without atexit: multiprocessing's own hook runs
             multiprocessing.util.Finalize(None, _close_warm_sandboxes, exitpriority=0)
@@ -311,8 +312,10 @@ class WarmSandbox:
             if message.get("event") == "ready":
                 self.child_waiting = True
                 return True
-            if message.get("event") == "exit" and message.get("clean") is not True:
-                return False
+            if message.get("event") == "exit":
+                self.sweeps += message.get("swept") is True
+                if message.get("clean") is not True:
+                    return False
         return False
 
     def exit_status(self) -> int | None:

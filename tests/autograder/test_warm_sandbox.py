@@ -234,3 +234,31 @@ def test_asking_twice_for_the_warm_sandbox_keeps_the_child_that_waits():
 
     assert sandbox.warm_sandbox(sandbox.DEFAULT_LIMITS) is first  # told "ready" once: no second word is awaited
     assert run_cells(LOOK_AROUND)[0]["folder"] == ["notebook.ipynb"]
+
+
+# What a child may leave that pid 1 cannot see by the folders' sizes alone, or that it must see by them: each is swept.
+LEFT_FOR_THE_SWEEP = {
+    "a file in /tmp": "open('/tmp/left', 'w').close()",
+    "a folder beside the notebook": "import os\nos.mkdir('left')",
+    "the notebook, moved": "import os\nos.rename('notebook.ipynb', 'moved.ipynb')",
+    "the notebook, replaced by a folder": "import os\nos.remove('notebook.ipynb')\nos.mkdir('notebook.ipynb')",
+    "a shared memory segment": "import ctypes\nassert ctypes.CDLL(None).shmget(0, 4096, 0o1600) >= 0",
+    "a semaphore set": "import ctypes\nassert ctypes.CDLL(None).semget(0, 1, 0o1600) >= 0",
+    "a message queue": "import ctypes\nassert ctypes.CDLL(None).msgget(0, 0o1600) >= 0",
+}
+
+
+def test_pid_1_sweeps_after_a_child_that_left_anything_and_only_then():
+    before, _ = run_cells(LOOK_AROUND, "import os\nopen('made', 'w').close()\nos.remove('made')")
+    warm = sandbox.warm_sandbox(sandbox.DEFAULT_LIMITS)  # (takes the last child's exit: pid 1 says if it swept)
+    sweeps = warm.sweeps
+    run_cells(LOOK_AROUND)
+    assert sandbox.warm_sandbox(sandbox.DEFAULT_LIMITS).sweeps == sweeps  # nothing left after either: no sweep
+
+    for what, code in LEFT_FOR_THE_SWEEP.items():
+        run_cells(code)
+        assert sandbox.warm_sandbox(sandbox.DEFAULT_LIMITS) is warm and warm.sweeps == sweeps + 1, what
+        sweeps = warm.sweeps
+        (after,) = run_cells(LOOK_AROUND)
+        assert (after["sandbox"], after["folder"], after["tmp"], after["ipc"]) == (
+            before["sandbox"], ["notebook.ipynb"], before["tmp"], [0, 0, 0]), what
