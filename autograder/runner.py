@@ -450,6 +450,9 @@ def serve() -> None:
     {"event": "ready"} when a child waits for a job, and {"event": "exit", "status", "clean"} after each.
     """
     control = socket.socket(fileno=0)
+    # What this process writes, a child may read and never change (nor link elsewhere under a name of its choosing),
+    # whatever umask the grader was started with.
+    os.umask(0o022)
     for name, text in json.loads(first_line(control)).items():  # matplotlib's font list, built by the grader
         with open(os.path.join("/tmp", os.path.basename(name)), "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -469,15 +472,24 @@ def serve() -> None:
         if child == 0:
             serve_one(control, uid)
         tell(control, event="ready")
-        status = wait_for(child)
-        end_the_rest()  # before any process of ours takes that user: one of the user's own could stop it
-        swept = not untouched(as_left)
-        clean = (sweep(uid) if swept else True) and alone()
-        tell(control, event="exit", status=status, clean=clean, swept=swept)
-        # A child that ran to its end exits 0. Any other status (NO_MORE_JOBS among them) is the last: it is in
-        # this process's memory now, and the next child, forked from it, would find what the last one chose.
-        if not clean or status != 0 or cpu_spent_half():
-            os._exit(0)
+        clear_up_after(control, child, uid, as_left)
+
+
+def clear_up_after(control: socket.socket, child: int, uid: int, as_left: tuple[int, ...] | None) -> None:
+    """Once `child` has ended: end what it left running, sweep what it left (if anything), and tell the grader how
+    it went; end this process unless all is as before. (Here rather than in `serve`, so that nothing worked out
+    about the child, such as whether it left anything, stays in the frames the next child is forked with.)"""
+    status = wait_for(child)
+    end_the_rest()  # before any process of ours takes that user: one of the user's own could stop it
+    swept = not untouched(as_left)
+    # After a sweep, the folders must be as before too: something left that is not the user's (a link to a file
+    # of root's, say) is not swept, and would be seen by every later child.
+    clean = (sweep(uid) and (as_left is None or folders_as_left() == as_left) if swept else True) and alone()
+    tell(control, event="exit", status=status, clean=clean, swept=swept)
+    # A child that ran to its end exits 0. Any other status (NO_MORE_JOBS among them) is the last: it is in this
+    # process's memory now, and the next child, forked from it, would find what the last one chose.
+    if not clean or status != 0 or cpu_spent_half():
+        os._exit(0)
 
 
 def cpu_spent_half() -> bool:
@@ -569,8 +581,8 @@ WRITABLE = ("/submission", "/tmp")  # the sandbox's only writable folders (tmpfs
 
 def folders_as_left() -> tuple[int, ...]:
     """The size of each writable folder: on tmpfs, a folder's size grows by a fixed amount with each entry made in
-    it and shrinks with each removed, so the same size means the same number of entries. Only numbers: nothing a
-    child chose (a name) comes into this process's memory, from which the next child is forked."""
+    it and shrinks with each removed, so the same size means the same number of entries. Counts, and not a name or
+    anything else written: nothing of that comes into this process's memory, from which the next child is forked."""
     return tuple(os.lstat(folder).st_size for folder in WRITABLE)
 
 
@@ -595,20 +607,24 @@ def untouched(as_left: tuple[int, ...] | None) -> bool:
     return as_left is not None and folders_as_left() == as_left and ipc_objects_in_use() == 0
 
 
-# The System V IPC objects that exist, by kind, as the kernel counts them (IPC_INFO-style calls: a number, never a
-# key or an id a child chose): (call, its command SHM_INFO, SEM_INFO or MSG_INFO, the count's index in the reply).
+# The System V IPC objects that exist, by kind, as the kernel counts them (the *_INFO calls: counts and totals,
+# never a key, an id or a message): (call, its command SHM_INFO, SEM_INFO or MSG_INFO, the count's index in the
+# reply: shm_info.used_ids, seminfo.semusz, msginfo.msgpool).
 IPC_COUNTS = (("shmctl", 14, 0), ("semctl", 19, 7), ("msgctl", 12, 0))
 
 
 def ipc_objects_in_use() -> int:
+    """How many System V IPC objects exist in the sandbox (-1: the kernel would not say)."""
     libc = ctypes.CDLL(None, use_errno=True)
     total = 0
     for call, command, index in IPC_COUNTS:
         reply = (ctypes.c_int * 16)()  # larger than shm_info, seminfo and msginfo
         answer = libc.semctl(0, 0, command, reply) if call == "semctl" else getattr(libc, call)(0, command, reply)
+        count = reply[index]
+        ctypes.memset(reply, 0, ctypes.sizeof(reply))  # the reply's totals (bytes queued, say) are the child's doing
         if answer < 0:
             return -1  # cannot tell: swept
-        total += reply[index]
+        total += count
     return total
 
 

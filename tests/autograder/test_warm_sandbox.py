@@ -262,3 +262,30 @@ def test_pid_1_sweeps_after_a_child_that_left_anything_and_only_then():
         (after,) = run_cells(LOOK_AROUND)
         assert (after["sandbox"], after["folder"], after["tmp"], after["ipc"]) == (
             before["sandbox"], ["notebook.ipynb"], before["tmp"], [0, 0, 0]), what
+
+
+# Tries to change the font list pid 1 wrote in /tmp, and to link it under a name of its own choosing.
+TOUCH_THE_FONT_LIST = """
+import glob, os
+font = glob.glob('/tmp/fontlist-*.json')[0]
+for attempt in (lambda: open(font, 'a').write('changed'), lambda: os.link(font, '/tmp/message')):
+    try:
+        attempt()
+        print('done')
+    except OSError as error:
+        print(type(error).__name__)
+"""
+
+
+def test_what_pid_1_wrote_stays_its_own_whatever_umask_the_grader_has():
+    limits = sandbox.Limits(cell_seconds=9)  # a warm sandbox of its own, started here with umask 0
+    previous = os.umask(0)
+    try:
+        before, touched = run_cells(LOOK_AROUND, TOUCH_THE_FONT_LIST, limits=limits)
+    finally:
+        os.umask(previous)
+
+    (after,) = run_cells(LOOK_AROUND, limits=limits)
+
+    assert touched["output"] == "PermissionError\nPermissionError\n"
+    assert after["sandbox"] == before["sandbox"] and after["tmp"] == before["tmp"]
