@@ -447,7 +447,7 @@ def serve() -> None:
     no submission's data is ever in the memory the next child is forked from, and each child reports
     on a pipe no earlier child held. After a child ends, everything of its user is removed before the
     next is forked (see `untouched` and `sweep`); what it changed in memory ends with it. The grader is told
-    {"event": "ready"} when a child waits for a job, and {"event": "exit", "status", "clean"} after each.
+    {"event": "ready"} when a child waits for a job, and {"event": "exit", "status", "clean", "swept"} after each.
     """
     control = socket.socket(fileno=0)
     # What this process writes, a child may read and never change (nor link elsewhere under a name of its choosing),
