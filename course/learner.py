@@ -161,8 +161,9 @@ def progress(root: Path, workspace: Path) -> list[Row]:
 def fingerprint(folder: Path, checks: Path) -> str:
     """A digest of what a module's verdicts depend on: every file of the learner's module folder (the notebook, and
     whatever its code may read or import beside it), its check file, and the course's own code."""
+    course = Path(__file__).parent
     digest = hashlib.sha256()
-    for path in [*sorted(folder.rglob("*")), checks, *sorted(Path(__file__).parent.glob("*.py"))]:
+    for path in [*sorted(folder.rglob("*")), checks, *sorted([*course.glob("*.py"), *course.glob("data/*")])]:
         if path.is_file() and ".ipynb_checkpoints" not in path.parts:
             digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
