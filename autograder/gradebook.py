@@ -200,21 +200,8 @@ class GradebookWriter:
         generate_assignment` does: all of them in one run of nbgrader, whose start-up is most of its time (~2 s)."""
         with api.Gradebook(self.url) as gradebook:
             missing = [assignment for assignment in wanted if not _has_notebooks(gradebook, assignment)]
-        if not missing:
-            return
-        with tempfile.TemporaryDirectory() as scratch:
-            # nbgrader also writes a release copy: made in a scratch course (holding only these assignments, which
-            # the pattern "*" then names), so release/ stays untouched.
-            for assignment in missing:
-                shutil.copytree(self.root / "source" / assignment, Path(scratch) / "source" / assignment)
-            shutil.copy(self.root / "nbgrader_config.py", scratch)
-            url, secret = _password_apart(self.url)
-            done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "*", "--force",
-                                   f"--db={url}", "--log-level=ERROR"], cwd=scratch,
-                                  env={**tool_environment(), **secret}, capture_output=True, text=True)
-            if done.returncode != 0:
-                raise CourseError(f"nbgrader could not add {', '.join(missing)} to the gradebook:\n"
-                                  f"{done.stderr.strip()}")
+        if missing:
+            generate_assignments(self.root, missing, self.url, into_release=False)
 
     def record(self, batch: Sequence[tuple[SubmissionResult, datetime.datetime]]
                ) -> list[datetime.datetime | Exception]:
@@ -395,6 +382,27 @@ def pg_dump_program() -> str | None:
     versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_dump"),
                       key=lambda path: int(path.parts[-3]) if path.parts[-3].isdigit() else 0)
     return str(versions[-1]) if versions else None
+
+
+def generate_assignments(root: Path, ids: Sequence[str], url: str | None, into_release: bool = True) -> None:
+    """`nbgrader generate_assignment` for each of `ids`, all in one run, whose start-up is most of its time (~2 s):
+    in a scratch course that holds only their sources (so that the pattern "*" names exactly them). Each gets its
+    notebooks and cells in the gradebook at `url` (None: none), and, `into_release`, replaces release/<id>/ with
+    what nbgrader made of it."""
+    with tempfile.TemporaryDirectory(prefix="nudge-generate-") as scratch:
+        for assignment in ids:
+            shutil.copytree(root / "source" / assignment, Path(scratch) / "source" / assignment)
+        shutil.copy(root / "nbgrader_config.py", scratch)
+        plain, secret = _password_apart(url) if url is not None else (None, {})
+        done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "*", "--force",
+                               f"--db={plain}" if plain else "--no-db", "--log-level=WARN"], cwd=scratch,
+                              env={**tool_environment(), **secret}, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise CourseError(f"nbgrader could not generate {', '.join(ids)}:\n{done.stderr.strip()}")
+        for assignment in ids if into_release else ():
+            made, target = Path(scratch) / "release" / assignment, root / "release" / assignment
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(made, target)
 
 
 def _has_notebooks(gradebook: api.Gradebook, assignment: str) -> bool:

@@ -5,8 +5,6 @@ written), nbgrader makes release/<id>/, and the checks are written as values: th
 release/<id>/checks.json, the hidden ones to source/<id>/hidden-checks.json (kept out of release/).
 """
 
-import subprocess
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,27 +12,26 @@ from typing import Any
 import nbformat
 
 from autograder import spec
-from autograder.course_dir import CourseError, assignments, notebook_path, tool_environment
+from autograder.course_dir import assignments, notebook_path
+from autograder.gradebook import default_url, generate_assignments
 from autograder.plan import Part, plan_for, planned_parts
 from course import checkfile
 
 
 def release(root: Path, wanted: Sequence[str] = (), use_database: bool = True) -> list[str]:
-    """Regenerate release/<id>/ for each assignment; returns the ids released."""
+    """Regenerate release/<id>/ for each assignment; returns the ids released. Every assignment is checked before
+    any is generated, and nbgrader generates them all in one run."""
     ids = assignments(root, wanted)
+    parts = {}
     for assignment in ids:
         set_points(Path(root), assignment)
-        # Before anything is written: grade cells and declarations that do not match are refused here.
+        # Before anything is generated: grade cells and declarations that do not match are refused here.
         source = nbformat.read(notebook_path(Path(root), "source", assignment), as_version=4)
-        parts = planned_parts(Path(root), assignment, source)
-        command = [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force", "--log-level=WARN"]
-        if not use_database:
-            command.append("--no-db")
-        finished = subprocess.run(command, cwd=root, env=tool_environment(), capture_output=True, text=True)
-        if finished.returncode != 0:
-            raise CourseError(f"nbgrader could not generate {assignment}:\n{finished.stderr.strip()}")
-        write_check_files(Path(root), assignment, parts)
-        plan_for.cache_clear()  # the release notebook is new
+        parts[assignment] = planned_parts(Path(root), assignment, source)
+    generate_assignments(Path(root), ids, default_url(root) if use_database else None)
+    for assignment in ids:
+        write_check_files(Path(root), assignment, parts[assignment])
+    plan_for.cache_clear()  # the release notebooks are new
     return ids
 
 

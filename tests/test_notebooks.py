@@ -106,6 +106,25 @@ def test_release_equals_a_fresh_generation(course_copy):
     assert differing == [], "release/ is stale: run `make release` and commit source/ and release/ together"
 
 
+@pytest.mark.slow
+def test_a_release_with_one_broken_assignment_generates_none(course_copy):
+    path = course_copy / "source" / "08-autograd" / "08-autograd.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    cell = next(cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("grade"))
+    grade_id = cell.metadata["nbgrader"]["grade_id"]
+    cell.source = cell.source.replace(f'"{grade_id}"', '"test_nobody_declared"')
+    nbformat.write(notebook, path)
+    written = {path: path.stat().st_mtime_ns for path in (course_copy / "release").rglob("*") if path.is_file()}
+
+    failed = nudge("--course", str(course_copy), "release", "--no-db")
+
+    assert failed.returncode == 2
+    assert f"08-autograd: the grade cell {grade_id} calls" in failed.stderr and "test_nobody_declared" in failed.stderr
+    # The modules before it, all of them fine, were not generated either: release/ is as it was.
+    assert {path: path.stat().st_mtime_ns for path in (course_copy / "release").rglob("*") if path.is_file()} \
+        == written
+
+
 def _differences(comparison, prefix=""):
     found = [f"{prefix}{name}" for name in comparison.diff_files + comparison.left_only + comparison.right_only]
     for name, sub in comparison.subdirs.items():
