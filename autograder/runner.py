@@ -40,6 +40,7 @@ import signal
 import socket
 import struct
 import sys
+import threading
 import time
 from collections.abc import Callable
 from types import FrameType, FunctionType
@@ -222,19 +223,26 @@ class HelperWatch:
     the learner's own code count: SymPy's limit differentiates inside, and that is not the learner's doing.
     """
 
+    in_force: "HelperWatch | None" = None  # the watch on now: `noticed_audit` tells it of code switching it off
+
     def __init__(self, active: bool) -> None:
         self.active = active
         self.used: set[str] = set()
         self.previous: Callable[..., object] | None = None  # the profiler set before, if any
+        self.previous_for_threads: Callable[..., object] | None = None
 
     def __enter__(self) -> "HelperWatch":
         if self.active:
-            self.previous = sys.getprofile()
+            self.previous, self.previous_for_threads = sys.getprofile(), threading.getprofile()
             sys.setprofile(self.notice)
+            threading.setprofile(self.notice)  # a thread the learner's code starts meanwhile is watched too
+            HelperWatch.in_force = self
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.active:
+            HelperWatch.in_force = None
+            threading.setprofile(self.previous_for_threads)
             sys.setprofile(self.previous)
 
     def notice(self, frame: FrameType, event: str, arg: object) -> None:
@@ -244,6 +252,19 @@ class HelperWatch:
         name = watched_name(frame)
         if name:
             self.used.add(name)
+
+
+# What the watch notes when the learner's code switches it off (course.shortcuts.WATCH_OFF, a shortcut for any check
+# that asks for something by hand or forbids a helper): whatever it called next went unseen.
+WATCH_OFF = "sys.setprofile"
+
+
+def noticed_audit(event: str, _arguments: tuple[object, ...]) -> None:
+    """Python's audit hook, which no Python code can take off: every sys.setprofile raises its event, however it is
+    called (through functools.partial or map, where the profiler itself sees no call), so one while a watch is on
+    can only be the learner's code switching it off."""
+    if event == "sys.setprofile" and HelperWatch.in_force is not None:
+        HelperWatch.in_force.used.add(WATCH_OFF)
 
 
 # The course's ready-made derivatives, and the topological order of module 08's graphs (which its backward forbids).
@@ -402,6 +423,7 @@ def take_channel(fd: int) -> None:
 def main() -> None:
     if os.getpid() == 1:  # the sandbox's first process (on a learner's own machine, the runner is not sandboxed)
         refuse_syscalls()
+    sys.addaudithook(noticed_audit)  # before any learner code (a warm sandbox's children inherit it)
     if sys.argv[1:] == ["--serve"]:
         serve()
     take_channel(os.dup(1))

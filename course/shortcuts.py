@@ -43,6 +43,9 @@ NUMERICAL_HELPERS = (
 _COURSE_HOMES = {name.rpartition(".")[2]: name for name in NUMERICAL_HELPERS if name.startswith("course.")}
 SYMPY_DIFFERENTIATION = ("sympy.diff", "sympy.Derivative", "sympy.idiff", "sympy.series")
 STEP_CONSTANT = "course.derivatives.DEFAULT_STEP"
+# The grader's watch of the helpers a function calls, switched off (autograder/runner.py notes it): a shortcut for any
+# check that asks for something by hand or forbids a helper, since what the function called next went unseen.
+WATCH_OFF = "sys.setprofile"
 LARGEST_STEP = 1e-2  # a difference divided by a number this small is a difference quotient
 _MOST_FUNCTIONS = 200  # learner functions read per search: enough for any notebook, finite for any input
 _DEEPEST = 30  # how deep into an expression the readers below look; deeper is not a formula anyone writes
@@ -207,6 +210,8 @@ def _stepped_parameters(function: _Function, call: ast.Call, scope: "_Scope") ->
 def _judge_name(name: str, by_hand: bool, forbidden: tuple[str, ...], method: bool = False) -> str | None:
     """How a learner would call using `name` here, if it is a shortcut for this exercise; else None."""
     module, _, base = name.rpartition(".")
+    if name == WATCH_OFF and (by_hand or forbidden):
+        return f"{WATCH_OFF}, which switches off the grader's watch of the helpers your code calls"
     if by_hand and name in ("numpy.polyder", "numpy.polynomial.deriv"):
         return f"a polynomial's derivative taken by NumPy ({'the .deriv method' if method else name})"
     if by_hand and name in NUMERICAL_HELPERS:

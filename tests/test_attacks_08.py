@@ -85,6 +85,21 @@ SUBMISSIONS = {
     # Set on the class after it, with the sandbox's watch switched off first: only the reading of the code sees it.
     "local_attached_unwatched": {"Value": "import sys\n\nfrom course.derivatives import central_difference\n\n"
                                           + SOLUTIONS["Value"] + ATTACHED},
+    # Both at once: the helper out of the reading's sight, and the watch switched off before each call of it, by a
+    # sys.setprofile the profiler itself never sees called (through functools.partial).
+    "local_numerical_hidden_unwatched": {"Value": with_local_derivative(
+        "exp", "(watch_off(), " + NUMERICAL + ")[1]",
+        "import functools, importlib\n\nwatch_off = functools.partial(getattr(importlib.import_module('s' + 'ys'), "
+        "'set' + 'profile'), None)\ncentral_difference = getattr(importlib.import_module('course.' + 'derivatives'), "
+        "'central_' + 'difference')\n\n")},
+    # The helper out of the reading's sight, called in a thread of the learner's own (which Python starts with no
+    # profiler unless one is set for threads).
+    "local_numerical_hidden_in_a_thread": {"Value": with_local_derivative(
+        "exp", "in_a_thread(lambda: " + NUMERICAL + ")",
+        "import importlib, threading\n\ncentral_difference = getattr(importlib.import_module('course.' + "
+        "'derivatives'), 'central_' + 'difference')\n\n\ndef in_a_thread(work):\n    box = []\n"
+        "    worker = threading.Thread(target=lambda: box.append(work()))\n    worker.start()\n    worker.join()\n"
+        "    return box[0]\n\n")},
     # Text of the learner's inside a verdict, made to read as lines of the grader's own: a pass, a named mistake.
     "forged_lines": {"Value": SOLUTIONS["Value"] + FORGED_LINES},
 }
@@ -120,7 +135,8 @@ def test_a_backward_that_takes_its_order_from_the_course_gets_nothing_for_backwa
 
 
 @pytest.mark.parametrize("student", ["local_numerical", "local_sympy", "local_numerical_hidden",
-                                     "local_attached_unwatched"])
+                                     "local_attached_unwatched", "local_numerical_hidden_unwatched",
+                                     "local_numerical_hidden_in_a_thread"])
 def test_a_value_whose_local_derivative_is_not_worked_out_by_hand_gets_nothing_for_value(graded, student):
     for grade_id in VALUE_PARTS:
         part = graded[student][grade_id]
