@@ -506,7 +506,8 @@ def clear_up_after(control: socket.socket, child: int, uid: int, as_left: tuple[
     swept = not untouched(as_left)
     # After a sweep, the folders must be as before too: something left that is not the user's (a link to a file
     # of root's, say) is not swept, and would be seen by every later child.
-    clean = (sweep(uid) and (as_left is None or folders_as_left() == as_left) if swept else True) and alone()
+    nothing_left = not swept or (sweep(uid) and (as_left is None or folders_as_left() == as_left))
+    clean = nothing_left and alone()
     tell(control, event="exit", status=status, clean=clean, swept=swept)
     # A child that ran to its end exits 0. Any other status (NO_MORE_JOBS among them) is the last: it is in this
     # process's memory now, and the next child, forked from it, would find what the last one chose.
