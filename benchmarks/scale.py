@@ -16,9 +16,14 @@ Then the speed-up from 1 to 2 Dask workers, Dask's cost over the process pool, a
 × 8 modules, the class of issue 13 (how it is projected is printed with it). PostgreSQL is a throwaway server
 (tests/postgres.py).
 
-Run from anywhere:  .venv/bin/python benchmarks/scale.py [--students 3] [--quick]
-(about 8 minutes on 2 cores, most of it each run's fixed start-up; --quick: the process pool into SQLite and a
-2-worker cluster into PostgreSQL only, no 1-worker run and no run of twice the class, about 4 minutes.)
+On a shared machine one run can be 10 % slower than the next, all of its processes alike. `--repeat N` runs every
+configuration N times, round by round (each configuration once a round, so that the machine's changes of pace fall on
+all of them alike), and reports each configuration's median run, the spread of its wall times, and the speed-up and
+Dask's cost as the median of the rounds' own (each from runs of the same round).
+
+Run from anywhere:  .venv/bin/python benchmarks/scale.py [--students 3] [--repeat 1] [--quick]
+(about 8 minutes a round on 2 cores, most of it each run's fixed start-up; --quick: the process pool into SQLite and
+a 2-worker cluster into PostgreSQL only, no 1-worker run and no run of twice the class, about 4 minutes.)
 """
 
 import argparse
@@ -26,6 +31,7 @@ import contextlib
 import multiprocessing
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -222,7 +228,21 @@ def copy_gradebook(url, name):
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
-def report(runs, students, quick):
+def median_run(runs):
+    """Of one configuration's runs, the one of median wall time (the lower of the two middle ones for an even
+    number)."""
+    return sorted(runs, key=lambda run: run.seconds)[(len(runs) - 1) // 2]
+
+
+def each_round(rounds, label, database):
+    """The run of `label` into `database` of each round (None in each where it was not run)."""
+    return [next((run for run in round_ if (run.label, run.database) == (label, database)), None) for round_ in rounds]
+
+
+def report(rounds, twice, students, quick):
+    """rounds: a list of runs for each round, each configuration once a round, in the same order; twice: the run of
+    twice the class (None: not run)."""
+    runs = [median_run(list(same)) for same in zip(*rounds, strict=True)]
     attacked = sum(1 for index in range(students) if index % 3 == 2)
     modules = runs[0].notebooks // students
     print(f"\n{students} students × {modules} modules = {runs[0].notebooks} notebooks (correct, wrong and blank in "
@@ -231,29 +251,36 @@ def report(runs, students, quick):
           "commit; own ms: the grading process's CPU a notebook meanwhile; writes/s: submissions a second of the "
           "writer's time, in batches of the size shown (a batch commits within 0.5 s, so a slow trickle of results "
           "makes small ones; benchmarks/gradebook_writes.py measures what the writer can take).")
+    if len(rounds) > 1:
+        print(f"{len(rounds)} rounds: each configuration's median run, and its wall times from the fastest to the "
+              "slowest.")
     print(f"{'run':<30}{'database':<12}{'wall s':>8}{'first result':>14}{'(cluster)':>10}{'notebooks/s':>13}"
-          f"{'own ms':>8}{'peak MiB':>10}{'writes/s':>10}{'batch':>7}")
-    for run in runs:
+          f"{'own ms':>8}{'peak MiB':>10}{'writes/s':>10}{'batch':>7}" + ("  wall s of each round" * (len(rounds) > 1)))
+    for run, same in [*zip(runs, zip(*rounds, strict=True), strict=True), *([(twice, [twice])] if twice else [])]:
         cluster = f"{run.cluster_seconds:.1f}" if run.cluster_seconds else "-"
+        spread = "  " + " ".join(f"{other.seconds:.1f}" for other in sorted(same, key=lambda other: other.seconds))
         print(f"{run.label:<30}{run.database:<12}{run.seconds:>8.1f}{run.start_seconds:>14.1f}{cluster:>10}"
               f"{run.per_second:>13.2f}{run.cpu_per_notebook * 1000:>8.0f}{run.peak_mib:>10.0f}"
-              f"{run.writes_per_second:>10.0f}{run.batch:>7.1f}")
+              f"{run.writes_per_second:>10.0f}{run.batch:>7.1f}" + spread * (len(same) > 1))
     by = {(run.label, run.database): run for run in runs}
     print()
     for database in ("SQLite", "PostgreSQL"):
-        one, two, pool = (by.get((label, database)) for label in ("Dask local:1", "Dask local:2", "process pool"))
-        if one and two:
-            print(f"{database}: Dask from 1 to 2 workers, {two.per_second / one.per_second:.2f}× the notebooks/s "
-                  f"(target: at least 1.8×)")
-        if two and pool:
-            print(f"{database}: Dask local:2 against the process pool, {100 * (two.seconds / pool.seconds - 1):+.0f} % "
-                  f"wall time, {100 * (pool.per_second / two.per_second - 1):+.0f} % once results flow (target: at "
-                  "most +10 %)")
-    double = by.get(("process pool, twice the class", "SQLite"))
-    if double:
+        ones, twos, pools = (each_round(rounds, label, database)
+                             for label in ("Dask local:1", "Dask local:2", "process pool"))
+        if ones[0] and twos[0]:
+            speed_ups = [two.per_second / one.per_second for one, two in zip(ones, twos, strict=True)]
+            print(f"{database}: Dask from 1 to 2 workers, {statistics.median(speed_ups):.2f}× the notebooks/s"
+                  f"{in_rounds(speed_ups, '{:.2f}×')} (target: at least 1.8×)")
+        if twos[0] and pools[0]:
+            walls = [100 * (two.seconds / pool.seconds - 1) for pool, two in zip(pools, twos, strict=True)]
+            flowing = [100 * (pool.per_second / two.per_second - 1) for pool, two in zip(pools, twos, strict=True)]
+            print(f"{database}: Dask local:2 against the process pool, {statistics.median(walls):+.0f} % wall time"
+                  f"{in_rounds(walls, '{:+.0f} %')}, {statistics.median(flowing):+.0f} % once results flow"
+                  f"{in_rounds(flowing, '{:+.0f} %')} (target: at most +10 %)")
+    if twice:
         single = by["process pool", "SQLite"]
         print(f"Peak memory of the grading process: {single.peak_mib:.0f} MiB for {single.notebooks} notebooks, "
-              f"{double.peak_mib:.0f} MiB for {double.notebooks} ({double.peak_mib - single.peak_mib:+.0f} MiB)")
+              f"{twice.peak_mib:.0f} MiB for {twice.notebooks} ({twice.peak_mib - single.peak_mib:+.0f} MiB)")
     basis = by["Dask local:2", "PostgreSQL"]
     workers = 2 / basis.per_second  # core-seconds a notebook once results flow, the grading process's included
     own = basis.cpu_per_notebook  # what the one grading process spends on each: no number of workers spreads it
@@ -270,10 +297,17 @@ def report(runs, students, quick):
         print("(--quick: no 1-worker run and no run of twice the class)")
 
 
+def in_rounds(figures, form):
+    """' (rounds: a, b, c)' for more than one round, else nothing: the median printed before it is of these."""
+    return f" (rounds: {', '.join(form.format(figure) for figure in figures)})" if len(figures) > 1 else ""
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=3, help="synthetic students (default 3: 24 notebooks)")
     parser.add_argument("--quick", action="store_true", help="only the pool into SQLite and local:2 into PostgreSQL")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of every configuration (default 1); the "
+                        "report gives each configuration's median run and the median of the rounds' ratios")
     options = parser.parse_args()
     executors = [("process pool", ()), ("Dask local:1", ("--cluster", "local:1")),
                  ("Dask local:2", ("--cluster", "local:2"))]
@@ -281,7 +315,9 @@ def main():
               if not options.quick or (executor[0], database) in (("process pool", "SQLite"),
                                                                   ("Dask local:2", "PostgreSQL"))]
     names = [f"student{index:04d}" for index in range(2 * options.students)]
-    runs = []
+    if options.repeat < 1:
+        parser.error(f"--repeat {options.repeat}: give 1 or more rounds")
+    rounds = []
     with tempfile.TemporaryDirectory(prefix="nudge-scale-") as scratch, postgres_server() as server:
         course = make_course(Path(scratch), len(names) if not options.quick else options.students)
         empty = {"SQLite": f"sqlite:///{course / 'empty.db'}", "PostgreSQL": server}
@@ -290,15 +326,17 @@ def main():
         # Once with nothing kept (the first grading after a change to source/ or the grader), then into the user's
         # cache, which every run below reads, as every grading after the first does.
         plans = [in_process(work_out_plans, course, cache_home) for cache_home in (Path(scratch) / "cold", None)]
-        for number, (database, (label, cluster)) in enumerate(wanted):
-            url = copy_gradebook(empty[database], f"run{number}")
-            print(f"grading: {label} into {database}", file=sys.stderr)
-            runs.append(grade(course, url, names[:options.students], label, database, cluster))
-        if not options.quick:
+        for round_ in range(options.repeat):
+            rounds.append([])
+            for number, (database, (label, cluster)) in enumerate(wanted):
+                url = copy_gradebook(empty[database], f"run{round_}x{number}")
+                print(f"grading: {label} into {database} (round {round_ + 1} of {options.repeat})", file=sys.stderr)
+                rounds[-1].append(grade(course, url, names[:options.students], label, database, cluster))
+        if not options.quick:  # once: it is there for the peak memory, which does not change from run to run
             print("grading: the process pool into SQLite, twice the class", file=sys.stderr)
-            runs.append(grade(course, copy_gradebook(empty["SQLite"], "twice"), names, "process pool, twice the class",
-                              "SQLite"))
-    report(runs, options.students, options.quick)
+            twice = grade(course, copy_gradebook(empty["SQLite"], "twice"), names, "process pool, twice the class",
+                          "SQLite")
+    report(rounds, None if options.quick else twice, options.students, options.quick)
     print(f"The plans, worked out before the runs: {plans[0]:.1f} s with nothing kept (once after each change to "
           f"source/ or the grader), {plans[1]:.1f} s from what autograder.cache keeps (every run above).")
 
