@@ -36,20 +36,15 @@ if TYPE_CHECKING:  # Dask is an optional dependency: pip install 'nudge-course[c
     from distributed import Client
 
 # The scheduler's settings a batch relies on; a LocalCluster gets them here, a scheduler of your own from
-# its environment (README: DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=0 and ..._WORKER_SATURATION=2.0).
-# The scheduler hands each worker thread as many tasks as `nudge grade` keeps in flight for it, so that a worker
-# holds its next task while it grades one: held back in the scheduler (a saturation of 1.0), the next reached a
-# worker only after the worker had told the scheduler it was done, ~5 ms between any two of its tasks (measured: a
-# worker idle 1.35 s of a 52 s run, 0.5 s with two tasks each).
+# its environment (README: DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=0 and ..._WORKER_SATURATION=1.0).
 TASKS_PER_THREAD = 2  # in flight on the cluster, as in the process pool (see grade_on_cluster)
-SCHEDULER_SETTINGS = {"distributed.scheduler.allowed-failures": 0,
-                      "distributed.scheduler.worker-saturation": float(TASKS_PER_THREAD)}
+SCHEDULER_SETTINGS = {"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0}
 # What a LocalCluster of nudge's own goes without, each costing CPU on every worker the whole run (the CPU it grades
 # with, on a machine of few cores): the profiler that samples each worker's stack 100 times a second for a dashboard
 # it does not have; a check 50 times a second in the scheduler, each nanny and each worker that its event loop is not
-# blocked (once a second is enough to warn of that); work stealing, which could only move a worker's next task to a
-# worker that has none (each worker thread holds one running and one next, so a task waits at most one notebook's
-# time limit behind another on its worker).
+# blocked (once a second is enough to warn of that); work stealing, which could only move a run's first few tasks (the
+# scheduler then keeps the rest queued and hands a worker thread one at a time, worker-saturation 1.0), each at most
+# one notebook's time limit behind another on its worker.
 LOCAL_SETTINGS = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "1s",
                   "distributed.scheduler.work-stealing": False}
 

@@ -110,7 +110,7 @@ def test_a_cluster_of_ones_own_dask_scheduler_and_dask_worker_as_the_readme_star
     dask = str(Path(sys.executable).parent / "dask")
     address = f"tcp://127.0.0.1:{free_port()}"
     settings = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0",
-                "DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "2.0"}
+                "DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0"}
     scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
                                   "--no-dashboard"], env=settings, cwd=elsewhere, stderr=subprocess.DEVNULL)
     worker = subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard",
