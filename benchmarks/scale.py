@@ -16,7 +16,7 @@ Then the speed-up from 1 to 2 Dask workers, Dask's cost over the process pool, a
 × 8 modules, the class of issue 13 (how it is projected is printed with it). PostgreSQL is a throwaway server
 (tests/postgres.py).
 
-On a shared machine one run can be 10 % slower than the next, all of its processes alike. `--repeat N` runs every
+On a shared machine one run can be 10–30 % slower than the next, all of its processes alike. `--repeat N` runs every
 configuration N times, round by round (each configuration once a round, so that the machine's changes of pace fall on
 all of them alike), and reports each configuration's median run, the spread of its wall times, and the speed-up and
 Dask's cost as the median of the rounds' own (each from runs of the same round).
