@@ -242,7 +242,8 @@ def each_round(rounds, label, database):
 def report(rounds, twice, students, quick):
     """rounds: a list of runs for each round, each configuration once a round, in the same order; twice: the run of
     twice the class (None: not run)."""
-    runs = [median_run(list(same)) for same in zip(*rounds, strict=True)]
+    configurations = [list(same) for same in zip(*rounds, strict=True)]  # each configuration's run of every round
+    runs = [median_run(same) for same in configurations]
     attacked = sum(1 for index in range(students) if index % 3 == 2)
     modules = runs[0].notebooks // students
     print(f"\n{students} students × {modules} modules = {runs[0].notebooks} notebooks (correct, wrong and blank in "
@@ -256,7 +257,7 @@ def report(rounds, twice, students, quick):
               "slowest.")
     print(f"{'run':<30}{'database':<12}{'wall s':>8}{'first result':>14}{'(cluster)':>10}{'notebooks/s':>13}"
           f"{'own ms':>8}{'peak MiB':>10}{'writes/s':>10}{'batch':>7}" + ("  wall s of each round" * (len(rounds) > 1)))
-    for run, same in [*zip(runs, zip(*rounds, strict=True), strict=True), *([(twice, [twice])] if twice else [])]:
+    for run, same in [*zip(runs, configurations, strict=True), *([(twice, [twice])] if twice else [])]:
         cluster = f"{run.cluster_seconds:.1f}" if run.cluster_seconds else "-"
         spread = "  " + " ".join(f"{other.seconds:.1f}" for other in sorted(same, key=lambda other: other.seconds))
         print(f"{run.label:<30}{run.database:<12}{run.seconds:>8.1f}{run.start_seconds:>14.1f}{cluster:>10}"
@@ -317,7 +318,7 @@ def main():
     names = [f"student{index:04d}" for index in range(2 * options.students)]
     if options.repeat < 1:
         parser.error(f"--repeat {options.repeat}: give 1 or more rounds")
-    rounds = []
+    rounds, twice = [], None
     with tempfile.TemporaryDirectory(prefix="nudge-scale-") as scratch, postgres_server() as server:
         course = make_course(Path(scratch), len(names) if not options.quick else options.students)
         empty = {"SQLite": f"sqlite:///{course / 'empty.db'}", "PostgreSQL": server}
@@ -336,7 +337,7 @@ def main():
             print("grading: the process pool into SQLite, twice the class", file=sys.stderr)
             twice = grade(course, copy_gradebook(empty["SQLite"], "twice"), names, "process pool, twice the class",
                           "SQLite")
-    report(rounds, None if options.quick else twice, options.students, options.quick)
+    report(rounds, twice, options.students, options.quick)
     print(f"The plans, worked out before the runs: {plans[0]:.1f} s with nothing kept (once after each change to "
           f"source/ or the grader), {plans[1]:.1f} s from what autograder.cache keeps (every run above).")
 
