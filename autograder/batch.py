@@ -68,6 +68,10 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
     root = Path(root)
     sandbox.check_available()
     grading_secret(root)  # made here, once, before any worker reads it
+    if cluster is not None and cluster.workers is not None:
+        from autograder.cluster import start_worker_server
+
+        start_worker_server()  # its imports run on another core while the plans are worked out below
     # matplotlib's font list is built once here (by a process of its own, meanwhile), so that every worker forked
     # below starts with it.
     with concurrent.futures.ThreadPoolExecutor(1) as fonts:
@@ -80,12 +84,9 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
                     raise
                 raise CourseError(f"the grade cells of source/{assignment} cannot be read: {error}") from error
     if cluster is not None:
-        from autograder.cluster import RunPlans, connect, grade_on_cluster
-
-        plans = RunPlans.of(root, {assignment for assignment, _ in submissions})
-    # The cluster first: one that cannot be reached stops the run before the gradebook is touched (and a
-    # LocalCluster's first workers, forks of this process, are made with its plans and no gradebook open).
-    with connect(cluster, plans) if cluster is not None else contextlib.nullcontext() as client, \
+        from autograder.cluster import connect, grade_on_cluster
+    # The cluster first: one that cannot be reached stops the run before the gradebook is touched.
+    with connect(cluster) if cluster is not None else contextlib.nullcontext() as client, \
             GradebookWriter(root, url) as writer:
         bar = progress_bar(len(submissions), progress)
         writer.ensure_assignments(sorted({assignment for assignment, _ in submissions}))
@@ -105,7 +106,7 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
                     recorder.add(key, result)
                     bar.update()
 
-                grade_on_cluster(client, root, pending, limits, done, tick=recorder.tick, plans=plans)
+                grade_on_cluster(client, root, pending, limits, done, tick=recorder.tick)
                 pending = []
             broken: collections.Counter[tuple[str, str]] = collections.Counter()
             while pending:  # a pool whose worker died is replaced, and what it had not finished is graded again
@@ -376,10 +377,18 @@ def load_results(root: Path, wanted_assignments: Sequence[str] = (),
     return found
 
 
+class QuietBar(tqdm.tqdm):
+    """tqdm's bar without its monitor thread, which, after 10 s without a line, would write one at every step (a
+    CI log a line a notebook) from a thread of its own: one that could hold stderr's lock just as a process pool's
+    worker is forked, leaving that worker to wait for it forever."""
+
+    monitor_interval = 0
+
+
 def progress_bar(total: int, stream: TextIO) -> tqdm.tqdm:
     """tqdm's bar on a terminal; elsewhere (a CI log) a line at every tenth of the way, so logs stay short."""
     tty = hasattr(stream, "isatty") and stream.isatty()
-    return tqdm.tqdm(total=total, file=stream, desc="grading", unit=" notebooks", ascii=not tty, dynamic_ncols=tty,
+    return QuietBar(total=total, file=stream, desc="grading", unit=" notebooks", ascii=not tty, dynamic_ncols=tty,
                      mininterval=0.2 if tty else 0, miniters=1 if tty else max(1, total // 10))
 
 

@@ -1,16 +1,16 @@
 """Grading on a Dask cluster: `nudge grade --cluster local[:N]` or `nudge grade --scheduler tcp://HOST:8786`.
 
 A task is one submission: the key of its assignment's plan (the plans are put on every worker once, and on every
-worker that joins later, by a worker plugin: autograder.plan_shelf; a LocalCluster's first workers, forks of `nudge
-grade`, start with them) and a `SubmissionTask` holding the notebook's bytes, read here under the course's rules. A
-worker needs the nudge-course package and bubblewrap, nothing else: no course folder, no shared file system, no
-gradebook. What comes back is a `SubmissionResult`; this process alone records it, as with the process pool. Each
-task gets a key of its own, so a re-grade is graded again rather than taken from an earlier run. A worker that dies
-or is lost while grading a submission costs that submission alone, as a process pool's does: each worker thread has
-two tasks in flight (so it never waits for its next), the scheduler gives up on every task of a lost worker at once
-(allowed-failures 0), and those are graded again; one caught in a lost worker twice is then graded alone, with
-nothing else in flight, and only if it takes that worker down too is it recorded as failed, with the reason. A task
-caps its worker's memory as a process pool's worker is capped (`limit_worker_memory`).
+worker that joins later, by a worker plugin: autograder.plan_shelf) and a `SubmissionTask` holding the notebook's
+bytes, read here under the course's rules. A worker needs the nudge-course package and bubblewrap, nothing else: no
+course folder, no shared file system, no gradebook. What comes back is a `SubmissionResult`; this process alone
+records it, as with the process pool. Each task gets a key of its own, so a re-grade is graded again rather than
+taken from an earlier run. A worker that dies or is lost while grading a submission costs that submission alone, as
+a process pool's does: each worker thread has two tasks in flight (so it never waits for its next), the scheduler
+gives up on every task of a lost worker at once (allowed-failures 0), and those are graded again; one caught in a
+lost worker twice is then graded alone, with nothing else in flight, and only if it takes that worker down too is it
+recorded as failed, with the reason. A task caps its worker's memory as a process pool's worker is capped
+(`limit_worker_memory`).
 """
 
 import collections
@@ -46,7 +46,12 @@ SCHEDULER_SETTINGS = {"distributed.scheduler.allowed-failures": 0, "distributed.
 # scheduler then keeps the rest queued and hands a worker thread one at a time, worker-saturation 1.0), each at most
 # one notebook's time limit behind another on its worker.
 LOCAL_SETTINGS = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "1s",
-                  "distributed.scheduler.work-stealing": False}
+                  "distributed.scheduler.work-stealing": False,
+                  "distributed.worker.multiprocessing-method": "forkserver"}  # see start_worker_server
+# What a LocalCluster's worker imports to grade, done once, by the process its workers are forked from.
+WORKER_IMPORTS = ["distributed", "numpy", "sympy", "matplotlib", "autograder.grade", "autograder.plan_shelf"]
+WORKER_PRELOAD = ["autograder.plan_shelf"]  # run by each worker as it starts (plan_shelf.dask_setup)
+WORKER_START_LIMIT = 120  # seconds a LocalCluster's worker may take to start, on a busy machine, before the run stops
 
 
 @dataclass(frozen=True)
@@ -92,10 +97,23 @@ class RunPlans:
         return {self.key(assignment): plan for assignment, plan in self.by_assignment.items()}
 
 
+def start_worker_server() -> None:
+    """Start, in the background, the process a LocalCluster's workers are forked from (multiprocessing's fork
+    server), and have it do the grader's imports once: `nudge grade` calls this first, so that the imports run on
+    another core while it works out its plans, and each worker then starts in a tenth of a second, where a spawned
+    one spends seconds of a core importing. Never a fork of this process: it has threads by then (Dask's event loop,
+    which logs as the workers start), and a child forked while one of them holds a lock (stderr's, mid-line) waits
+    for it forever. The fork server has one thread, and none of this process's state: no gradebook connection, no
+    plans. Its workers see the environment this process had when it started the server. Safe to call again."""
+    from multiprocessing import forkserver
+
+    forkserver.set_forkserver_preload(WORKER_IMPORTS)
+    forkserver.ensure_running()
+
+
 @contextlib.contextmanager
-def connect(choice: ClusterChoice, plans: RunPlans | None = None) -> Iterator["Client"]:
-    """A Dask client on the chosen cluster, closed (and a LocalCluster stopped) at the end. A LocalCluster's first
-    workers start with `plans` on their shelves."""
+def connect(choice: ClusterChoice) -> Iterator["Client"]:
+    """A Dask client on the chosen cluster, closed (and a LocalCluster stopped) at the end."""
     try:
         import dask
         from distributed import Client, LocalCluster
@@ -110,44 +128,39 @@ def connect(choice: ClusterChoice, plans: RunPlans | None = None) -> Iterator["C
         with client:
             yield client
         return
-    # Processes, not threads: each worker grades one submission at a time, as a process pool's would. The first
-    # workers are forks of this process, made here (`nudge grade` connects once its plans are worked out and before
-    # it opens the gradebook): each starts with the grader's imports in a tenth of a second, where a spawned one
-    # spends ~4 s of a core importing. A lost worker's replacement is spawned: forked later, it would copy this
-    # process with the gradebook's connection open, perhaps mid-transaction (a child that finalises it rolls back
-    # the parent's), and Dask's offload thread pool without its thread. The scheduler reads its settings when it
-    # starts, a worker when it starts (its nanny keeps them for a replacement). The plans are put on this process's
-    # shelf just while the workers are forked, so that theirs hold them from the start: grading need not wait for
-    # the plugin, which brings them to every other worker (pickled, ~4 MB for the course: a second).
-    from autograder.plan_shelf import SHELF
-
-    SHELF.update(plans.by_key if plans else {})
-    try:
-        with dask.config.set({**SCHEDULER_SETTINGS, **LOCAL_SETTINGS,
-                              "distributed.worker.multiprocessing-method": "fork"}):
+    # Processes, not threads: each worker grades one submission at a time, as a process pool's would. Each, and a
+    # lost one's replacement too, is forked from the fork server (start_worker_server), which is why the settings
+    # stay set while the cluster runs (the scheduler reads its own when it starts, a worker its own when it starts).
+    # A worker that does not start in time (death_timeout) stops the run, rather than leaving it waiting.
+    start_worker_server()
+    with dask.config.set({**SCHEDULER_SETTINGS, **LOCAL_SETTINGS}):
+        try:
             cluster = LocalCluster(n_workers=choice.workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, memory_limit=0, preload=["autograder.plan_shelf"])
-    finally:
-        SHELF.clear()
-    # A result is fetched from its worker directly: through the scheduler (in this process too) it crosses it twice.
-    with cluster, Client(cluster, direct_to_workers=True) as client:
-        yield client
+                                   dashboard_address=None, memory_limit=0, preload=WORKER_PRELOAD,
+                                   death_timeout=WORKER_START_LIMIT)
+        except Exception as error:  # Dask's own, of several kinds (an AssertionError when a worker is too late)
+            raise CourseError(f"the local Dask cluster's workers did not start (each has {WORKER_START_LIMIT} s; "
+                              f"Dask said {error!r}). Look above for what stopped them, or grade in the process pool "
+                              "(leave out --cluster)") from None
+        # A result is fetched from its worker directly: through the scheduler (in this process too) it crosses it
+        # twice.
+        with cluster, Client(cluster, direct_to_workers=True) as client:
+            yield client
 
 
 def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, str]], limits: sandbox.Limits,
                      done: Callable[[tuple[str, str], SubmissionResult], None],
                      grade: Callable[..., SubmissionResult] = grade_task,
-                     tick: Callable[[], float | None] = lambda: None, plans: RunPlans | None = None) -> None:
+                     tick: Callable[[], float | None] = lambda: None) -> None:
     """Grade `submissions` [(assignment, student)] on the cluster; `done((assignment, student), result)` is called
     here once for each, as soon as it is back: a lost worker or the grader's own error is a failed result.
     `tick()` is called after each wait for results, and says how long the next may last at most (None: no limit).
-    `grade` is what the workers run (a test passes one that kills its worker). `plans`: those `connect` gave a
-    LocalCluster's first workers (by default, the plans of `submissions` under a new run's keys)."""
+    `grade` is what the workers run (a test passes one that kills its worker)."""
     from autograder.batch import failed
     from autograder.plan_shelf import PlanMissing
 
     # keys no earlier run used: a re-grade is graded again, beside another run too
-    plans = plans or RunPlans.of(root, {assignment for assignment, _ in submissions})
+    plans = RunPlans.of(root, {assignment for assignment, _ in submissions})
     run, shelf = plans.run, f"nudge-plans-{plans.run}"
     waiting = collections.deque(submissions)
     alone: list[tuple[str, str]] = []  # caught in a lost worker twice: each graded with nothing beside it

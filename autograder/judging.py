@@ -14,10 +14,12 @@ child and under the same budget.
 """
 
 import json
+import logging
 import os
 import resource
 import select
 import signal
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -130,6 +132,11 @@ def _collect(fd: int, count: int, deadline: float, verdicts: dict[int, Verdict])
 
 
 def _judge_in_child(calls: list[CallToJudge], budget: Budget, channel: int, sources: list[str]) -> None:
+    # Forked from a worker that may have other threads (a Dask worker's event loop, which logs): one of them may
+    # have held stderr's lock at the fork, which no one here would ever release. Nothing here writes to the
+    # streams it had, then: a warning SymPy or NumPy gives goes nowhere, rather than waiting for ever.
+    sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - ends with the child
+    logging.disable(logging.CRITICAL)
     used = address_space_in_use()
     resource.setrlimit(resource.RLIMIT_AS, (used + budget.memory_bytes, used + budget.memory_bytes))
     resource.setrlimit(resource.RLIMIT_CPU, (int(budget.seconds) + 5, int(budget.seconds) + 5))

@@ -21,16 +21,13 @@ PLAN_WAIT = 120  # seconds a task waits for its plan on a worker that has not go
 
 class PlanShelf(WorkerPlugin):
     """Puts a run's plans on each worker's shelf, and takes them off when the run ends. The plans travel pickled
-    and are unpickled only on a worker that has not got them (a LocalCluster's first workers, forks of `nudge
-    grade`, have; unpickling the course's takes a worker ~0.2 s)."""
+    (unpickling the course's takes a worker ~0.2 s)."""
 
     def __init__(self, plans: dict[str, Plan]) -> None:
         self.keys = sorted(plans)
         self.pickled = cloudpickle.dumps(plans)  # by value: a worker cannot import the course's reference modules
 
     def setup(self, worker: Any) -> None:
-        if all(key in SHELF for key in self.keys):
-            return
         plans = pickle.loads(self.pickled)
         with ARRIVED:
             SHELF.update(plans)
@@ -44,7 +41,8 @@ class PlanShelf(WorkerPlugin):
 def dask_setup(worker: Any) -> None:
     """Run by Dask in each worker that preloads this module (a LocalCluster of `nudge grade`'s, or
     `dask worker --preload autograder.plan_shelf`): the grader's imports and matplotlib's font list are done as the
-    worker starts, while `nudge grade` works out its plans, rather than when the first plans and tasks arrive."""
+    worker starts, while `nudge grade` works out its plans, rather than when the first plans and tasks arrive (a
+    LocalCluster's worker has the imports already, from the process it was forked from)."""
     import sympy  # noqa: F401 - what the plans' exercises use
 
     from autograder import grade, sandbox  # noqa: F401 - the worker's own code
@@ -58,7 +56,7 @@ class PlanMissing(LookupError):
 
 def shelved(key: str) -> Plan:
     """The plan `key` on this worker's shelf, once it is there: `nudge grade` sends its first tasks while the plugin
-    is still on its way (a LocalCluster's first workers, its forks, have the plans already)."""
+    is still on its way."""
     with ARRIVED:
         if not ARRIVED.wait_for(lambda: key in SHELF, timeout=PLAN_WAIT):
             raise PlanMissing(f"the grading plan {key} did not reach a worker within {PLAN_WAIT} s")

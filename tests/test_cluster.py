@@ -2,7 +2,7 @@
 worker that costs only its submission, a worker's memory capped as a pool worker's is, and tasks that need no course
 folder."""
 
-import io
+import functools
 import mmap
 import os
 import re
@@ -19,9 +19,9 @@ from conftest import TEST_SECRET, copy_course, free_port, nudge
 from nbgrader.api import Gradebook
 from submissions import load_cases, solution_sources, submission, write_submission
 
-from autograder import batch, plan_shelf
-from autograder.cluster import ClusterChoice, RunPlans, connect, grade_on_cluster
-from autograder.course_dir import CourseError, tool_environment
+from autograder import plan_shelf
+from autograder.cluster import ClusterChoice, connect, grade_on_cluster
+from autograder.course_dir import CourseError
 from autograder.grade import WORKER_MEMORY, SubmissionResult, grade_task, submission_task
 from autograder.plan import plan_for
 from autograder.sandbox import DEFAULT_LIMITS
@@ -71,32 +71,55 @@ def test_the_cluster_gives_the_process_pools_scores_and_a_regrade_grades_again(c
         {key[1]: value for key, value in regraded.items() if key[0] == "solver"}
 
 
-def test_nudge_grades_first_local_workers_are_forks_and_a_lost_ones_replacement_is_spawned(tmp_path, monkeypatch):
-    """`nudge grade --cluster local` forks its first workers from itself (with its imports, before the gradebook is
-    open); the worker that replaces a lost one is a fresh process, which gets the plans by the plugin. Here the
-    first worker's first task ends it: a fork runs this test's own `limit_worker_memory`, a spawned one Nudge's."""
+def kill_the_first_worker_and_name_each_workers_parent(notes, plan, task):
+    """What the workers run in the next test: each notes its process and its parent in the folder `notes`, and the
+    first worker ends itself at its first task."""
+    first = not any(notes.iterdir())
+    (notes / str(os.getpid())).write_text(str(os.getppid()))
+    if first:
+        os._exit(1)
+    return grade_task(plan, task)
+
+
+def threads_of(pid: int) -> int:
+    return int(re.search(r"^Threads:\s+(\d+)", Path(f"/proc/{pid}/status").read_text(), re.M).group(1))
+
+
+def test_local_workers_and_a_lost_ones_replacement_are_forked_from_a_server_of_one_thread(course, tmp_path):
+    """Not from this process, which has threads (Dask's event loop, logging as the workers start): a child forked
+    while another thread holds a lock, stderr's say, can wait for it forever. The plans come by the plugin, and go
+    when the run ends."""
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    results: dict[tuple[str, str], SubmissionResult] = {}
+    with connect(ClusterChoice(workers=1)) as client:
+        assert threading.active_count() > 1  # this process is not one a worker could safely be forked from
+        grade_on_cluster(client, course, [(ASSIGNMENT, "solver")], DEFAULT_LIMITS,
+                         lambda key, result: results.update({key: result}),
+                         grade=functools.partial(kill_the_first_worker_and_name_each_workers_parent, notes))
+        assert list(client.run(lambda: sorted(plan_shelf.SHELF)).values()) == [[]]  # taken off at the end
+    solved = results[ASSIGNMENT, "solver"]
+    assert solved.failure is None and solved.score == solved.max_score > 0
+    parents = {int(note.read_text()) for note in notes.iterdir()}
+    assert len(list(notes.iterdir())) == 2 and len(parents) == 1  # the lost worker, and its replacement
+    server = parents.pop()
+    assert server != os.getpid() and threads_of(server) == 1
+    assert int(re.search(r"^PPid:\s+(\d+)", Path(f"/proc/{server}/status").read_text(), re.M).group(1)) == os.getpid()
+
+
+def test_a_local_worker_that_does_not_start_in_time_stops_the_run_with_the_reason(tmp_path, monkeypatch):
     from autograder import cluster
 
-    course = copy_course(tmp_path)  # a copy of its own: the other tests' course is re-graded with other contents
-    write_submission(course, "solver", ASSIGNMENT, submission(ASSIGNMENT, solution_sources(ASSIGNMENT)))
-    write_submission(course, "blank", ASSIGNMENT, submission(ASSIGNMENT))
-    forks = tmp_path / "forks"
-
-    def kill_the_first_worker():  # what a fork of this process runs before each task
-        first = not forks.exists()
-        with forks.open("a") as seen:
-            seen.write(f"{os.getpid()}\n")
-        if first:
-            os._exit(1)
-
-    monkeypatch.setenv("PATH", tool_environment()["PATH"])  # as `nudge` does: nbgrader runs alembic by name
-    monkeypatch.setattr(cluster, "limit_worker_memory", kill_the_first_worker)
-    graded, _ = batch.grade_all(course, [(ASSIGNMENT, "solver"), (ASSIGNMENT, "blank")],
-                                f"sqlite:///{tmp_path / 'gradebook.db'}", progress=io.StringIO(),
-                                cluster=ClusterChoice(workers=1))
-    assert len(forks.read_text().split()) == 1  # the first worker was a fork, and was lost; its replacement is not
-    assert [(one.student, one.failure) for one in graded] == [("solver", None), ("blank", None)]
-    assert graded[0].score == graded[0].max_score > 0 and graded[1].score == 0
+    stall = tmp_path / "stall.py"  # a worker preload that outlasts the limit
+    stall.write_text("import time\n\ndef dask_setup(worker):\n    time.sleep(60)\n")
+    monkeypatch.setattr(cluster, "WORKER_PRELOAD", [str(stall)])
+    monkeypatch.setattr(cluster, "WORKER_START_LIMIT", 3)
+    started = time.monotonic()
+    with pytest.raises(CourseError, match=r"the local Dask cluster's workers did not start .*each has 3 s"):
+        with connect(ClusterChoice(workers=1)):
+            pass
+    assert time.monotonic() - started < 60
 
 
 def test_a_cluster_of_ones_own_dask_scheduler_and_dask_worker_as_the_readme_starts_them(tmp_path):
@@ -284,20 +307,6 @@ def test_local_without_a_number_takes_a_worker_per_core():
     assert ClusterChoice.parse(None, "tcp://h:8786") == ClusterChoice(address="tcp://h:8786")
 
 
-def test_a_local_clusters_first_workers_start_with_the_runs_plans_and_this_process_keeps_none(course):
-    plans = RunPlans.of(course, {ASSIGNMENT})
-    with connect(ClusterChoice(workers=2), plans) as client:
-        assert plan_shelf.SHELF == {}  # put there only while the workers were forked
-        shelves = client.run(lambda: sorted(plan_shelf.SHELF))  # before any plugin: the forks' own
-        assert list(shelves.values()) == [[plans.key(ASSIGNMENT)]] * 2
-        results: dict[tuple[str, str], SubmissionResult] = {}
-        grade_on_cluster(client, course, [(ASSIGNMENT, "solver")], DEFAULT_LIMITS,
-                         lambda key, result: results.update({key: result}), plans=plans)
-        solved = results[ASSIGNMENT, "solver"]
-        assert solved.failure is None and solved.score == solved.max_score > 0
-        assert list(client.run(lambda: sorted(plan_shelf.SHELF)).values()) == [[]] * 2  # taken off at the end
-
-
 def test_a_task_waits_for_its_plan_and_a_plan_that_never_comes_is_a_clear_failure(course, monkeypatch):
     plan = plan_for(course, ASSIGNMENT)
     shelf = plan_shelf.PlanShelf({"run/a": plan})
@@ -310,11 +319,6 @@ def test_a_task_waits_for_its_plan_and_a_plan_that_never_comes_is_a_clear_failur
     shelf.setup(worker=None)
     waiting.join(10)
     assert [found.assignment for found in arrived] == [ASSIGNMENT]
-    # A worker that has the plans (a fork of nudge grade) keeps its own: nothing is unpickled again.
-    forked = object()
-    plan_shelf.SHELF["run/a"] = forked
-    shelf.setup(worker=None)
-    assert plan_shelf.SHELF["run/a"] is forked
     shelf.teardown(worker=None)
     assert plan_shelf.SHELF == {}
     monkeypatch.setattr(plan_shelf, "PLAN_WAIT", 0.2)

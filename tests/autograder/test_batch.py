@@ -2,11 +2,13 @@
 followed, waited on or lost."""
 
 import datetime
+import io
 import os
+import threading
 
 from nbgrader.utils import parse_utc
 
-from autograder.batch import AS_SUBMITTED, GRADED_MARK, TIMESTAMP, stamp_collection_time
+from autograder.batch import AS_SUBMITTED, GRADED_MARK, TIMESTAMP, progress_bar, stamp_collection_time
 
 COLLECTED = datetime.datetime(2026, 1, 2, 3, 4, 5, 678)
 
@@ -47,3 +49,19 @@ def test_a_linked_submission_folder_gets_nothing_and_says_why(tmp_path):
 
     assert problem == "the assignment folder submitted/ana/01-slope is a symbolic link: submit the files themselves"
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_logs_bar_writes_at_every_tenth_of_the_way_and_from_no_thread_of_its_own():
+    """tqdm's monitor thread would make a slow run's log a line a notebook, and write from a thread that a process
+    pool's worker could be forked beside, mid-write."""
+    log = io.StringIO()
+    before = set(threading.enumerate())
+    bar = progress_bar(100, log)
+    for _ in range(100):
+        bar.update()
+    started = set(threading.enumerate()) - before
+    bar.close()
+    assert started == set()
+    assert [line.split("|")[0] for line in log.getvalue().split("\r") if line][:3] == \
+        ["grading:   0%", "grading:  10%", "grading:  20%"]
+    assert log.getvalue().count("grading:") == 12  # the start, each tenth, and the end

@@ -1,7 +1,11 @@
 """Judging runs in a child of its own, under a budget: a slow or greedy answer costs only its own parts."""
 
 import json
+import os
 import signal
+import sys
+import threading
+import time
 
 import sympy
 
@@ -118,3 +122,28 @@ def test_a_judging_process_that_dies_says_so():
     dies = checks.Check([(1.0,)], [2.0], measure=lambda value: os._exit(3))  # the judging child ends on the spot
     (verdict,) = judging.judge_calls([one_call(dies, [(1.0,)], payload({"number": 2.0}))], QUICK)
     assert not verdict.passed and "ended before it came to this answer" in verdict.message
+
+
+def test_a_judge_that_writes_to_stderr_is_not_held_up_by_a_lock_another_thread_had_at_the_fork(monkeypatch):
+    """A Dask worker forks its judge from the grading thread while its event loop may be writing a log line: the
+    child then finds stderr's lock taken, for good. Here another thread is stuck mid-write on a full pipe."""
+    reading, writing = os.pipe()
+    stuck = open(writing, "w")  # noqa: SIM115 - closed below
+    writer = threading.Thread(target=stuck.write, args=("x" * (1 << 20),), daemon=True)
+    writer.start()
+    time.sleep(0.3)  # the pipe is full by now, and the writer waits holding the stream's lock
+    monkeypatch.setattr(sys, "stderr", stuck)
+
+    def noisy(value):
+        print("a warning from the judge's libraries", file=sys.stderr, flush=True)
+        return value
+
+    right = checks.Check([(1.0,)], [2.0], measure=noisy)
+    try:
+        (verdict,) = judging.judge_calls([one_call(right, [(1.0,)], payload({"number": 2.0}))], QUICK)
+    finally:
+        while writer.is_alive():
+            os.read(reading, 1 << 16)
+        stuck.close()
+        os.close(reading)
+    assert verdict.passed, verdict.message
