@@ -44,10 +44,13 @@ SCHEDULER_SETTINGS = {"distributed.scheduler.allowed-failures": 0, "distributed.
 # it does not have; a check 50 times a second in the scheduler, each nanny and each worker that its event loop is not
 # blocked (once a second is enough to warn of that); work stealing, which could only move a run's first few tasks (the
 # scheduler then keeps the rest queued and hands a worker thread one at a time, worker-saturation 1.0), each at most
-# one notebook's time limit behind another on its worker.
+# one notebook's time limit behind another on its worker. And its web pages (worker lists, logs, call stacks,
+# metrics), which no one here reads and any user of the machine could: its HTTP servers serve nothing. Its workers are
+# forked from a fork server (start_worker_server).
 LOCAL_SETTINGS = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "1s",
                   "distributed.scheduler.work-stealing": False,
-                  "distributed.worker.multiprocessing-method": "forkserver"}  # see start_worker_server
+                  "distributed.scheduler.http.routes": [], "distributed.worker.http.routes": [],
+                  "distributed.worker.multiprocessing-method": "forkserver"}
 # What a LocalCluster's worker imports to grade, done once, by the process its workers are forked from.
 WORKER_IMPORTS = ["distributed", "numpy", "sympy", "matplotlib", "autograder.grade", "autograder.plan_shelf"]
 WORKER_PRELOAD = ["autograder.plan_shelf"]  # run by each worker as it starts (plan_shelf.dask_setup)
@@ -131,13 +134,18 @@ def connect(choice: ClusterChoice) -> Iterator["Client"]:
     # Processes, not threads: each worker grades one submission at a time, as a process pool's would. Each, and a
     # lost one's replacement too, is forked from the fork server (start_worker_server), which is why the settings
     # stay set while the cluster runs (the scheduler reads its own when it starts, a worker its own when it starts).
-    # A worker that does not start in time (death_timeout) stops the run, rather than leaving it waiting.
+    # A worker that does not start in time (death_timeout) stops the run, rather than leaving it waiting. The
+    # cluster talks TLS with credentials made for it alone (security=True), which only this process and its workers
+    # hold: on a machine others log in to, whoever could reach its ports on 127.0.0.1 could otherwise run code on
+    # its workers or send results of their own making. Its HTTP server (with no pages, see LOCAL_SETTINGS) takes a
+    # free port on 127.0.0.1, not Dask's 8787, which another cluster may have.
     start_worker_server()
     with dask.config.set({**SCHEDULER_SETTINGS, **LOCAL_SETTINGS}):
         try:
             cluster = LocalCluster(n_workers=choice.workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, memory_limit=0, preload=WORKER_PRELOAD,
-                                   death_timeout=WORKER_START_LIMIT)
+                                   dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                                   memory_limit=0, preload=WORKER_PRELOAD,
+                                   death_timeout=WORKER_START_LIMIT, security=True)
         except Exception as error:  # Dask's own, of several kinds (an AssertionError when a worker is too late)
             raise CourseError(f"the local Dask cluster's workers did not start (each has {WORKER_START_LIMIT} s; "
                               f"Dask said {error!r}). Look above for what stopped them, or grade in the process pool "

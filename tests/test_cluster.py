@@ -11,6 +11,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import cloudpickle
@@ -231,6 +233,32 @@ def reserve_more_than_a_worker_may(plan, task):
     that it takes no memory even where nothing caps it."""
     with mmap.mmap(-1, WORKER_MEMORY + (1 << 30)):
         return SubmissionResult(task.student, plan.assignment)
+
+
+def test_a_local_cluster_lets_in_only_this_process_and_its_workers(one_worker):
+    """Another user of the machine can reach its ports on 127.0.0.1: without the cluster's own credentials, neither
+    plainly nor with credentials of their own making, they get nowhere, at the scheduler or at a worker."""
+    from distributed import Client
+    from distributed.security import Security
+
+    scheduler = one_worker.scheduler.address
+    worker, = one_worker.nthreads()
+    assert scheduler.startswith("tls://") and worker.startswith("tls://")
+    for address in (scheduler, worker):
+        for security in (None, Security.temporary()):
+            with pytest.raises(Exception) as refused:  # noqa: PT011 - Dask says no in several ways
+                with Client(address.replace("tls://", "tcp://") if security is None else address,
+                            security=security, timeout="3s"):
+                    pass
+            assert isinstance(refused.value, (OSError, TimeoutError)), repr(refused.value)
+    # Nor do its web servers show anything of the run (health, worker lists, logs, metrics).
+    ports = [one_worker.run_on_scheduler(lambda dask_scheduler: dask_scheduler.http_server.port),
+             *one_worker.run(lambda dask_worker: dask_worker.http_server.port).values()]
+    for port in ports:
+        for page in ("health", "info/main/workers.html", "metrics"):
+            with pytest.raises(urllib.error.HTTPError, match="404"):
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/{page}", timeout=10)
+    assert one_worker.submit(lambda: 1, pure=False).result(timeout=60) == 1  # and the cluster goes on
 
 
 def test_a_cluster_worker_is_capped_as_a_pool_worker_is(course, one_worker):
