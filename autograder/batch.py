@@ -84,7 +84,9 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
                     raise
                 raise CourseError(f"the grade cells of source/{assignment} cannot be read: {error}") from error
     if cluster is not None:
-        from autograder.cluster import connect, grade_on_cluster
+        from autograder.cluster import RunPlans, connect, grade_on_cluster
+
+        plans = RunPlans.of(root, {assignment for assignment, _ in submissions})  # pickled while the cluster starts
     # The cluster first: one that cannot be reached stops the run before the gradebook is touched.
     with connect(cluster) if cluster is not None else contextlib.nullcontext() as client, \
             GradebookWriter(root, url) as writer:
@@ -106,7 +108,7 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
                     recorder.add(key, result)
                     bar.update()
 
-                grade_on_cluster(client, root, pending, limits, done, tick=recorder.tick)
+                grade_on_cluster(client, root, pending, limits, done, tick=recorder.tick, plans=plans)
                 pending = []
             broken: collections.Counter[tuple[str, str]] = collections.Counter()
             while pending:  # a pool whose worker died is replaced, and what it had not finished is graded again

@@ -23,7 +23,7 @@ import re
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,8 @@ from autograder.plan import Plan, plan_for
 
 if TYPE_CHECKING:  # Dask is an optional dependency: pip install 'nudge-course[cluster]'
     from distributed import Client
+
+    from autograder.plan_shelf import PlanShelf
 
 # The scheduler's settings a batch relies on; a LocalCluster gets them here, a scheduler of your own from
 # its environment (README: DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=0 and ..._WORKER_SATURATION=1.0).
@@ -51,8 +53,6 @@ LOCAL_SETTINGS = {"distributed.worker.profile.enabled": False, "distributed.admi
                   "distributed.scheduler.work-stealing": False,
                   "distributed.scheduler.http.routes": [], "distributed.worker.http.routes": [],
                   "distributed.worker.multiprocessing-method": "forkserver"}
-# What a LocalCluster's worker imports to grade, done once, by the process its workers are forked from.
-WORKER_IMPORTS = ["distributed", "numpy", "sympy", "matplotlib", "autograder.grade", "autograder.plan_shelf"]
 WORKER_PRELOAD = ["autograder.plan_shelf"]  # run by each worker as it starts (plan_shelf.dask_setup)
 WORKER_START_LIMIT = 120  # seconds a LocalCluster's worker may take to start, on a busy machine, before the run stops
 
@@ -79,13 +79,23 @@ class ClusterChoice:
         return cls(workers=int(match.group(1)) if match.group(1) else os.cpu_count() or 1)
 
 
-@dataclass(frozen=True)
+@dataclass
 class RunPlans:
     """The plans of one run on a cluster, by the keys its tasks name them with: each key carries the run's own id,
-    so that no other run's plan (another course's, or an earlier version's) is ever taken for one of them."""
+    so that no other run's plan (another course's, or an earlier version's) is ever taken for one of them. The
+    plugin that brings them to the workers is pickled from the start, in a thread of its own (a second of this
+    process for the course), while the cluster starts and the gradebook opens."""
 
     run: str
     by_assignment: dict[str, Plan]
+    plugin: "concurrent.futures.Future[PlanShelf]" = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        from autograder.plan_shelf import PlanShelf
+
+        pickling = concurrent.futures.ThreadPoolExecutor(1, "nudge-pickling")
+        self.plugin = pickling.submit(PlanShelf, self.by_key)
+        pickling.shutdown(wait=False)  # the thread ends once the plugin is made
 
     @classmethod
     def of(cls, root: Path, assignments: set[str]) -> "RunPlans":
@@ -102,15 +112,16 @@ class RunPlans:
 
 def start_worker_server() -> None:
     """Start, in the background, the process a LocalCluster's workers are forked from (multiprocessing's fork
-    server), and have it do the grader's imports once: `nudge grade` calls this first, so that the imports run on
-    another core while it works out its plans, and each worker then starts in a tenth of a second, where a spawned
-    one spends seconds of a core importing. Never a fork of this process: it has threads by then (Dask's event loop,
-    which logs as the workers start), and a child forked while one of them holds a lock (stderr's, mid-line) waits
-    for it forever. The fork server has one thread, and none of this process's state: no gradebook connection, no
-    plans. Its workers see the environment this process had when it started the server. Safe to call again."""
+    server), and have it warm up once (autograder.warm: the grader's imports and matplotlib's font list): `nudge
+    grade` calls this first, so that the server warms up on another core while the plans are worked out, and each
+    worker then starts in a tenth of a second, where a spawned one spends seconds of a core warming up. Never a
+    fork of this process: it has threads by then (Dask's event loop, which logs as the workers start), and a child
+    forked while one of them holds a lock (stderr's, mid-line) waits for it forever. The fork server has one
+    thread, and none of this process's state: no gradebook connection, no plans. Its workers see the environment
+    this process had when it started the server. Safe to call again."""
     from multiprocessing import forkserver
 
-    forkserver.set_forkserver_preload(WORKER_IMPORTS)
+    forkserver.set_forkserver_preload(["autograder.warm"])
     forkserver.ensure_running()
 
 
@@ -159,16 +170,17 @@ def connect(choice: ClusterChoice) -> Iterator["Client"]:
 def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, str]], limits: sandbox.Limits,
                      done: Callable[[tuple[str, str], SubmissionResult], None],
                      grade: Callable[..., SubmissionResult] = grade_task,
-                     tick: Callable[[], float | None] = lambda: None) -> None:
+                     tick: Callable[[], float | None] = lambda: None, plans: RunPlans | None = None) -> None:
     """Grade `submissions` [(assignment, student)] on the cluster; `done((assignment, student), result)` is called
     here once for each, as soon as it is back: a lost worker or the grader's own error is a failed result.
     `tick()` is called after each wait for results, and says how long the next may last at most (None: no limit).
-    `grade` is what the workers run (a test passes one that kills its worker)."""
+    `grade` is what the workers run (a test passes one that kills its worker). `plans`: the plans of `submissions`
+    under a run's keys, made by the caller to have them pickled while the cluster starts (by default, made here)."""
     from autograder.batch import failed
     from autograder.plan_shelf import PlanMissing
 
     # keys no earlier run used: a re-grade is graded again, beside another run too
-    plans = RunPlans.of(root, {assignment for assignment, _ in submissions})
+    plans = plans or RunPlans.of(root, {assignment for assignment, _ in submissions})
     run, shelf = plans.run, f"nudge-plans-{plans.run}"
     waiting = collections.deque(submissions)
     alone: list[tuple[str, str]] = []  # caught in a lost worker twice: each graded with nothing beside it
@@ -268,12 +280,9 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
 
 
 def put_on_workers(client: "Client", plans: RunPlans, name: str) -> None:
-    """Register a worker plugin with `plans` as `name`, for every worker there is and will be. (Pickling the plans
-    takes ~0.4 s of this process: here, in a thread of its own, not before the first tasks.)"""
-    from autograder.plan_shelf import PlanShelf
-
+    """Register the worker plugin of `plans` as `name`, for every worker there is and will be."""
     try:
-        client.register_plugin(PlanShelf(plans.by_key), name=name)
+        client.register_plugin(plans.plugin.result(), name=name)
     except Exception:
         # A worker lost while the plugin went out (one that a submission took down, say) fails the broadcast, not the
         # registration: the scheduler keeps the plugin and gives it to every worker that joins, its replacement too.

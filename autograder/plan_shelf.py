@@ -39,10 +39,14 @@ class PlanShelf(WorkerPlugin):
 
 
 def dask_setup(worker: Any) -> None:
-    """Run by Dask in each worker that preloads this module (a LocalCluster of `nudge grade`'s, or
-    `dask worker --preload autograder.plan_shelf`): the grader's imports and matplotlib's font list are done as the
-    worker starts, while `nudge grade` works out its plans, rather than when the first plans and tasks arrive (a
-    LocalCluster's worker has the imports already, from the process it was forked from)."""
+    """Run by Dask in each worker that preloads this module (`dask worker --preload autograder.plan_shelf`, or a
+    LocalCluster of `nudge grade`'s): the worker warms up as it starts, while `nudge grade` works out its plans,
+    rather than when the first plans and tasks arrive. (A LocalCluster's worker is forked warm: autograder.warm.)"""
+    warm_up()
+
+
+def warm_up() -> None:
+    """The grader's imports and matplotlib's font list (a second of a core), done once in this process."""
     import sympy  # noqa: F401 - what the plans' exercises use
 
     from autograder import grade, sandbox  # noqa: F401 - the worker's own code
