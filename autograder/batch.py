@@ -72,10 +72,11 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
         from autograder.cluster import start_worker_server
 
         start_worker_server()  # its imports run on another core while the plans are worked out below
-    # matplotlib's font list is built once here (by a process of its own, meanwhile), so that every worker forked
-    # below starts with it.
+    # matplotlib's font list is built once here (by a process of its own, meanwhile), so that every worker of the
+    # process pool, forked below, starts with it (a cluster's workers build their own: autograder.warm).
     with concurrent.futures.ThreadPoolExecutor(1) as fonts:
-        fonts.submit(sandbox.matplotlib_cache)
+        if cluster is None:
+            fonts.submit(sandbox.matplotlib_cache)
         for assignment in sorted({assignment for assignment, _ in submissions}):
             try:
                 plan_for(root, assignment)  # a broken source notebook stops the run before anything changes

@@ -83,8 +83,9 @@ def kill_the_first_worker_and_name_each_workers_parent(notes, plan, task):
     return grade_task(plan, task)
 
 
-def threads_of(pid: int) -> int:
-    return int(re.search(r"^Threads:\s+(\d+)", Path(f"/proc/{pid}/status").read_text(), re.M).group(1))
+def status_of(pid: int, field: str) -> int:
+    """A number of /proc/PID/status: Threads, PPid, ..."""
+    return int(re.search(rf"^{field}:\s+(\d+)", Path(f"/proc/{pid}/status").read_text(), re.M).group(1))
 
 
 def test_local_workers_and_a_lost_ones_replacement_are_forked_from_a_server_of_one_thread(course, tmp_path):
@@ -106,8 +107,7 @@ def test_local_workers_and_a_lost_ones_replacement_are_forked_from_a_server_of_o
     parents = {int(note.read_text()) for note in notes.iterdir()}
     assert len(list(notes.iterdir())) == 2 and len(parents) == 1  # the lost worker, and its replacement
     server = parents.pop()
-    assert server != os.getpid() and threads_of(server) == 1
-    assert int(re.search(r"^PPid:\s+(\d+)", Path(f"/proc/{server}/status").read_text(), re.M).group(1)) == os.getpid()
+    assert server != os.getpid() and status_of(server, "Threads") == 1 and status_of(server, "PPid") == os.getpid()
 
 
 def test_a_local_worker_that_does_not_start_in_time_stops_the_run_with_the_reason(tmp_path, monkeypatch):
