@@ -68,29 +68,29 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
     root = Path(root)
     sandbox.check_available()
     grading_secret(root)  # made here, once, before any worker reads it
-    with contextlib.ExitStack() as stack:  # the cluster, then the gradebook; closed the other way round
-        client_when_up = None
-        if cluster is not None:
-            from autograder.cluster import RunPlans, connect_meanwhile, grade_on_cluster
+    if cluster is not None and cluster.workers is not None:
+        from autograder.cluster import start_worker_server
 
-            client_when_up = stack.enter_context(connect_meanwhile(cluster))  # starts while the plans are worked out
-        # matplotlib's font list is built once here (by a process of its own, meanwhile), so that every worker of the
-        # process pool, forked below, starts with it (a cluster's workers build their own: autograder.warm).
-        with concurrent.futures.ThreadPoolExecutor(1) as fonts:
-            if cluster is None:
-                fonts.submit(sandbox.matplotlib_cache)
-            for assignment in sorted({assignment for assignment, _ in submissions}):
-                try:
-                    plan_for(root, assignment)  # a broken source notebook stops the run before anything changes
-                except Exception as error:
-                    if isinstance(error, CourseError):
-                        raise
-                    raise CourseError(f"the grade cells of source/{assignment} cannot be read: {error}") from error
-        if cluster is not None:
-            plans = RunPlans.of(root, {assignment for assignment, _ in submissions})  # pickled while the cluster starts
-        # The cluster first: one that cannot be reached stops the run before the gradebook is touched.
-        client = client_when_up() if client_when_up is not None else None
-        writer = stack.enter_context(GradebookWriter(root, url))
+        start_worker_server()  # its imports run on another core while the plans are worked out below
+    # matplotlib's font list is built once here (by a process of its own, meanwhile), so that every worker of the
+    # process pool, forked below, starts with it (a cluster's workers build their own: autograder.warm).
+    with concurrent.futures.ThreadPoolExecutor(1) as fonts:
+        if cluster is None:
+            fonts.submit(sandbox.matplotlib_cache)
+        for assignment in sorted({assignment for assignment, _ in submissions}):
+            try:
+                plan_for(root, assignment)  # a broken source notebook stops the run before anything changes
+            except Exception as error:
+                if isinstance(error, CourseError):
+                    raise
+                raise CourseError(f"the grade cells of source/{assignment} cannot be read: {error}") from error
+    if cluster is not None:
+        from autograder.cluster import RunPlans, connect, grade_on_cluster
+
+        plans = RunPlans.of(root, {assignment for assignment, _ in submissions})  # pickled while the cluster starts
+    # The cluster first: one that cannot be reached stops the run before the gradebook is touched.
+    with connect(cluster) if cluster is not None else contextlib.nullcontext() as client, \
+            GradebookWriter(root, url) as writer:
         bar = progress_bar(len(submissions), progress)
         writer.ensure_assignments(sorted({assignment for assignment, _ in submissions}))
         recorder = Recorder(root, writer)

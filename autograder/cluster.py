@@ -112,9 +112,8 @@ class RunPlans:
 
 def start_worker_server() -> None:
     """Start, in the background, the process a LocalCluster's workers are forked from (multiprocessing's fork
-    server), and have it warm up once (autograder.warm: the grader's imports and matplotlib's font list): `connect`
-    calls this first, at once in `nudge grade` (connect_meanwhile), so that the server warms up on another core
-    while the plans are worked out, and each
+    server), and have it warm up once (autograder.warm: the grader's imports and matplotlib's font list): `nudge
+    grade` calls this first, so that the server warms up on another core while the plans are worked out, and each
     worker then starts in a tenth of a second, where a spawned one spends seconds of a core warming up. Never a
     fork of this process: it has threads by then (Dask's event loop, which logs as the workers start), and a child
     forked while one of them holds a lock (stderr's, mid-line) waits for it forever. The fork server has one
@@ -166,39 +165,6 @@ def connect(choice: ClusterChoice) -> Iterator["Client"]:
         # twice.
         with cluster, Client(cluster, direct_to_workers=True) as client:
             yield client
-
-
-@contextlib.contextmanager
-def connect_meanwhile(choice: ClusterChoice) -> Iterator[Callable[[], "Client"]]:
-    """`connect(choice)` begun at once, in a thread of its own: yields a function that waits for its client (and
-    raises what stopped it). `nudge grade` works its plans out meanwhile, so a LocalCluster's start (TLS credentials,
-    the scheduler, its workers forked and their handshakes: 1.3-1.9 s) no longer comes before the first result. At
-    the end the thread closes the cluster as `connect` does (a Dask client is closed where it was made), once its
-    start has ended: a run stopped early waits for that."""
-    client: concurrent.futures.Future[Client] = concurrent.futures.Future()
-    finished = threading.Event()
-    closing: list[BaseException] = []
-
-    def hold() -> None:
-        try:
-            with connect(choice) as connected:
-                client.set_result(connected)
-                finished.wait()
-        except BaseException as error:  # handed to the caller, in its own thread
-            if client.done():
-                closing.append(error)
-            else:
-                client.set_exception(error)
-
-    holder = threading.Thread(target=hold, name="nudge-cluster", daemon=True)
-    holder.start()
-    try:
-        yield client.result
-    finally:
-        finished.set()
-        holder.join()
-    if closing:  # the run went well, but the cluster did not close
-        raise closing[0]
 
 
 def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, str]], limits: sandbox.Limits,

@@ -6,8 +6,8 @@ typical-mistake case of tests/cases, or the blank release (benchmarks/grading.py
 01-slope is instead one of a few quick attacks of tests/attacks.py. Each run grades every notebook into a fresh
 gradebook (its assignments added beforehand, as the first grading into it does), as `nudge grade` does
 (autograder.cli), in a process of its own, and reports:
-- the time to the first result (the plans, and meanwhile a LocalCluster's start, its workers forked from a fork
-  server the grading process starts; the gradebook, one notebook), then
+- the time to the first result (plans, then a LocalCluster's start, its workers forked from the fork server the
+  grading process started first; the gradebook, one notebook), then
   notebooks/s from there to the last commit, and the grading process's own CPU time a notebook meanwhile;
 - the gradebook's writes/s: submissions recorded per second spent in `GradebookWriter.record`;
 - the peak memory (RSS) of the grading process itself (pool workers and Dask workers are other processes; a
@@ -156,7 +156,7 @@ def measure(course, url, students, cluster, log, queue):
         return outcomes
 
     @contextlib.contextmanager
-    def timed_connect(choice):  # a LocalCluster's start and its client (while the plans are worked out)
+    def timed_connect(choice):  # a LocalCluster's start and its client, once the plans are worked out
         begun = time.perf_counter()
         with connect(choice) as client:
             spent["cluster"] = time.perf_counter() - begun

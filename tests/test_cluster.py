@@ -2,7 +2,6 @@
 worker that costs only its submission, a worker's memory capped as a pool worker's is, and tasks that need no course
 folder."""
 
-import contextlib
 import functools
 import mmap
 import os
@@ -23,7 +22,7 @@ from nbgrader.api import Gradebook
 from submissions import load_cases, solution_sources, submission, write_submission
 
 from autograder import plan_shelf
-from autograder.cluster import ClusterChoice, connect, connect_meanwhile, grade_on_cluster
+from autograder.cluster import ClusterChoice, connect, grade_on_cluster
 from autograder.course_dir import CourseError
 from autograder.grade import WORKER_MEMORY, SubmissionResult, grade_task, submission_task
 from autograder.plan import plan_for
@@ -109,46 +108,6 @@ def test_local_workers_and_a_lost_ones_replacement_are_forked_from_a_server_of_o
     assert len(list(notes.iterdir())) == 2 and len(parents) == 1  # the lost worker, and its replacement
     server = parents.pop()
     assert server != os.getpid() and status_of(server, "Threads") == 1 and status_of(server, "PPid") == os.getpid()
-
-
-def test_nudge_grade_starts_the_cluster_while_it_works_out_the_plans_and_closes_it_when_they_fail(
-        course, tmp_path, monkeypatch):
-    from autograder import batch, cluster
-
-    entered, closed, cluster_was_starting = threading.Event(), threading.Event(), []
-
-    @contextlib.contextmanager
-    def a_cluster(choice):
-        entered.set()
-        try:
-            yield "a client"
-        finally:
-            closed.set()
-
-    def a_plan_that_fails(root, assignment):
-        cluster_was_starting.append(entered.wait(timeout=10))  # on its way already, or it never comes in time
-        raise CourseError("source/01-slope is broken")
-
-    monkeypatch.setattr(cluster, "connect", a_cluster)
-    monkeypatch.setattr(batch, "plan_for", a_plan_that_fails)
-    gradebook = tmp_path / "gradebook.db"
-    with pytest.raises(CourseError, match="source/01-slope is broken"):
-        batch.grade_all(course, [(ASSIGNMENT, "solver")], f"sqlite:///{gradebook}", cluster=ClusterChoice(workers=1))
-    assert cluster_was_starting == [True] and closed.is_set() and not gradebook.exists()
-
-
-def test_a_cluster_that_cannot_start_is_reported_to_whoever_waits_for_it(monkeypatch):
-    from autograder import cluster
-
-    @contextlib.contextmanager
-    def unreachable(choice):
-        raise CourseError("no Dask scheduler answers at tcp://10.0.0.9:8786")
-        yield
-
-    monkeypatch.setattr(cluster, "connect", unreachable)
-    with connect_meanwhile(ClusterChoice(address="tcp://10.0.0.9:8786")) as client_when_up:
-        with pytest.raises(CourseError, match="no Dask scheduler answers"):
-            client_when_up()
 
 
 def test_a_local_worker_that_does_not_start_in_time_stops_the_run_with_the_reason(tmp_path, monkeypatch):
