@@ -18,8 +18,10 @@ Then the speed-up from 1 to 2 Dask workers, Dask's cost over the process pool, a
 
 On a shared machine one run can be 10–30 % slower than the next, all of its processes alike. `--repeat N` runs every
 configuration N times, round by round (each configuration once a round, so that the machine's changes of pace fall on
-all of them alike), and reports each configuration's median run, the spread of its wall times, and the speed-up and
-Dask's cost as the median of the rounds' own (each from runs of the same round).
+all of them alike; the runs compared with each other side by side, 2 Dask workers between the pool and 1 worker, in the
+opposite order every other round, so that a steady change of pace favours none), and reports each configuration's
+median run, the spread of its wall times, and the speed-up and Dask's cost as the median of the rounds' own (each from
+runs of the same round).
 
 Run from anywhere:  .venv/bin/python benchmarks/scale.py [--students 3] [--repeat 1] [--quick]
 (about 8 minutes a round on 2 cores, most of it each run's fixed start-up; --quick: the process pool into SQLite and
@@ -240,9 +242,9 @@ def each_round(rounds, label, database):
 
 
 def report(rounds, twice, students, quick):
-    """rounds: a list of runs for each round, each configuration once a round, in the same order; twice: the run of
+    """rounds: a list of runs for each round, each configuration once a round (in any order); twice: the run of
     twice the class (None: not run)."""
-    configurations = [list(same) for same in zip(*rounds, strict=True)]  # each configuration's run of every round
+    configurations = [each_round(rounds, run.label, run.database) for run in rounds[0]]  # each one's of every round
     runs = [median_run(same) for same in configurations]
     attacked = sum(1 for index in range(students) if index % 3 == 2)
     modules = runs[0].notebooks // students
@@ -310,8 +312,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=1, help="rounds of every configuration (default 1); the "
                         "report gives each configuration's median run and the median of the rounds' ratios")
     options = parser.parse_args()
-    executors = [("process pool", ()), ("Dask local:1", ("--cluster", "local:1")),
-                 ("Dask local:2", ("--cluster", "local:2"))]
+    executors = [("process pool", ()), ("Dask local:2", ("--cluster", "local:2")),
+                 ("Dask local:1", ("--cluster", "local:1"))]
     wanted = [(database, executor) for database in ("SQLite", "PostgreSQL") for executor in executors
               if not options.quick or (executor[0], database) in (("process pool", "SQLite"),
                                                                   ("Dask local:2", "PostgreSQL"))]
@@ -331,7 +333,7 @@ def main():
                  for cache_home in (Path(scratch) / "cold", None, None)]
         for round_ in range(options.repeat):
             rounds.append([])
-            for number, (database, (label, cluster)) in enumerate(wanted):
+            for number, (database, (label, cluster)) in enumerate(wanted if round_ % 2 == 0 else wanted[::-1]):
                 url = copy_gradebook(empty[database], f"run{round_}x{number}")
                 print(f"grading: {label} into {database} (round {round_ + 1} of {options.repeat})", file=sys.stderr)
                 rounds[-1].append(grade(course, url, names[:options.students], label, database, cluster))
