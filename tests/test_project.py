@@ -4,6 +4,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 try:
@@ -100,3 +101,15 @@ def test_an_instructor_command_exits_with_its_code_after_every_exit_handler(tmp_
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 2 and "no-course" in done.stderr, done.stderr
     assert marker.read_text() == "ran"
+
+
+@pytest.mark.parametrize("entry", ["course.learner", "autograder.cli"])
+def test_a_command_builds_no_parser_for_formats_no_notebook_uses(entry):
+    """nbformat validates with jsonschema, which imports rfc3987_syntax when it is installed (it is, for JupyterLab),
+    and that compiles a grammar at import: 1.5 s before every `nudge` command, and every grading process."""
+    probe = ("import importlib, sys; importlib.import_module(sys.argv[1]); import nbformat; "
+             "nbformat.validate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])); "
+             "print(sys.modules.get('rfc3987_syntax'))")  # validating still works, without it
+    found = subprocess.run([sys.executable, "-c", probe, entry], capture_output=True, text=True, cwd=ROOT)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.strip() == "None"
