@@ -1,8 +1,9 @@
 """`nudge grade` on a corpus built from the real release notebooks.
 
-Every module's solution and blank release, every case of tests/cases (the same marks stock nbgrader
-gives them), and every attack of tests/attacks.py, graded in one run; then re-grading, manual
-grades, a killed run, two runs at once, and what feedback, export and report hand back.
+Every module's solution and blank release, every case of tests/cases (the marks stock nbgrader gives
+them: tests/test_instructor_cycle.py checks two of each module under it), and every attack of
+tests/attacks.py, graded in one run; then re-grading, manual grades, a killed run, two runs at once,
+and what feedback, export and report hand back.
 """
 
 import contextlib
