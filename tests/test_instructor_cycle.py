@@ -21,13 +21,12 @@ from autograder.course_dir import tool_environment
 pytestmark = pytest.mark.slow  # see pyproject.toml: `make test-fast` leaves these out
 
 
-
 def said_most(cases):
     """Of each module's cases, the first (hard-coding the visible examples, in every module but one) and the one whose
     messages name the most checks."""
     by_module = {}
-    for assignment, student, case in cases:
-        by_module.setdefault(assignment, []).append((assignment, student, case))
+    for each in cases:
+        by_module.setdefault(each[0], []).append(each)
     chosen = []
     for same in by_module.values():
         most = max(same, key=lambda each: len(each[2].messages))
