@@ -1,8 +1,11 @@
 """Module 2 reproduces, by running, every number and claim its syllabus section lists."""
 
 import re
+import runpy
 
+import numpy as np
 import pytest
+from conftest import ROOT
 
 pytestmark = pytest.mark.slow  # see pyproject.toml: `make test-fast` leaves these out
 
@@ -74,3 +77,16 @@ def test_the_limit_widget_closes_on_the_tangent_slope_2():
     step.value = 0.001
     assert "<b>2.0010</b>" in readout.value and "(gap +0.0010)" in readout.value
     assert image.value != before
+
+
+def test_each_hidden_expression_of_derivative_by_limit_is_more_than_a_polynomial():
+    """A quartic plus a multiple of one of four functions that are not polynomials, each drawn: a function that only
+    differentiates polynomials (the visible check's three) fails every hidden point."""
+    draw = runpy.run_path(str(ROOT / "source" / ASSIGNMENT / "exercises.py"))["random_expression"]
+    rng = np.random.default_rng(2)
+    extras = []
+    for expression, x in [draw(rng) for _ in range(100)]:
+        beyond = [term for term in expression.as_ordered_terms() if not term.is_polynomial(x)]
+        assert len(beyond) == 1, expression
+        extras.append(str(beyond[0].as_coeff_Mul()[1]))
+    assert set(extras) == {"log(x)", "exp(2*x)", "1/x", "sqrt(x)"}
