@@ -87,9 +87,10 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
     if cluster is not None:
         from autograder.cluster import RunPlans, connect, grade_on_cluster
 
-        plans = RunPlans.of(root, {assignment for assignment, _ in submissions})  # pickled while the cluster starts
+        # pickled while the cluster starts
+        plans = RunPlans.of(root, {assignment for assignment, _ in submissions}, limits)
     # The cluster first: one that cannot be reached stops the run before the gradebook is touched.
-    with connect(cluster) if cluster is not None else contextlib.nullcontext() as client, \
+    with connect(cluster, plans) if cluster is not None else contextlib.nullcontext() as client, \
             GradebookWriter(root, url) as writer:
         bar = progress_bar(len(submissions), progress)
         writer.ensure_assignments(sorted({assignment for assignment, _ in submissions}))

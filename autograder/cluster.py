@@ -38,17 +38,21 @@ if TYPE_CHECKING:  # Dask is an optional dependency: pip install 'nudge-course[c
     from autograder.plan_shelf import PlanShelf
 
 # The scheduler's settings a batch relies on; a LocalCluster gets them here, a scheduler of your own from
-# its environment (README: DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=0 and ..._WORKER_SATURATION=1.0).
+# its environment (README: DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=0 and ..._WORKER_SATURATION=2.0).
+# Each worker thread holds both its tasks in flight, the next beside the one it grades (worker-saturation 2.0): it
+# starts the next as the last ends, where one held back by the scheduler (1.0) reached it only after the last one's
+# result had crossed to the scheduler, in the grading process, and the next had crossed back (~7 ms a task,
+# measured, against ~2 ms).
 TASKS_PER_THREAD = 2  # in flight on the cluster, as in the process pool (see grade_on_cluster)
-SCHEDULER_SETTINGS = {"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0}
+SCHEDULER_SETTINGS = {"distributed.scheduler.allowed-failures": 0,
+                      "distributed.scheduler.worker-saturation": float(TASKS_PER_THREAD)}
 # What a LocalCluster of nudge's own goes without, each costing CPU on every worker the whole run (the CPU it grades
 # with, on a machine of few cores): the profiler that samples each worker's stack 100 times a second for a dashboard
 # it does not have; a check 50 times a second in the scheduler, each nanny and each worker that its event loop is not
-# blocked (once a second is enough to warn of that); work stealing, which could only move a run's first few tasks (the
-# scheduler then keeps the rest queued and hands a worker thread one at a time, worker-saturation 1.0), each at most
-# one notebook's time limit behind another on its worker. And its web pages (worker lists, logs, call stacks,
-# metrics), which no one here reads and any user of the machine could: its HTTP servers serve nothing. Its workers are
-# forked from a fork server (start_worker_server).
+# blocked (once a second is enough to warn of that); work stealing, which could only move a task that waits behind
+# one other on its worker (TASKS_PER_THREAD), at most one notebook's time limit. And its web pages (worker lists,
+# logs, call stacks, metrics), which no one here reads and any user of the machine could: its HTTP servers serve
+# nothing. Its workers are forked from a fork server (start_worker_server).
 LOCAL_SETTINGS = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "1s",
                   "distributed.scheduler.work-stealing": False,
                   "distributed.scheduler.http.routes": [], "distributed.worker.http.routes": [],
@@ -83,26 +87,45 @@ class ClusterChoice:
 class RunPlans:
     """The plans of one run on a cluster, by the keys its tasks name them with: each key carries the run's own id,
     so that no other run's plan (another course's, or an earlier version's) is ever taken for one of them. The
-    plugin that brings them to the workers is pickled from the start, in a thread of its own (a second of this
-    process for the course), while the cluster starts and the gradebook opens."""
+    plugin that brings them to the workers, with the run's limits, is pickled from the start, in a thread of its own
+    (a second of this process for the course), while the cluster starts and the gradebook opens; and registered
+    with the cluster once (`put_on`), as soon as there is a client."""
 
     run: str
     by_assignment: dict[str, Plan]
+    limits: sandbox.Limits = sandbox.DEFAULT_LIMITS
     plugin: "concurrent.futures.Future[PlanShelf]" = field(init=False, repr=False, compare=False)
+    registered: "concurrent.futures.Future[None] | None" = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         from autograder.plan_shelf import PlanShelf
 
         pickling = concurrent.futures.ThreadPoolExecutor(1, "nudge-pickling")
-        self.plugin = pickling.submit(PlanShelf, self.by_key)
+        self.plugin = pickling.submit(PlanShelf, self.by_key, self.limits)
         pickling.shutdown(wait=False)  # the thread ends once the plugin is made
 
     @classmethod
-    def of(cls, root: Path, assignments: set[str]) -> "RunPlans":
-        return cls(uuid.uuid4().hex[:12], {assignment: plan_for(root, assignment) for assignment in assignments})
+    def of(cls, root: Path, assignments: set[str], limits: sandbox.Limits = sandbox.DEFAULT_LIMITS) -> "RunPlans":
+        return cls(uuid.uuid4().hex[:12], {assignment: plan_for(root, assignment) for assignment in assignments},
+                   limits)
 
     def key(self, assignment: str) -> str:
         return f"{self.run}/{assignment}"
+
+    @property
+    def shelf(self) -> str:
+        """The name of the plugin on the cluster."""
+        return f"nudge-plans-{self.run}"
+
+    def put_on(self, client: "Client") -> "concurrent.futures.Future[None]":
+        """Register the plugin with the cluster of `client` (put_on_workers), in a thread of its own, the first time
+        this is called; returns the registration, done or under way. A worker that joins after it gets the plans
+        as it joins, one there already when they reach the scheduler."""
+        if self.registered is None:
+            registering = concurrent.futures.ThreadPoolExecutor(1, "nudge-plans")
+            self.registered = registering.submit(put_on_workers, client, self, self.shelf)
+            registering.shutdown(wait=False)  # the thread ends once the plugin is registered
+        return self.registered
 
     @property
     def by_key(self) -> dict[str, Plan]:
@@ -126,8 +149,9 @@ def start_worker_server() -> None:
 
 
 @contextlib.contextmanager
-def connect(choice: ClusterChoice) -> Iterator["Client"]:
-    """A Dask client on the chosen cluster, closed (and a LocalCluster stopped) at the end."""
+def connect(choice: ClusterChoice, plans: RunPlans | None = None) -> Iterator["Client"]:
+    """A Dask client on the chosen cluster, closed (and a LocalCluster stopped) at the end. `plans`, a run's: a
+    LocalCluster's workers get them as they join (each then starts its warm sandbox while the others join)."""
     try:
         import dask
         from distributed import Client, LocalCluster
@@ -145,7 +169,9 @@ def connect(choice: ClusterChoice) -> Iterator["Client"]:
     # Processes, not threads: each worker grades one submission at a time, as a process pool's would. Each, and a
     # lost one's replacement too, is forked from the fork server (start_worker_server), which is why the settings
     # stay set while the cluster runs (the scheduler reads its own when it starts, a worker its own when it starts).
-    # A worker that does not start in time (death_timeout) stops the run, rather than leaving it waiting. The
+    # The scheduler starts first, then the plans go to it, then the workers: each gets the plans as it joins, rather
+    # than a round later. A worker that does not start in time (death_timeout) stops the run, rather than leaving it
+    # waiting. The
     # cluster talks TLS with credentials made for it alone (security=True), which only this process and its workers
     # hold: on a machine others log in to, whoever could reach its ports on 127.0.0.1 could otherwise run code on
     # its workers or send results of their own making. Its HTTP server (with no pages, see LOCAL_SETTINGS) takes a
@@ -153,17 +179,25 @@ def connect(choice: ClusterChoice) -> Iterator["Client"]:
     start_worker_server()
     with dask.config.set({**SCHEDULER_SETTINGS, **LOCAL_SETTINGS}):
         try:
-            cluster = LocalCluster(n_workers=choice.workers, threads_per_worker=1, processes=True,
+            cluster = LocalCluster(n_workers=0, threads_per_worker=1, processes=True,
                                    dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                                    memory_limit=0, preload=WORKER_PRELOAD,
                                    death_timeout=WORKER_START_LIMIT, security=True)
-        except Exception as error:  # Dask's own, of several kinds (an AssertionError when a worker is too late)
-            raise CourseError(f"the local Dask cluster's workers did not start (each has {WORKER_START_LIMIT} s; "
-                              f"Dask said {error!r}). Look above for what stopped them, or grade in the process pool "
-                              "(leave out --cluster)") from None
+        except Exception as error:  # Dask's own, of several kinds
+            raise CourseError(f"the local Dask cluster did not start (Dask said {error!r}). Look above for what "
+                              "stopped it, or grade in the process pool (leave out --cluster)") from None
         # A result is fetched from its worker directly: through the scheduler (in this process too) it crosses it
         # twice.
         with cluster, Client(cluster, direct_to_workers=True) as client:
+            if plans is not None:
+                plans.put_on(client)
+            cluster.scale(choice.workers)
+            try:
+                client.wait_for_workers(choice.workers, timeout=WORKER_START_LIMIT)
+            except TimeoutError:
+                raise CourseError(f"the local Dask cluster's workers did not start (each has {WORKER_START_LIMIT} "
+                                  "s). Look above for what stopped them, or grade in the process pool (leave out "
+                                  "--cluster)") from None
             yield client
 
 
@@ -180,8 +214,8 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
     from autograder.plan_shelf import PlanMissing
 
     # keys no earlier run used: a re-grade is graded again, beside another run too
-    plans = plans or RunPlans.of(root, {assignment for assignment, _ in submissions})
-    run, shelf = plans.run, f"nudge-plans-{plans.run}"
+    plans = plans or RunPlans.of(root, {assignment for assignment, _ in submissions}, limits)
+    run, shelf = plans.run, plans.shelf
     waiting = collections.deque(submissions)
     alone: list[tuple[str, str]] = []  # caught in a lost worker twice: each graded with nothing beside it
     lost: collections.Counter[tuple[str, str]] = collections.Counter()  # how often each was on a lost worker
@@ -229,11 +263,9 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
             submit(alone.pop(0))
 
     with contextlib.ExitStack() as undo:  # what is set up here is undone at the end, whatever fails on the way
-        # The plugin is registered meanwhile, in a thread of its own, while the first tasks are sent: a worker that
-        # has no plans yet holds a task until they come (plan_shelf.shelved). Taken off after it is on.
-        registering = concurrent.futures.ThreadPoolExecutor(1, "nudge-plans")
-        undo.callback(registering.shutdown)
-        registered = registering.submit(put_on_workers, client, plans, shelf)
+        # The plugin is registered (unless `connect` has done it already) while the first tasks are sent: a worker
+        # that has no plans yet holds a task until they come (plan_shelf.shelved). Taken off after it is on.
+        registered = plans.put_on(client)
         undo.callback(take_off_workers, client, registered, shelf)
         registered.add_done_callback(back.put)  # its failure wakes the wait below
         client.subscribe_topic("all", on_event)

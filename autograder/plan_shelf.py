@@ -13,6 +13,7 @@ import cloudpickle
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from autograder.plan import Plan
+from autograder.sandbox import DEFAULT_LIMITS, Limits, start_warm_sandbox
 
 SHELF: dict[str, Plan] = {}  # {plan key: plan}, on this worker
 ARRIVED = threading.Condition()  # told each time plans are put on the shelf
@@ -21,13 +22,17 @@ PLAN_WAIT = 120  # seconds a task waits for its plan on a worker that has not go
 
 class PlanShelf(WorkerPlugin):
     """Puts a run's plans on each worker's shelf, and takes them off when the run ends. The plans travel pickled
-    (unpickling the course's takes a worker ~0.2 s)."""
+    (unpickling the course's takes a worker ~0.2 s). With them, the run's limits: a worker starts its warm sandbox
+    for them as the plans arrive, before its first task does (a worker of a LocalCluster gets the plans as it
+    joins, before any task)."""
 
-    def __init__(self, plans: dict[str, Plan]) -> None:
+    def __init__(self, plans: dict[str, Plan], limits: Limits = DEFAULT_LIMITS) -> None:
         self.keys = sorted(plans)
         self.pickled = cloudpickle.dumps(plans)  # by value: a worker cannot import the course's reference modules
+        self.limits = limits
 
     def setup(self, worker: Any) -> None:
+        start_warm_sandbox(self.limits)  # in the background, first: its second overlaps the rest of the start
         plans = pickle.loads(self.pickled)
         with ARRIVED:
             SHELF.update(plans)

@@ -255,8 +255,10 @@ class WarmSandbox:
     START_SECONDS = 120.0  # for the imports, on a busy machine
     READY_SECONDS = 30.0  # for the sweep after a child
 
-    def __init__(self, limits: Limits) -> None:
-        self.limits, self.runs, self.owner = limits, 0, os.getpid()
+    def __init__(self, limits: Limits, wait: bool = True) -> None:
+        """Start pid 1 and, unless `wait` is False, wait for its imports (`finish_start`). Its bwrap ends it when the
+        thread that started it ends (--die-with-parent): start one in a thread that lives as long as it should."""
+        self.limits, self.runs, self.owner, self.started = limits, 0, os.getpid(), False
         self.group = Cgroup.create(limits, own_processes=2)  # pid 1 and its sweeper
         self.control, sandbox_end = socket.socketpair()
         self.folder = tempfile.mkdtemp(prefix="nudge-")
@@ -279,14 +281,23 @@ class WarmSandbox:
         finally:
             sandbox_end.close()
         fonts = {name: data.decode("utf-8") for name, data in matplotlib_cache().items()}
-        with contextlib.suppress(OSError):  # one that has died already says why below
+        with contextlib.suppress(OSError):  # one that has died already says why in finish_start
             self.control.sendall(json.dumps(fonts).encode("utf-8") + b"\n")
+        if wait:
+            self.finish_start()
+
+    def finish_start(self) -> None:
+        """Wait until pid 1 has done its imports and a child waits for a job; SandboxUnavailable (and the sandbox
+        closed) if it does not get there."""
+        if self.started:
+            return
         if not self.wait_ready(self.START_SECONDS):
             self.stderr.seek(max(0, self.stderr.seek(0, os.SEEK_END) - 500))
             said = clean_text(self.stderr.read().decode("utf-8", "replace")).strip().splitlines()
             self.close()
             raise SandboxUnavailable(f"a warm sandbox did not start ({said[-1] if said else 'it said nothing'})")
-        self.group.allow_memory(self.group.memory_in_use(), limits)
+        self.group.allow_memory(self.group.memory_in_use(), self.limits)
+        self.started = True
 
     def _message(self, timeout: float) -> dict[str, Any] | None:
         """The next line pid 1 sends, or None if none comes in time or it has ended."""
@@ -358,6 +369,9 @@ class WarmSandbox:
 _thread_local = threading.local()  # each thread's warm sandbox (a Dask worker may grade on several threads)
 _warm_sandboxes: set[WarmSandbox] = set()
 _warm_unavailable: dict[Limits, str] = {}  # why none could start with these limits: not tried at every submission
+# Warm sandboxes started ahead (start_warm_sandbox), each for the first thread that grades with its limits.
+_ahead: dict[Limits, WarmSandbox] = {}
+_ahead_lock = threading.Lock()
 
 
 def warm_sandbox(limits: Limits) -> WarmSandbox | None:
@@ -369,11 +383,41 @@ def warm_sandbox(limits: Limits) -> WarmSandbox | None:
         current = None
     if current is None and limits not in _warm_unavailable:
         try:
-            current = WarmSandbox(limits)
+            current = _started_ahead(limits) or WarmSandbox(limits)
         except SandboxUnavailable as error:
             _warm_unavailable[limits] = str(error)
         _thread_local.warm = current
     return current
+
+
+def start_warm_sandbox(limits: Limits) -> None:
+    """Start a warm sandbox for `limits` without waiting for its imports, for the first thread of this process that
+    then grades with them: a Dask worker starts one as a run's plans reach it (autograder.plan_shelf), so that its
+    second of imports passes while the worker waits for its first task rather than in that task. Call it from a
+    thread that lives as long as the process (a Dask worker's event loop): the sandbox ends with the thread that
+    started it. Nothing where this process has one with these limits already, started ahead or grading, or where
+    none can start."""
+    if os.geteuid() != 0:  # a warm sandbox is root's alone (WarmSandbox)
+        return
+    with _ahead_lock:
+        if limits in _warm_unavailable or any(warm.limits == limits and warm.owner == os.getpid()
+                                              for warm in _warm_sandboxes):
+            return
+        try:
+            _ahead[limits] = WarmSandbox(limits, wait=False)
+        except SandboxUnavailable as error:
+            _warm_unavailable[limits] = str(error)
+
+
+def _started_ahead(limits: Limits) -> WarmSandbox | None:
+    """The warm sandbox start_warm_sandbox started for `limits` in this process, once its imports are done (it is
+    then the caller's alone); None if there is none. One that did not get there raises its SandboxUnavailable."""
+    with _ahead_lock:
+        ahead = _ahead.pop(limits, None)
+    if ahead is None or ahead.owner != os.getpid():  # a forked copy of another process's: not this one's to use
+        return None
+    ahead.finish_start()
+    return ahead
 
 
 @atexit.register

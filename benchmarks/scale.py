@@ -158,9 +158,9 @@ def measure(course, url, students, cluster, log, queue):
         return outcomes
 
     @contextlib.contextmanager
-    def timed_connect(choice):  # a LocalCluster's start and its client, once the plans are worked out
+    def timed_connect(choice, plans):  # a LocalCluster's start and its client, once the plans are worked out
         begun = time.perf_counter()
-        with connect(choice) as client:
+        with connect(choice, plans) as client:
             spent["cluster"] = time.perf_counter() - begun
             yield client
 

@@ -21,8 +21,8 @@ from conftest import TEST_SECRET, copy_course, free_port, nudge
 from nbgrader.api import Gradebook
 from submissions import load_cases, solution_sources, submission, write_submission
 
-from autograder import plan_shelf
-from autograder.cluster import ClusterChoice, connect, grade_on_cluster
+from autograder import plan_shelf, sandbox
+from autograder.cluster import ClusterChoice, RunPlans, connect, grade_on_cluster
 from autograder.course_dir import CourseError
 from autograder.grade import WORKER_MEMORY, SubmissionResult, grade_task, submission_task
 from autograder.plan import plan_for
@@ -135,7 +135,7 @@ def test_a_cluster_of_ones_own_dask_scheduler_and_dask_worker_as_the_readme_star
     dask = str(Path(sys.executable).parent / "dask")
     address = f"tcp://127.0.0.1:{free_port()}"
     settings = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0",
-                "DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0"}
+                "DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "2.0"}
     scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
                                   "--no-dashboard"], env=settings, cwd=elsewhere, stderr=subprocess.DEVNULL)
     worker = subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard",
@@ -396,3 +396,34 @@ def test_a_worker_lost_while_the_plans_go_out_does_not_stop_the_run(course, one_
     assert solved.failure is None and solved.score == solved.max_score > 0
     plugins = one_worker.run(lambda dask_worker: [name for name in dask_worker.plugins if "nudge" in name])
     assert list(plugins.values()) == [[]]  # taken off at the end all the same
+
+
+def warm_sandboxes_for(limits):
+    """On a worker: the pid 1 of each of its warm sandboxes with `limits`, and whether it is still one started
+    ahead, waiting for the first thread that grades."""
+    return sorted((warm.process.pid, limits in sandbox._ahead) for warm in sandbox._warm_sandboxes
+                  if warm.limits == limits)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only a grader running as root grades in warm sandboxes")
+def test_a_local_worker_has_the_plans_and_its_warm_sandbox_before_its_first_task(course):
+    """The plans go to the scheduler as the workers start, so each worker gets them as it joins (or, if it is
+    quicker than the plans, once they come), and starts its warm sandbox then: the first task grades in it, rather
+    than wait a second for one of its own."""
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
+    limits = sandbox.Limits(cell_seconds=43)  # these limits only: a sandbox with them is this run's
+    plans = RunPlans.of(course, {ASSIGNMENT}, limits)
+    results: dict[tuple[str, str], SubmissionResult] = {}
+    with connect(ClusterChoice(workers=1), plans) as client:
+        assert plans.registered is not None
+        plans.registered.result(timeout=60)  # registered, and so set up on every worker there is
+        (shelf,) = client.run(lambda: sorted(plan_shelf.SHELF)).values()
+        assert shelf == sorted(plans.by_key)
+        (before,) = client.run(warm_sandboxes_for, limits).values()
+        grade_on_cluster(client, course, [(ASSIGNMENT, "solver")], limits,
+                         lambda key, result: results.update({key: result}), plans=plans)
+        (after,) = client.run(warm_sandboxes_for, limits).values()
+    solved = results[ASSIGNMENT, "solver"]
+    assert solved.failure is None and solved.score == solved.max_score > 0
+    assert len(before) == 1 and before[0][1]  # started ahead, before any task
+    assert after == [(before[0][0], False)]  # the same pid 1, now the grading thread's own

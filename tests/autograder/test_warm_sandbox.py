@@ -4,6 +4,7 @@ import ast
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -289,3 +290,34 @@ def test_what_pid_1_wrote_stays_its_own_whatever_umask_the_grader_has():
 
     assert touched["output"] == "PermissionError\nPermissionError\n"
     assert after["sandbox"] == before["sandbox"] and after["tmp"] == before["tmp"]
+
+
+def test_a_warm_sandbox_started_ahead_is_the_one_the_first_thread_grading_with_its_limits_takes():
+    """As a Dask worker starts one when a run's plans reach it: started without waiting for its imports, once for
+    its limits, and then the first grading thread's own, used for its first submission as any warm sandbox is."""
+    limits = sandbox.Limits(cell_seconds=41)  # these limits only: no other test's sandbox is taken for it
+    sandbox.start_warm_sandbox(limits)  # from this test's main thread, which outlives the sandbox
+    ahead = sandbox._ahead[limits]
+    try:
+        assert not ahead.started  # its imports were not waited for
+        sandbox.start_warm_sandbox(limits)  # one is there already: no second
+        assert sandbox._ahead[limits] is ahead
+        assert [warm for warm in sandbox._warm_sandboxes if warm.limits == limits] == [ahead]
+
+        taken = {}
+
+        def grade():  # another thread, as a Dask worker's task thread is
+            (taken["found"],) = run_cells(LOOK_AROUND, limits=limits)
+            taken["warm"] = sandbox.warm_sandbox(limits)
+
+        thread = threading.Thread(target=grade)
+        thread.start()
+        thread.join()
+        # The submission ran in a child of its pid 1 (its one run), as any in a warm sandbox: a user of its own.
+        assert taken["warm"] is ahead and ahead.started and ahead.runs == 1 and limits not in sandbox._ahead
+        assert taken["found"]["processes"] == [] and taken["found"]["user"] != 0 and taken["found"]["pi"] > 3.14
+    finally:
+        ahead.close()
+    sandbox.start_warm_sandbox(limits)  # none left with these limits: a new one
+    assert sandbox._ahead[limits] is not ahead
+    sandbox._ahead.pop(limits).close()
