@@ -171,11 +171,10 @@ def connect(choice: ClusterChoice, plans: RunPlans | None = None) -> Iterator["C
     # stay set while the cluster runs (the scheduler reads its own when it starts, a worker its own when it starts).
     # The scheduler starts first, then the plans go to it, then the workers: each gets the plans as it joins, rather
     # than a round later. A worker that does not start in time (death_timeout) stops the run, rather than leaving it
-    # waiting. The
-    # cluster talks TLS with credentials made for it alone (security=True), which only this process and its workers
-    # hold: on a machine others log in to, whoever could reach its ports on 127.0.0.1 could otherwise run code on
-    # its workers or send results of their own making. Its HTTP server (with no pages, see LOCAL_SETTINGS) takes a
-    # free port on 127.0.0.1, not Dask's 8787, which another cluster may have.
+    # waiting. The cluster talks TLS with credentials made for it alone (security=True), which only this process and
+    # its workers hold: on a machine others log in to, whoever could reach its ports on 127.0.0.1 could otherwise run
+    # code on its workers or send results of their own making. Its HTTP server (with no pages, see LOCAL_SETTINGS)
+    # takes a free port on 127.0.0.1, not Dask's 8787, which another cluster may have.
     start_worker_server()
     with dask.config.set({**SCHEDULER_SETTINGS, **LOCAL_SETTINGS}):
         try:
