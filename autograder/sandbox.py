@@ -400,8 +400,9 @@ def start_warm_sandbox(limits: Limits) -> None:
     if os.geteuid() != 0:  # a warm sandbox is root's alone (WarmSandbox)
         return
     with _ahead_lock:
+        # (a copy of the set: a grading thread may add to it or take from it meanwhile)
         if limits in _warm_unavailable or any(warm.limits == limits and warm.owner == os.getpid()
-                                              for warm in _warm_sandboxes):
+                                              for warm in list(_warm_sandboxes)):
             return
         try:
             _ahead[limits] = WarmSandbox(limits, wait=False)
