@@ -33,6 +33,7 @@ class PlanShelf(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         start_warm_sandbox(self.limits)  # in the background, first: its second overlaps the rest of the start
+        # (it never fails: a sandbox that cannot start ahead is started, or its failure told, by the first task)
         plans = pickle.loads(self.pickled)
         with ARRIVED:
             SHELF.update(plans)

@@ -329,6 +329,10 @@ class WarmSandbox:
                     return False
         return False
 
+    def alive(self) -> bool:
+        """Whether its bwrap, and so its pid 1, is still running: a "ready" read earlier says nothing of now."""
+        return self.process is not None and self.process.poll() is None
+
     def exit_status(self) -> int | None:
         """The exit status of the child that just ended, as pid 1 tells it, or None."""
         message = self._message(5.0)
@@ -347,7 +351,9 @@ class WarmSandbox:
         finally:
             os.close(job_read)
             os.close(report_write)
-        with open(job_write, "wb") as job, contextlib.suppress(BrokenPipeError):
+        # (a pipe whose reader has gone fails as it is written or as it is closed: both say so through the report
+        # pipe, which ends at once)
+        with contextlib.suppress(BrokenPipeError), open(job_write, "wb") as job:
             job.write(payload)  # the child reads all of it before it runs anything
         return reports, stderr
 
@@ -378,7 +384,8 @@ def warm_sandbox(limits: Limits) -> WarmSandbox | None:
     """This thread's warm sandbox for `limits`, with a child waiting for a job; None where none can start."""
     current: WarmSandbox | None = getattr(_thread_local, "warm", None)
     if current is not None and (current.owner != os.getpid() or current.limits != limits
-                                or current.runs >= WarmSandbox.RUNS or not current.wait_ready()):
+                                or current.runs >= WarmSandbox.RUNS or not current.wait_ready()
+                                or not current.alive()):
         current.close()
         current = None
     if current is None and limits not in _warm_unavailable:
@@ -408,6 +415,8 @@ def start_warm_sandbox(limits: Limits) -> None:
             _ahead[limits] = WarmSandbox(limits, wait=False)
         except SandboxUnavailable as error:
             _warm_unavailable[limits] = str(error)
+        except Exception:  # anything else (a full disk, say): the first grading thread tries for itself, and says why
+            pass
 
 
 def _started_ahead(limits: Limits) -> WarmSandbox | None:
@@ -418,6 +427,9 @@ def _started_ahead(limits: Limits) -> WarmSandbox | None:
     if ahead is None or ahead.owner != os.getpid():  # a forked copy of another process's: not this one's to use
         return None
     ahead.finish_start()
+    if not ahead.alive():  # ready once, and ended since (it may have waited hours for a task): a new one instead
+        ahead.close()
+        return None
     return ahead
 
 

@@ -321,3 +321,44 @@ def test_a_warm_sandbox_started_ahead_is_the_one_the_first_thread_grading_with_i
     sandbox.start_warm_sandbox(limits)  # none left with these limits: a new one
     assert sandbox._ahead[limits] is not ahead
     sandbox._ahead.pop(limits).close()
+
+
+def test_a_warm_sandbox_started_ahead_that_has_ended_since_is_not_used():
+    """Ready once, then ended (a worker may wait hours for its first task): the first submission gets a new one,
+    and is graded as usual, not blamed for the sandbox's end."""
+    limits = sandbox.Limits(cell_seconds=44)
+    sandbox.start_warm_sandbox(limits)
+    ahead = sandbox._ahead[limits]
+    ahead.finish_start()  # it said "ready"
+    ahead.process.kill()
+    ahead.process.wait()
+    try:
+        (found,) = run_cells(LOOK_AROUND, limits=limits)
+        taken = sandbox.warm_sandbox(limits)
+        assert taken is not ahead and taken.alive() and taken.runs == 1 and found["pi"] > 3.14
+    finally:
+        sandbox.warm_sandbox(limits).close()
+        ahead.close()
+
+
+def test_a_warm_sandbox_that_cannot_start_ahead_leaves_the_plans_and_the_first_task_to_say_why(monkeypatch):
+    """A worker's plugin starts a sandbox ahead before it shelves the plans: a failure there (a full disk, say) must
+    not cost the worker its plans, which would stop the whole run; the first task tries again, and says why."""
+    from autograder import plan_shelf
+
+    limits = sandbox.Limits(cell_seconds=45)
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sandbox.tempfile, "mkdtemp", full)
+    plan_shelf.PlanShelf({"run-full/01-slope": "its plan"}, limits).setup(worker=None)
+    try:
+        assert plan_shelf.SHELF["run-full/01-slope"] == "its plan"
+        assert limits not in sandbox._ahead and limits not in sandbox._warm_unavailable  # the first task tries again
+    finally:
+        plan_shelf.SHELF.pop("run-full/01-slope", None)
+    monkeypatch.undo()
+    (found,) = run_cells(LOOK_AROUND, limits=limits)  # and can, once the disk has room
+    assert found["pi"] > 3.14
+    sandbox.warm_sandbox(limits).close()
