@@ -68,32 +68,34 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
     root = Path(root)
     sandbox.check_available()
     grading_secret(root)  # made here, once, before any worker reads it
-    if cluster is not None and cluster.workers is not None:
-        from autograder.cluster import start_worker_server
+    assignments_graded = {assignment for assignment, _ in submissions}
+    with contextlib.ExitStack() as stack:
+        client = None
+        if cluster is not None:
+            from autograder.cluster import RunPlans, connect, grade_on_cluster, wait_for_workers
 
-        start_worker_server()  # its imports run on another core while the plans are worked out below
-    # matplotlib's font list is built once here (by a process of its own, meanwhile), so that every worker of the
-    # process pool, forked below, starts with it (a cluster's workers build their own: autograder.warm).
-    with concurrent.futures.ThreadPoolExecutor(1) as fonts:
-        if cluster is None:
-            fonts.submit(sandbox.matplotlib_cache)
-        for assignment in sorted({assignment for assignment, _ in submissions}):
-            try:
-                plan_for(root, assignment)  # a broken source notebook stops the run before anything changes
-            except Exception as error:
-                if isinstance(error, CourseError):
-                    raise
-                raise CourseError(f"the grade cells of source/{assignment} cannot be read: {error}") from error
-    if cluster is not None:
-        from autograder.cluster import RunPlans, connect, grade_on_cluster
-
-        # pickled while the cluster starts
-        plans = RunPlans.of(root, {assignment for assignment, _ in submissions}, limits)
-    # The cluster first: one that cannot be reached stops the run before the gradebook is touched.
-    with connect(cluster, plans) if cluster is not None else contextlib.nullcontext() as client, \
-            GradebookWriter(root, url) as writer:
+            # The cluster first: one that cannot be reached stops the run before anything else. Its workers join,
+            # and start their warm sandboxes, while the plans are worked out below.
+            client = stack.enter_context(connect(cluster, limits, wait=False))
+        # matplotlib's font list is built once here (by a process of its own, meanwhile), so that every worker of
+        # the process pool, forked below, starts with it (a cluster's workers build their own: autograder.warm).
+        with concurrent.futures.ThreadPoolExecutor(1) as fonts:
+            if cluster is None:
+                fonts.submit(sandbox.matplotlib_cache)
+            for assignment in sorted(assignments_graded):
+                try:
+                    plan_for(root, assignment)  # a broken source notebook stops the run before anything changes
+                except Exception as error:
+                    if isinstance(error, CourseError):
+                        raise
+                    raise CourseError(f"the grade cells of source/{assignment} cannot be read: {error}") from error
+        if cluster is not None and client is not None:
+            plans = RunPlans.of(root, assignments_graded)  # pickled and put on the workers while the gradebook opens
+            plans.put_on(client)
+            wait_for_workers(client, cluster)  # a worker that cannot start stops the run before the gradebook opens
+        writer = stack.enter_context(GradebookWriter(root, url))
         bar = progress_bar(len(submissions), progress)
-        writer.ensure_assignments(sorted({assignment for assignment, _ in submissions}))
+        writer.ensure_assignments(sorted(assignments_graded))
         recorder = Recorder(root, writer)
         try:
             # A folder name with control characters would be recorded under a cleaned id that another student's

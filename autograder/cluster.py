@@ -87,13 +87,12 @@ class ClusterChoice:
 class RunPlans:
     """The plans of one run on a cluster, by the keys its tasks name them with: each key carries the run's own id,
     so that no other run's plan (another course's, or an earlier version's) is ever taken for one of them. The
-    plugin that brings them to the workers, with the run's limits, is pickled from the start, in a thread of its own
-    (a second of this process for the course), while the cluster starts and the gradebook opens; and registered
-    with the cluster once (`put_on`), as soon as there is a client."""
+    plugin that brings them to the workers is pickled from the start, in a thread of its own (a second of this
+    process for the course), while the workers finish starting and the gradebook opens; and registered with the
+    cluster once (`put_on`)."""
 
     run: str
     by_assignment: dict[str, Plan]
-    limits: sandbox.Limits = sandbox.DEFAULT_LIMITS
     plugin: "concurrent.futures.Future[PlanShelf]" = field(init=False, repr=False, compare=False)
     registered: "concurrent.futures.Future[None] | None" = field(default=None, init=False, repr=False, compare=False)
 
@@ -101,13 +100,12 @@ class RunPlans:
         from autograder.plan_shelf import PlanShelf
 
         pickling = concurrent.futures.ThreadPoolExecutor(1, "nudge-pickling")
-        self.plugin = pickling.submit(PlanShelf, self.by_key, self.limits)
+        self.plugin = pickling.submit(PlanShelf, self.by_key)
         pickling.shutdown(wait=False)  # the thread ends once the plugin is made
 
     @classmethod
-    def of(cls, root: Path, assignments: set[str], limits: sandbox.Limits = sandbox.DEFAULT_LIMITS) -> "RunPlans":
-        return cls(uuid.uuid4().hex[:12], {assignment: plan_for(root, assignment) for assignment in assignments},
-                   limits)
+    def of(cls, root: Path, assignments: set[str]) -> "RunPlans":
+        return cls(uuid.uuid4().hex[:12], {assignment: plan_for(root, assignment) for assignment in assignments})
 
     def key(self, assignment: str) -> str:
         return f"{self.run}/{assignment}"
@@ -123,7 +121,7 @@ class RunPlans:
         as it joins, one there already when they reach the scheduler."""
         if self.registered is None:
             registering = concurrent.futures.ThreadPoolExecutor(1, "nudge-plans")
-            self.registered = registering.submit(put_on_workers, client, self, self.shelf)
+            self.registered = registering.submit(put_on_workers, client, self)
             registering.shutdown(wait=False)  # the thread ends once the plugin is registered
         return self.registered
 
@@ -135,9 +133,9 @@ class RunPlans:
 
 def start_worker_server() -> None:
     """Start, in the background, the process a LocalCluster's workers are forked from (multiprocessing's fork
-    server), and have it warm up once (autograder.warm: the grader's imports and matplotlib's font list): `nudge
-    grade` calls this first, so that the server warms up on another core while the plans are worked out, and each
-    worker then starts in a tenth of a second, where a spawned one spends seconds of a core warming up. Never a
+    server), and have it warm up once (autograder.warm: the grader's imports and matplotlib's font list): `connect`
+    calls this first, so that the server warms up on another core while the cluster starts, and each worker then
+    starts in a tenth of a second, where a spawned one spends seconds of a core warming up. Never a
     fork of this process: it has threads by then (Dask's event loop, which logs as the workers start), and a child
     forked while one of them holds a lock (stderr's, mid-line) waits for it forever. The fork server has one
     thread, and none of this process's state: no gradebook connection, no plans. Its workers see the environment
@@ -149,9 +147,14 @@ def start_worker_server() -> None:
 
 
 @contextlib.contextmanager
-def connect(choice: ClusterChoice, plans: RunPlans | None = None) -> Iterator["Client"]:
-    """A Dask client on the chosen cluster, closed (and a LocalCluster stopped) at the end. `plans`, a run's: a
-    LocalCluster's workers get them as they join (each then starts its warm sandbox while the others join)."""
+def connect(choice: ClusterChoice, limits: sandbox.Limits = sandbox.DEFAULT_LIMITS,
+            wait: bool = True) -> Iterator["Client"]:
+    """A Dask client on the chosen cluster, closed (and a LocalCluster stopped) at the end. Each worker starts a warm
+    sandbox for `limits` as it joins (plan_shelf.SandboxStarter). A LocalCluster's workers are waited for (at most
+    WORKER_START_LIMIT each) unless `wait` is False: then they start while the caller goes on (`nudge grade` works
+    out the plans meanwhile), and the caller calls `wait_for_workers` before it needs them."""
+    if choice.workers is not None:
+        start_worker_server()  # first: it warms up on another core while Dask is imported and the cluster starts
     try:
         import dask
         from distributed import Client, LocalCluster
@@ -164,40 +167,69 @@ def connect(choice: ClusterChoice, plans: RunPlans | None = None) -> Iterator["C
             raise CourseError(f"no Dask scheduler answers at {choice.address} ({error}): start one with "
                               "`dask scheduler`, and workers with `dask worker ADDRESS`") from None
         with client:
-            yield client
+            starter = start_sandboxes(client, limits)
+            try:
+                yield client
+            finally:  # a cluster of one's own outlives the run: its later workers start no sandbox for it
+                with contextlib.suppress(Exception):
+                    client.unregister_worker_plugin(starter)
         return
     # Processes, not threads: each worker grades one submission at a time, as a process pool's would. Each, and a
     # lost one's replacement too, is forked from the fork server (start_worker_server), which is why the settings
     # stay set while the cluster runs (the scheduler reads its own when it starts, a worker its own when it starts).
-    # The scheduler starts first, then the plans go to it, then the workers: each gets the plans as it joins, rather
-    # than a round later. A worker that does not start in time (death_timeout) stops the run, rather than leaving it
-    # waiting. The cluster talks TLS with credentials made for it alone (security=True), which only this process and
-    # its workers hold: on a machine others log in to, whoever could reach its ports on 127.0.0.1 could otherwise run
-    # code on its workers or send results of their own making. Its HTTP server (with no pages, see LOCAL_SETTINGS)
-    # takes a free port on 127.0.0.1, not Dask's 8787, which another cluster may have.
-    start_worker_server()
+    # The scheduler starts first, then the sandboxes' plugin goes to it, then the workers: each starts its warm
+    # sandbox as it joins. A worker that does not start in time (death_timeout) stops the run, rather than leaving
+    # it waiting. The cluster talks TLS with credentials made for it alone (security=True), which only this process
+    # and its workers hold: on a machine others log in to, whoever could reach its ports on 127.0.0.1 could
+    # otherwise run code on its workers or send results of their own making. This process's client talks to the
+    # scheduler, which runs in this process too, in-process (an inproc:// address no other process can reach),
+    # rather than through TLS twice over. Its HTTP server (with no pages, see LOCAL_SETTINGS) takes a free port on
+    # 127.0.0.1, not Dask's 8787, which another cluster may have.
     with dask.config.set({**SCHEDULER_SETTINGS, **LOCAL_SETTINGS}):
         try:
-            cluster = LocalCluster(n_workers=0, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+            cluster = LocalCluster(n_workers=0, threads_per_worker=1, processes=True, dashboard_address=None,
+                                   scheduler_kwargs={"dashboard_address": "127.0.0.1:0",
+                                                     "protocol": ["tls://", "inproc://"],
+                                                     "host": ["127.0.0.1", None]},
                                    memory_limit=0, preload=WORKER_PRELOAD,
                                    death_timeout=WORKER_START_LIMIT, security=True)
         except Exception as error:  # Dask's own, of several kinds
             raise CourseError(f"the local Dask cluster did not start (Dask said {error!r}). Look above for what "
                               "stopped it, or grade in the process pool (leave out --cluster)") from None
-        # A result is fetched from its worker directly: through the scheduler (in this process too) it crosses it
-        # twice.
-        with cluster, Client(cluster, direct_to_workers=True) as client:
-            if plans is not None:
-                plans.put_on(client)
+        in_process = next(listener.contact_address for listener in cluster.scheduler.listeners
+                          if listener.contact_address.startswith("inproc://"))
+        # A result is fetched from its worker directly: through the scheduler it would cross TLS twice.
+        with cluster, Client(in_process, loop=cluster.loop, security=cluster.security,
+                             direct_to_workers=True) as client:
+            start_sandboxes(client, limits)
             cluster.scale(choice.workers)
-            try:
-                client.wait_for_workers(choice.workers, timeout=WORKER_START_LIMIT)
-            except TimeoutError:
-                raise CourseError(f"the local Dask cluster's workers did not start (each has {WORKER_START_LIMIT} "
-                                  "s). Look above for what stopped them, or grade in the process pool (leave out "
-                                  "--cluster)") from None
+            if wait:
+                wait_for_workers(client, choice)
             yield client
+
+
+def start_sandboxes(client: "Client", limits: sandbox.Limits) -> str:
+    """Have every worker of the cluster, and every one that joins, start a warm sandbox for `limits`
+    (plan_shelf.SandboxStarter); returns the plugin's name. Only ever a head start: where it fails, a worker's first
+    task starts its sandbox (and a worker that cannot take nudge's plugins at all is told by the plans' own)."""
+    from autograder.plan_shelf import SandboxStarter
+
+    name = f"nudge-sandboxes-{uuid.uuid4().hex[:12]}"
+    with contextlib.suppress(Exception):
+        client.register_plugin(SandboxStarter(limits), name=name)
+    return name
+
+
+def wait_for_workers(client: "Client", choice: ClusterChoice) -> None:
+    """Until every worker of a LocalCluster has joined (a scheduler of one's own: at once); a CourseError if one has
+    not within WORKER_START_LIMIT."""
+    if choice.workers is None:
+        return
+    try:
+        client.wait_for_workers(choice.workers, timeout=WORKER_START_LIMIT)
+    except TimeoutError:
+        raise CourseError(f"the local Dask cluster's workers did not start (each has {WORKER_START_LIMIT} s). Look "
+                          "above for what stopped them, or grade in the process pool (leave out --cluster)") from None
 
 
 def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, str]], limits: sandbox.Limits,
@@ -213,8 +245,8 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
     from autograder.plan_shelf import PlanMissing
 
     # keys no earlier run used: a re-grade is graded again, beside another run too
-    plans = plans or RunPlans.of(root, {assignment for assignment, _ in submissions}, limits)
-    run, shelf = plans.run, plans.shelf
+    plans = plans or RunPlans.of(root, {assignment for assignment, _ in submissions})
+    run = plans.run
     waiting = collections.deque(submissions)
     alone: list[tuple[str, str]] = []  # caught in a lost worker twice: each graded with nothing beside it
     lost: collections.Counter[tuple[str, str]] = collections.Counter()  # how often each was on a lost worker
@@ -262,10 +294,10 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
             submit(alone.pop(0))
 
     with contextlib.ExitStack() as undo:  # what is set up here is undone at the end, whatever fails on the way
-        # The plugin is registered (unless `connect` has done it already) while the first tasks are sent: a worker
+        # The plugin is registered (unless `nudge grade` has done it already) while the first tasks are sent: a worker
         # that has no plans yet holds a task until they come (plan_shelf.shelved). Taken off after it is on.
         registered = plans.put_on(client)
-        undo.callback(take_off_workers, client, registered, shelf)
+        undo.callback(take_off_workers, client, plans)
         registered.add_done_callback(back.put)  # its failure wakes the wait below
         client.subscribe_topic("all", on_event)
         undo.callback(client.unsubscribe_topic, "all")
@@ -310,8 +342,9 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
             pause = tick()
 
 
-def put_on_workers(client: "Client", plans: RunPlans, name: str) -> None:
-    """Register the worker plugin of `plans` as `name`, for every worker there is and will be."""
+def put_on_workers(client: "Client", plans: RunPlans) -> None:
+    """Register the worker plugin of `plans`, for every worker there is and will be."""
+    name = plans.shelf
     try:
         client.register_plugin(plans.plugin.result(), name=name)
     except Exception:
@@ -321,12 +354,14 @@ def put_on_workers(client: "Client", plans: RunPlans, name: str) -> None:
             raise
 
 
-def take_off_workers(client: "Client", registered: concurrent.futures.Future[None], name: str) -> None:
-    """Unregister the plugin `name` once its registration has ended, even one that failed part of the way (the
-    scheduler may hold it all the same, and would give a cluster's every later worker the plans)."""
-    concurrent.futures.wait([registered])
+def take_off_workers(client: "Client", plans: RunPlans) -> None:
+    """Unregister the plugin of `plans` once its registration (`put_on`) has ended, even one that failed part of the
+    way (the scheduler may hold it all the same, and would give a cluster's every later worker the plans)."""
+    if plans.registered is None:
+        return
+    concurrent.futures.wait([plans.registered])
     try:
-        client.unregister_worker_plugin(name)
+        client.unregister_worker_plugin(plans.shelf)
     except ValueError:  # it never reached the scheduler
         pass
 

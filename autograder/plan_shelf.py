@@ -20,20 +20,27 @@ ARRIVED = threading.Condition()  # told each time plans are put on the shelf
 PLAN_WAIT = 120  # seconds a task waits for its plan on a worker that has not got it yet
 
 
-class PlanShelf(WorkerPlugin):
-    """Puts a run's plans on each worker's shelf, and takes them off when the run ends. The plans travel pickled
-    (unpickling the course's takes a worker ~0.2 s). With them, the run's limits: a worker starts its warm sandbox
-    for them as the plans arrive, before its first task does (a worker of a LocalCluster gets the plans as it
-    joins, before any task)."""
+class SandboxStarter(WorkerPlugin):
+    """Starts a warm sandbox for a run's limits on each worker as it joins, and on each there is (start_warm_sandbox:
+    without waiting for its imports), so that its second passes while `nudge grade` works out the plans rather than
+    in the worker's first task. Registered as the cluster is reached, before the plans exist."""
 
-    def __init__(self, plans: dict[str, Plan], limits: Limits = DEFAULT_LIMITS) -> None:
-        self.keys = sorted(plans)
-        self.pickled = cloudpickle.dumps(plans)  # by value: a worker cannot import the course's reference modules
+    def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
         self.limits = limits
 
+    def setup(self, worker: Any) -> None:  # on the worker's event loop, which lives as long as the worker
+        start_warm_sandbox(self.limits)  # never fails: a sandbox that cannot start is the first task's to report
+
+
+class PlanShelf(WorkerPlugin):
+    """Puts a run's plans on each worker's shelf, and takes them off when the run ends. The plans travel pickled
+    (unpickling the course's takes a worker ~0.2 s)."""
+
+    def __init__(self, plans: dict[str, Plan]) -> None:
+        self.keys = sorted(plans)
+        self.pickled = cloudpickle.dumps(plans)  # by value: a worker cannot import the course's reference modules
+
     def setup(self, worker: Any) -> None:
-        start_warm_sandbox(self.limits)  # in the background, first: its second overlaps the rest of the start
-        # (it never fails: a sandbox that cannot start ahead is started, or its failure told, by the first task)
         plans = pickle.loads(self.pickled)
         with ARRIVED:
             SHELF.update(plans)

@@ -399,11 +399,11 @@ def warm_sandbox(limits: Limits) -> WarmSandbox | None:
 
 def start_warm_sandbox(limits: Limits) -> None:
     """Start a warm sandbox for `limits` without waiting for its imports, for the first thread of this process that
-    then grades with them: a Dask worker starts one as a run's plans reach it (autograder.plan_shelf), so that its
-    second of imports passes while the worker waits for its first task rather than in that task. Call it from a
-    thread that lives as long as the process (a Dask worker's event loop): the sandbox ends with the thread that
-    started it. Nothing where this process has one with these limits already, started ahead or grading, or where
-    none can start."""
+    then grades with them: a Dask worker starts one as it joins a run's cluster (plan_shelf.SandboxStarter), so that
+    its second of imports passes while `nudge grade` works out the plans rather than in the worker's first task.
+    Call it from a thread that lives as long as the process (a Dask worker's event loop): the sandbox ends with
+    the thread that started it. Nothing where this process has one with these limits already, started ahead or
+    grading, or where none can start."""
     if os.geteuid() != 0:  # a warm sandbox is root's alone (WarmSandbox)
         return
     with _ahead_lock:

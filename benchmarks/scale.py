@@ -6,8 +6,8 @@ typical-mistake case of tests/cases, or the blank release (benchmarks/grading.py
 01-slope is instead one of a few quick attacks of tests/attacks.py. Each run grades every notebook into a fresh
 gradebook (its assignments added beforehand, as the first grading into it does), as `nudge grade` does
 (autograder.cli), in a process of its own, and reports:
-- the time to the first result (plans, then a LocalCluster's start, its workers forked from the fork server the
-  grading process started first; the gradebook, one notebook), then
+- the time to the first result (a LocalCluster's start, its workers forked from the fork server the grading
+  process started first, joining while the plans are worked out; the gradebook, one notebook), then
   notebooks/s from there to the last commit, and the grading process's own CPU time a notebook meanwhile;
 - the gradebook's writes/s: submissions recorded per second spent in `GradebookWriter.record`;
 - the peak memory (RSS) of the grading process itself (pool workers and Dask workers are other processes; a
@@ -67,7 +67,7 @@ class Run:
     notebooks: int
     seconds: float  # wall time of the command
     start_seconds: float  # until the first result is back: plans, gradebook, cluster, shipping plans, one notebook
-    cluster_seconds: float  # starting the Dask cluster, part of start_seconds
+    cluster_seconds: float  # of start_seconds: the Dask cluster's start, and the wait for its workers after the plans
     grading_seconds: float  # from then to the last gradebook commit
     peak_mib: float  # the grading process's peak RSS
     cpu_per_notebook: float  # the grading process's own CPU seconds a notebook after the first (not its workers')
@@ -148,6 +148,7 @@ def measure(course, url, students, cluster, log, queue):
 
     spent = {"writes": [], "cluster": 0.0, "first": None, "last": (0.0, 0.0)}
     record, connect, add = gradebook.GradebookWriter.record, dask.connect, batch.Recorder.add
+    wait_for_workers = dask.wait_for_workers
 
     def timed_record(self, entries):
         started = time.perf_counter()
@@ -158,17 +159,23 @@ def measure(course, url, students, cluster, log, queue):
         return outcomes
 
     @contextlib.contextmanager
-    def timed_connect(choice, plans):  # a LocalCluster's start and its client, once the plans are worked out
+    def timed_connect(*arguments, **options):  # the cluster's start (its workers join while the plans are worked out)
         begun = time.perf_counter()
-        with connect(choice, plans) as client:
-            spent["cluster"] = time.perf_counter() - begun
+        with connect(*arguments, **options) as client:
+            spent["cluster"] += time.perf_counter() - begun
             yield client
+
+    def timed_wait(*arguments):  # and the wait for its workers, once the plans are worked out
+        begun = time.perf_counter()
+        wait_for_workers(*arguments)
+        spent["cluster"] += time.perf_counter() - begun
 
     def first_result(self, *arguments):
         spent["first"] = spent["first"] or (time.perf_counter(), time.process_time())
         add(self, *arguments)
 
     gradebook.GradebookWriter.record, dask.connect, batch.Recorder.add = timed_record, timed_connect, first_result
+    dask.wait_for_workers = timed_wait
     with open(log, "w") as output:  # the summary and the progress bar, kept for a failed run's message
         os.dup2(output.fileno(), 1)
         os.dup2(output.fileno(), 2)
@@ -250,7 +257,8 @@ def report(rounds, twice, students, quick):
     modules = runs[0].notebooks // students
     print(f"\n{students} students × {modules} modules = {runs[0].notebooks} notebooks (correct, wrong and blank in "
           f"turn; attacks: {attacked}), {os.cpu_count()} cores. First result: seconds until it is back (plans, "
-          "cluster (its start in brackets), gradebook, one notebook); notebooks/s: the others, from then to the last "
+          "cluster (in brackets: its start, and the wait for its workers after the plans), gradebook, one notebook); "
+          "notebooks/s: the others, from then to the last "
           "commit; own ms: the grading process's CPU a notebook meanwhile; writes/s: submissions a second of the "
           "writer's time, in batches of the size shown (a batch commits within 0.5 s, so a slow trickle of results "
           "makes small ones; benchmarks/gradebook_writes.py measures what the writer can take).")

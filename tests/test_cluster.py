@@ -2,7 +2,9 @@
 worker that costs only its submission, a worker's memory capped as a pool worker's is, and tasks that need no course
 folder."""
 
+import contextlib
 import functools
+import io
 import mmap
 import os
 import re
@@ -23,7 +25,7 @@ from submissions import load_cases, solution_sources, submission, write_submissi
 
 from autograder import plan_shelf, sandbox
 from autograder.cluster import ClusterChoice, RunPlans, connect, grade_on_cluster
-from autograder.course_dir import CourseError
+from autograder.course_dir import CourseError, tool_environment
 from autograder.grade import WORKER_MEMORY, SubmissionResult, grade_task, submission_task
 from autograder.plan import plan_for
 from autograder.sandbox import DEFAULT_LIMITS
@@ -241,9 +243,10 @@ def test_a_local_cluster_lets_in_only_this_process_and_its_workers(one_worker):
     from distributed import Client
     from distributed.security import Security
 
-    scheduler = one_worker.scheduler.address
+    scheduler = one_worker.scheduler_info()["address"]  # what its workers reach it at
     worker, = one_worker.nthreads()
     assert scheduler.startswith("tls://") and worker.startswith("tls://")
+    assert one_worker.scheduler.address.startswith("inproc://")  # this process's client: in-process, no port
     for address in (scheduler, worker):
         for security in (None, Security.temporary()):
             with pytest.raises(Exception) as refused:  # noqa: PT011 - Dask says no in several ways
@@ -294,7 +297,7 @@ def test_a_run_that_fails_after_putting_its_plans_on_the_workers_takes_them_off(
     monkeypatch.setattr(one_worker, "subscribe_topic", refused)
     with pytest.raises(OSError, match="went away"):
         grade_on_cluster(one_worker, course, [(ASSIGNMENT, "solver")], DEFAULT_LIMITS, lambda key, result: None)
-    plugins = one_worker.run(lambda dask_worker: [name for name in dask_worker.plugins if "nudge" in name])
+    plugins = one_worker.run(lambda dask_worker: [name for name in dask_worker.plugins if "nudge-plans" in name])
     assert list(plugins.values()) == [[]]
 
 
@@ -394,7 +397,7 @@ def test_a_worker_lost_while_the_plans_go_out_does_not_stop_the_run(course, one_
                      lambda key, result: results.update({key: result}))
     solved = results[ASSIGNMENT, "solver"]
     assert solved.failure is None and solved.score == solved.max_score > 0
-    plugins = one_worker.run(lambda dask_worker: [name for name in dask_worker.plugins if "nudge" in name])
+    plugins = one_worker.run(lambda dask_worker: [name for name in dask_worker.plugins if "nudge-plans" in name])
     assert list(plugins.values()) == [[]]  # taken off at the end all the same
 
 
@@ -406,20 +409,20 @@ def warm_sandboxes_for(limits):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only a grader running as root grades in warm sandboxes")
-def test_a_local_worker_has_the_plans_and_its_warm_sandbox_before_its_first_task(course):
-    """The plans go to the scheduler as the workers start, so each worker gets them as it joins (or, if it is
-    quicker than the plans, once they come), and starts its warm sandbox then: the first task grades in it, rather
-    than wait a second for one of its own."""
+def test_a_local_worker_has_its_warm_sandbox_before_the_plans_and_the_plans_before_its_first_task(course):
+    """The sandboxes' plugin goes to the scheduler before the workers start, so each worker starts its warm sandbox
+    as it joins, while `nudge grade` works out the plans: the first task grades in it, rather than wait a second
+    for one of its own. The plans follow, and are on the worker before its first task."""
     cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
     limits = sandbox.Limits(cell_seconds=43)  # these limits only: a sandbox with them is this run's
-    plans = RunPlans.of(course, {ASSIGNMENT}, limits)
     results: dict[tuple[str, str], SubmissionResult] = {}
-    with connect(ClusterChoice(workers=1), plans) as client:
-        assert plans.registered is not None
-        plans.registered.result(timeout=60)  # registered, and so set up on every worker there is
+    with connect(ClusterChoice(workers=1), limits) as client:
+        (before,) = client.run(warm_sandboxes_for, limits).values()  # joined: no plans yet, its sandbox started
+        assert list(client.run(lambda: sorted(plan_shelf.SHELF)).values()) == [[]]
+        plans = RunPlans.of(course, {ASSIGNMENT})
+        plans.put_on(client).result(timeout=60)  # registered, and so set up on every worker there is
         (shelf,) = client.run(lambda: sorted(plan_shelf.SHELF)).values()
         assert shelf == sorted(plans.by_key)
-        (before,) = client.run(warm_sandboxes_for, limits).values()
         grade_on_cluster(client, course, [(ASSIGNMENT, "solver")], limits,
                          lambda key, result: results.update({key: result}), plans=plans)
         (after,) = client.run(warm_sandboxes_for, limits).values()
@@ -427,3 +430,37 @@ def test_a_local_worker_has_the_plans_and_its_warm_sandbox_before_its_first_task
     assert solved.failure is None and solved.score == solved.max_score > 0
     assert len(before) == 1 and before[0][1]  # started ahead, before any task
     assert after == [(before[0][0], False)]  # the same pid 1, now the grading thread's own
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only a grader running as root grades in warm sandboxes")
+def test_nudge_grade_reaches_the_cluster_first_and_its_workers_start_their_sandboxes_while_the_plans_are_made(
+        course, monkeypatch):
+    """The plans take seconds to work out: the cluster is reached before them, so its workers join and start their
+    warm sandboxes meanwhile, rather than after them, one step at a time."""
+    from autograder import batch, cluster
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
+    limits = sandbox.Limits(cell_seconds=41)  # these limits only: a sandbox with them is this run's
+    real_connect, real_plan_for = cluster.connect, batch.plan_for
+    clients, seen_by_the_plans = [], []
+
+    @functools.wraps(real_connect)
+    def connect_noting_the_client(*arguments, **options):
+        with real_connect(*arguments, **options) as client:
+            clients.append(client)
+            yield client
+
+    def plan_for_noting_the_cluster(root, assignment):
+        if clients and not seen_by_the_plans:  # the workers, as the first plan is worked out
+            clients[0].wait_for_workers(1, timeout=60)
+            seen_by_the_plans.append(list(clients[0].run(warm_sandboxes_for, limits).values()))
+        return real_plan_for(root, assignment)
+
+    monkeypatch.setenv("PATH", tool_environment()["PATH"])  # nbgrader runs `alembic` by name, as `nudge` arranges
+    monkeypatch.setattr(cluster, "connect", contextlib.contextmanager(connect_noting_the_client))
+    monkeypatch.setattr(batch, "plan_for", plan_for_noting_the_cluster)
+    graded, _ = batch.grade_all(course, [(ASSIGNMENT, "solver")], f"sqlite:///{course / 'first.db'}", limits=limits,
+                                progress=io.StringIO(), cluster=ClusterChoice(workers=1))
+    (on_the_worker,), = seen_by_the_plans
+    assert [ahead for _, ahead in on_the_worker] == [True]  # its sandbox, started ahead of any plan and any task
+    assert graded[0].failure is None and graded[0].score == graded[0].max_score > 0
