@@ -86,22 +86,24 @@ class ClusterChoice:
 @dataclass
 class RunPlans:
     """The plans of one run on a cluster, by the keys its tasks name them with: each key carries the run's own id,
-    so that no other run's plan (another course's, or an earlier version's) is ever taken for one of them. The
-    plugin that brings them to the workers is pickled from the start, in a thread of its own (a second of this
-    process for the course), while the workers finish starting and the gradebook opens; and registered with the
-    cluster once (`put_on`)."""
+    so that no other run's plan (another course's, or an earlier version's) is ever taken for one of them. A plugin
+    an assignment brings them to the workers, each pickled in a thread of its own (a second of this process for the
+    course) and registered with the cluster as soon as it is (`put_on`), in the order the assignments are graded:
+    the first tasks wait for the first plan alone (a few milliseconds to pickle), not for the last (module 08's, a
+    quarter of a second), which goes out while they are graded."""
 
     run: str
     by_assignment: dict[str, Plan]
-    plugin: "concurrent.futures.Future[PlanShelf]" = field(init=False, repr=False, compare=False)
+    plugins: "dict[str, concurrent.futures.Future[PlanShelf]]" = field(init=False, repr=False, compare=False)
     registered: "concurrent.futures.Future[None] | None" = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         from autograder.plan_shelf import PlanShelf
 
         pickling = concurrent.futures.ThreadPoolExecutor(1, "nudge-pickling")
-        self.plugin = pickling.submit(PlanShelf, self.by_key)
-        pickling.shutdown(wait=False)  # the thread ends once the plugin is made
+        self.plugins = {self.shelf(assignment): pickling.submit(PlanShelf, {self.key(assignment): plan})
+                        for assignment, plan in sorted(self.by_assignment.items())}  # as find_submissions orders them
+        pickling.shutdown(wait=False)  # the thread ends once the plugins are made
 
     @classmethod
     def of(cls, root: Path, assignments: set[str]) -> "RunPlans":
@@ -110,19 +112,18 @@ class RunPlans:
     def key(self, assignment: str) -> str:
         return f"{self.run}/{assignment}"
 
-    @property
-    def shelf(self) -> str:
-        """The name of the plugin on the cluster."""
-        return f"nudge-plans-{self.run}"
+    def shelf(self, assignment: str) -> str:
+        """The name of the plugin of `assignment`'s plan on the cluster."""
+        return f"nudge-plans-{self.key(assignment)}"
 
     def put_on(self, client: "Client") -> "concurrent.futures.Future[None]":
-        """Register the plugin with the cluster of `client` (put_on_workers), in a thread of its own, the first time
+        """Register the plugins with the cluster of `client` (put_on_workers), in a thread of its own, the first time
         this is called; returns the registration, done or under way. A worker that joins after it gets the plans
-        as it joins, one there already when they reach the scheduler."""
+        as it joins, one there already as each reaches the scheduler."""
         if self.registered is None:
             registering = concurrent.futures.ThreadPoolExecutor(1, "nudge-plans")
             self.registered = registering.submit(put_on_workers, client, self)
-            registering.shutdown(wait=False)  # the thread ends once the plugin is registered
+            registering.shutdown(wait=False)  # the thread ends once the plugins are registered
         return self.registered
 
     @property
@@ -343,27 +344,29 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
 
 
 def put_on_workers(client: "Client", plans: RunPlans) -> None:
-    """Register the worker plugin of `plans`, for every worker there is and will be."""
-    name = plans.shelf
-    try:
-        client.register_plugin(plans.plugin.result(), name=name)
-    except Exception:
-        # A worker lost while the plugin went out (one that a submission took down, say) fails the broadcast, not the
-        # registration: the scheduler keeps the plugin and gives it to every worker that joins, its replacement too.
-        if not client.run_on_scheduler(lambda dask_scheduler: name in dask_scheduler.worker_plugins):
-            raise
+    """Register the worker plugins of `plans`, each as soon as it is pickled, for every worker there is and will be."""
+    for name, plugin in plans.plugins.items():
+        try:
+            client.register_plugin(plugin.result(), name=name)
+        except Exception:
+            # A worker lost while the plugin went out (one that a submission took down, say) fails the broadcast, not
+            # the registration: the scheduler keeps the plugin and gives it to every worker that joins, its
+            # replacement too.
+            if not client.run_on_scheduler(lambda dask_scheduler, name=name: name in dask_scheduler.worker_plugins):
+                raise
 
 
 def take_off_workers(client: "Client", plans: RunPlans) -> None:
-    """Unregister the plugin of `plans` once its registration (`put_on`) has ended, even one that failed part of the
-    way (the scheduler may hold it all the same, and would give a cluster's every later worker the plans)."""
+    """Unregister the plugins of `plans` once their registration (`put_on`) has ended, even one that failed part of
+    the way (the scheduler may hold them all the same, and would give a cluster's every later worker the plans)."""
     if plans.registered is None:
         return
     concurrent.futures.wait([plans.registered])
-    try:
-        client.unregister_worker_plugin(plans.shelf)
-    except ValueError:  # it never reached the scheduler
-        pass
+    for name in plans.plugins:
+        try:
+            client.unregister_worker_plugin(name)
+        except ValueError:  # it never reached the scheduler
+            pass
 
 
 def grade_within_memory_cap(grade: Callable[..., SubmissionResult], plan: str,

@@ -464,3 +464,12 @@ def test_nudge_grade_reaches_the_cluster_first_and_its_workers_start_their_sandb
     (on_the_worker,), = seen_by_the_plans
     assert [ahead for _, ahead in on_the_worker] == [True]  # its sandbox, started ahead of any plan and any task
     assert graded[0].failure is None and graded[0].score == graded[0].max_score > 0
+
+
+def test_each_plan_travels_in_a_plugin_of_its_own_in_the_order_the_assignments_are_graded(course):
+    """The first tasks then wait on their workers for the first plan alone, not for all of them (module 08's takes
+    a quarter of a second to pickle): the later ones go out while the first are graded."""
+    plans = RunPlans.of(course, {"08-autograd", ASSIGNMENT})
+    shelves = {name: plugin.result(timeout=60) for name, plugin in plans.plugins.items()}
+    assert [shelf.keys for shelf in shelves.values()] == [[plans.key(ASSIGNMENT)], [plans.key("08-autograd")]]
+    assert list(shelves) == [plans.shelf(ASSIGNMENT), plans.shelf("08-autograd")]
