@@ -68,11 +68,11 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
     root = Path(root)
     sandbox.check_available()
     grading_secret(root)  # made here, once, before any worker reads it
-    assignments_graded = {assignment for assignment, _ in submissions}
+    assignments_graded = list(dict.fromkeys(assignment for assignment, _ in submissions))  # in the order graded
     with contextlib.ExitStack() as stack:
         client = None
         if cluster is not None:
-            from autograder.cluster import RunPlans, connect, grade_on_cluster, wait_for_workers
+            from autograder.cluster import RunPlans, connect, grade_on_cluster, take_off_workers, wait_for_workers
 
             # The cluster first: one that cannot be reached stops the run before anything else. Its workers join,
             # and start their warm sandboxes, while the plans are worked out below.
@@ -92,6 +92,7 @@ def grade_all(root: Path, submissions: list[tuple[str, str]], url: str, workers:
         if cluster is not None and client is not None:
             plans = RunPlans.of(root, assignments_graded)  # pickled and put on the workers while the gradebook opens
             plans.put_on(client)
+            stack.callback(take_off_workers, client, plans)  # whatever stops the run from here (a busy gradebook)
             wait_for_workers(client, cluster)  # a worker that cannot start stops the run before the gradebook opens
         writer = stack.enter_context(GradebookWriter(root, url))
         bar = progress_bar(len(submissions), progress)

@@ -22,7 +22,7 @@ import queue
 import re
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,11 +102,12 @@ class RunPlans:
 
         pickling = concurrent.futures.ThreadPoolExecutor(1, "nudge-pickling")
         self.plugins = {self.shelf(assignment): pickling.submit(PlanShelf, {self.key(assignment): plan})
-                        for assignment, plan in sorted(self.by_assignment.items())}  # as find_submissions orders them
+                        for assignment, plan in self.by_assignment.items()}
         pickling.shutdown(wait=False)  # the thread ends once the plugins are made
 
     @classmethod
-    def of(cls, root: Path, assignments: set[str]) -> "RunPlans":
+    def of(cls, root: Path, assignments: Iterable[str]) -> "RunPlans":
+        """The plans of `assignments`, in the order given: the order of the submissions they grade."""
         return cls(uuid.uuid4().hex[:12], {assignment: plan_for(root, assignment) for assignment in assignments})
 
     def key(self, assignment: str) -> str:
@@ -246,7 +247,7 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
     from autograder.plan_shelf import PlanMissing
 
     # keys no earlier run used: a re-grade is graded again, beside another run too
-    plans = plans or RunPlans.of(root, {assignment for assignment, _ in submissions})
+    plans = plans or RunPlans.of(root, dict.fromkeys(assignment for assignment, _ in submissions))
     run = plans.run
     waiting = collections.deque(submissions)
     alone: list[tuple[str, str]] = []  # caught in a lost worker twice: each graded with nothing beside it
@@ -344,16 +345,20 @@ def grade_on_cluster(client: "Client", root: Path, submissions: list[tuple[str, 
 
 
 def put_on_workers(client: "Client", plans: RunPlans) -> None:
-    """Register the worker plugins of `plans`, each as soon as it is pickled, for every worker there is and will be."""
+    """Register the worker plugins of `plans`, each as soon as it is pickled, for every worker there is and will be.
+    A CourseError if a worker cannot take one (a worker with another version of nudge-course, say)."""
     for name, plugin in plans.plugins.items():
         try:
             client.register_plugin(plugin.result(), name=name)
-        except Exception:
+        except OSError:
             # A worker lost while the plugin went out (one that a submission took down, say) fails the broadcast, not
             # the registration: the scheduler keeps the plugin and gives it to every worker that joins, its
             # replacement too.
             if not client.run_on_scheduler(lambda dask_scheduler, name=name: name in dask_scheduler.worker_plugins):
                 raise
+        except Exception as error:  # what a worker said as it failed to take it
+            raise CourseError(f"a worker of the cluster could not take the grading plans ({error!r}): check that "
+                              "every worker runs this machine's nudge-course, and grade again") from None
 
 
 def take_off_workers(client: "Client", plans: RunPlans) -> None:
@@ -363,10 +368,10 @@ def take_off_workers(client: "Client", plans: RunPlans) -> None:
         return
     concurrent.futures.wait([plans.registered])
     for name in plans.plugins:
-        try:
+        # The scheduler drops the plugin before it tells the workers: one lost meanwhile (an OSError here) has it no
+        # more either. Nor did one that never reached the scheduler (a ValueError), or that a second call took off.
+        with contextlib.suppress(Exception):
             client.unregister_worker_plugin(name)
-        except ValueError:  # it never reached the scheduler
-            pass
 
 
 def grade_within_memory_cap(grade: Callable[..., SubmissionResult], plan: str,

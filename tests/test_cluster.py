@@ -2,6 +2,7 @@
 worker that costs only its submission, a worker's memory capped as a pool worker's is, and tasks that need no course
 folder."""
 
+import concurrent.futures
 import contextlib
 import functools
 import io
@@ -24,7 +25,7 @@ from nbgrader.api import Gradebook
 from submissions import load_cases, solution_sources, submission, write_submission
 
 from autograder import plan_shelf, sandbox
-from autograder.cluster import ClusterChoice, RunPlans, connect, grade_on_cluster
+from autograder.cluster import ClusterChoice, RunPlans, connect, grade_on_cluster, put_on_workers
 from autograder.course_dir import CourseError, tool_environment
 from autograder.grade import WORKER_MEMORY, SubmissionResult, grade_task, submission_task
 from autograder.plan import plan_for
@@ -419,7 +420,7 @@ def test_a_local_worker_has_its_warm_sandbox_before_the_plans_and_the_plans_befo
     with connect(ClusterChoice(workers=1), limits) as client:
         (before,) = client.run(warm_sandboxes_for, limits).values()  # joined: no plans yet, its sandbox started
         assert list(client.run(lambda: sorted(plan_shelf.SHELF)).values()) == [[]]
-        plans = RunPlans.of(course, {ASSIGNMENT})
+        plans = RunPlans.of(course, [ASSIGNMENT])
         plans.put_on(client).result(timeout=60)  # registered, and so set up on every worker there is
         (shelf,) = client.run(lambda: sorted(plan_shelf.SHELF)).values()
         assert shelf == sorted(plans.by_key)
@@ -469,7 +470,58 @@ def test_nudge_grade_reaches_the_cluster_first_and_its_workers_start_their_sandb
 def test_each_plan_travels_in_a_plugin_of_its_own_in_the_order_the_assignments_are_graded(course):
     """The first tasks then wait on their workers for the first plan alone, not for all of them (module 08's takes
     a quarter of a second to pickle): the later ones go out while the first are graded."""
-    plans = RunPlans.of(course, {"08-autograd", ASSIGNMENT})
+    plans = RunPlans.of(course, ["08-autograd", ASSIGNMENT])  # as `nudge grade 08-autograd 01-slope` grades them
     shelves = {name: plugin.result(timeout=60) for name, plugin in plans.plugins.items()}
-    assert [shelf.keys for shelf in shelves.values()] == [[plans.key(ASSIGNMENT)], [plans.key("08-autograd")]]
-    assert list(shelves) == [plans.shelf(ASSIGNMENT), plans.shelf("08-autograd")]
+    assert [shelf.keys for shelf in shelves.values()] == [[plans.key("08-autograd")], [plans.key(ASSIGNMENT)]]
+    assert list(shelves) == [plans.shelf("08-autograd"), plans.shelf(ASSIGNMENT)]
+
+
+class RefusedOnTheWorkers(plan_shelf.PlanShelf):
+    """A plan's plugin that a worker cannot take, as one with another version of nudge-course cannot unpickle it."""
+
+    def setup(self, worker):
+        raise ModuleNotFoundError("No module named 'autograder.plan_v2'")
+
+
+def test_a_worker_that_cannot_take_the_plans_stops_the_run_with_the_reason(course, one_worker):
+    """Not a task after task waiting two minutes for a plan that never comes, with the worker's log alone saying
+    why."""
+    plans = RunPlans.of(course, [ASSIGNMENT])
+    refused = concurrent.futures.Future()
+    refused.set_result(RefusedOnTheWorkers({plans.key(ASSIGNMENT): plan_for(course, ASSIGNMENT)}))
+    plans.plugins = {plans.shelf(ASSIGNMENT): refused}
+    try:
+        with pytest.raises(CourseError, match=r"could not take the grading plans .*autograder\.plan_v2.*nudge-course"):
+            put_on_workers(one_worker, plans)
+    finally:
+        one_worker.unregister_worker_plugin(plans.shelf(ASSIGNMENT))
+
+
+def test_a_run_stopped_before_grading_takes_its_plans_off_the_cluster(course, monkeypatch):
+    """A scheduler of one's own outlives the run: plans left on it would go to every worker that joins it later.
+    Here the gradebook cannot be opened (another run holds it, say) once the plans are on their way."""
+    from autograder import batch, cluster
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
+    real_connect = cluster.connect
+    left_at_the_end = []
+
+    def connect_noting_what_is_left(*arguments, **options):
+        with real_connect(*arguments, **options) as client:
+            try:
+                yield client
+            finally:  # what the scheduler still holds as the client is about to close
+                left_at_the_end.extend(client.run_on_scheduler(
+                    lambda dask_scheduler: [name for name in dask_scheduler.worker_plugins if "nudge-plans" in name]))
+                left_at_the_end.append("checked")
+
+    def busy(*arguments, **options):
+        time.sleep(1)  # the plans are registered meanwhile
+        raise CourseError("the gradebook is in use by another nudge grade")
+
+    monkeypatch.setattr(cluster, "connect", contextlib.contextmanager(connect_noting_what_is_left))
+    monkeypatch.setattr(batch, "GradebookWriter", busy)
+    with pytest.raises(CourseError, match="in use"):
+        batch.grade_all(course, [(ASSIGNMENT, "solver")], f"sqlite:///{course / 'busy.db'}", progress=io.StringIO(),
+                        cluster=ClusterChoice(workers=1))
+    assert left_at_the_end == ["checked"]
