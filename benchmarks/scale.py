@@ -10,6 +10,10 @@ gradebook (its assignments added beforehand, as the first grading into it does),
   process started first, joining while the plans are worked out; the gradebook, one notebook), then
   notebooks/s from there to the last commit, and the grading process's own CPU time a notebook meanwhile;
 - the gradebook's writes/s: submissions recorded per second spent in `GradebookWriter.record`;
+- the CPU time of all the run's processes (the grading process, its workers, their sandboxes; not the database
+  server's), where the machine has a cgroup v1 `cpuacct` hierarchy apart from the `cpu` one the sandboxes join (as
+  the machine of the README's figures has): the work a run costs, which others' work on the machine changes far less
+  than its wall time;
 - the peak memory (RSS) of the grading process itself (pool workers and Dask workers are other processes; a
   LocalCluster's scheduler runs inside it), and the same for twice the students, to show it stays flat.
 Then the speed-up from 1 to 2 Dask workers, Dask's cost over the process pool, and a projection of 2,000 students
@@ -72,6 +76,7 @@ class Run:
     peak_mib: float  # the grading process's peak RSS
     cpu_per_notebook: float  # the grading process's own CPU seconds a notebook after the first (not its workers')
     writes: list  # (submissions, seconds) of each GradebookWriter.record
+    cpu_seconds: float | None  # of all the run's processes (None: this machine cannot tell)
 
     @property
     def per_second(self) -> float:
@@ -135,9 +140,48 @@ def work_out_plans(course, cache_home, queue):
     queue.put(time.perf_counter() - started)
 
 
-def measure(course, url, students, cluster, log, queue):
-    """In a process of its own: run `nudge grade` as the command does, and put what it cost on `queue`."""
+CPUACCT = Path("/sys/fs/cgroup/cpuacct")  # cgroup v1's CPU accounting, where it is mounted apart from `cpu`
+
+
+@contextlib.contextmanager
+def cpu_account():
+    """A cpuacct cgroup for one run (every process started in it stays in it: a sandbox joins `cpu`, `memory` and
+    `pids` groups of its own, not this one) and a function giving the CPU seconds its processes have used; or None
+    where this machine has none (cgroup v2, `cpu` and `cpuacct` in one hierarchy, not root)."""
+    group = CPUACCT / f"nudge-scale-{os.getpid()}-{time.monotonic_ns()}"
+    try:
+        if not (CPUACCT / "cpuacct.usage").exists() or CPUACCT.resolve() != CPUACCT:
+            raise OSError("no cpuacct hierarchy, or one with cpu's: the sandboxes would leave the group")
+        group.mkdir()
+    except OSError:
+        yield None
+        return
+    try:
+        yield group
+    finally:
+        for _ in range(100):  # the last processes (a warm sandbox's) may take a moment to end
+            with contextlib.suppress(OSError):
+                group.rmdir()
+                break
+            time.sleep(0.1)
+
+
+def used_seconds(group):
+    """The CPU seconds the processes of cgroup `group` have used, once they have all ended (at most 10 s more)."""
+    for _ in range(100):
+        if not (group / "cgroup.procs").read_text().strip():
+            break
+        time.sleep(0.1)
+    return int((group / "cpuacct.usage").read_text()) / 1e9
+
+
+def measure(course, url, students, cluster, log, group, queue):
+    """In a process of its own (in cpuacct cgroup `group`, unless None): run `nudge grade` as the command does, and
+    put what it cost on `queue`."""
     import resource
+
+    if group is not None:  # first of all: whatever it starts is counted with it
+        (group / "cgroup.procs").write_text(str(os.getpid()))
 
     from autograder import batch, cli, gradebook
 
@@ -209,15 +253,17 @@ def in_process(target, *arguments):
 def grade(course, url, students, label, database, cluster=()):
     """Run `nudge grade` on `students` into the gradebook at `url`; returns its `Run`."""
     log = course.parent / f"{label}-{database}.log".replace(" ", "-").replace(":", "").replace(",", "")
-    try:
-        code, figures = in_process(measure, course, url, students, list(cluster), log)
-    except SystemExit as error:
-        raise SystemExit(f"{label} into {database}: {error}:\n{log.read_text()[-3000:]}") from None
+    with cpu_account() as group:
+        try:
+            code, figures = in_process(measure, course, url, students, list(cluster), log, group)
+        except SystemExit as error:
+            raise SystemExit(f"{label} into {database}: {error}:\n{log.read_text()[-3000:]}") from None
+        cpu_seconds = used_seconds(group) if group is not None else None
     if code != 0:
         raise SystemExit(f"{label} into {database} failed:\n{log.read_text()[-3000:]}")
     notebooks = sum(len(list((course / "submitted" / student).iterdir())) for student in students)
     cpu = figures.pop("cpu") / (notebooks - 1)
-    return Run(label, database, notebooks, **figures, cpu_per_notebook=cpu)
+    return Run(label, database, notebooks, **figures, cpu_per_notebook=cpu, cpu_seconds=cpu_seconds)
 
 
 def copy_gradebook(url, name):
@@ -259,19 +305,22 @@ def report(rounds, twice, students, quick):
           f"turn; attacks: {attacked}), {os.cpu_count()} cores. First result: seconds until it is back (plans, "
           "cluster (in brackets: its start, and the wait for its workers after the plans), gradebook, one notebook); "
           "notebooks/s: the others, from then to the last "
-          "commit; own ms: the grading process's CPU a notebook meanwhile; writes/s: submissions a second of the "
+          "commit; own ms: the grading process's CPU a notebook meanwhile; CPU s: all the run's processes', the "
+          "database server's apart (- : this machine cannot tell); writes/s: submissions a second of the "
           "writer's time, in batches of the size shown (a batch commits within 0.5 s, so a slow trickle of results "
           "makes small ones; benchmarks/gradebook_writes.py measures what the writer can take).")
     if len(rounds) > 1:
         print(f"{len(rounds)} rounds: each configuration's median run, and its wall times from the fastest to the "
               "slowest.")
     print(f"{'run':<30}{'database':<12}{'wall s':>8}{'first result':>14}{'(cluster)':>10}{'notebooks/s':>13}"
-          f"{'own ms':>8}{'peak MiB':>10}{'writes/s':>10}{'batch':>7}" + ("  wall s of each round" * (len(rounds) > 1)))
+          f"{'own ms':>8}{'CPU s':>7}{'peak MiB':>10}{'writes/s':>10}{'batch':>7}"
+          + ("  wall s of each round" * (len(rounds) > 1)))
     for run, same in [*zip(runs, configurations, strict=True), *([(twice, [twice])] if twice else [])]:
         cluster = f"{run.cluster_seconds:.1f}" if run.cluster_seconds else "-"
+        cpu = f"{run.cpu_seconds:.0f}" if run.cpu_seconds is not None else "-"
         spread = "  " + " ".join(f"{other.seconds:.1f}" for other in sorted(same, key=lambda other: other.seconds))
         print(f"{run.label:<30}{run.database:<12}{run.seconds:>8.1f}{run.start_seconds:>14.1f}{cluster:>10}"
-              f"{run.per_second:>13.2f}{run.cpu_per_notebook * 1000:>8.0f}{run.peak_mib:>10.0f}"
+              f"{run.per_second:>13.2f}{run.cpu_per_notebook * 1000:>8.0f}{cpu:>7}{run.peak_mib:>10.0f}"
               f"{run.writes_per_second:>10.0f}{run.batch:>7.1f}" + spread * (len(same) > 1))
     by = {(run.label, run.database): run for run in runs}
     print()
@@ -288,6 +337,10 @@ def report(rounds, twice, students, quick):
             print(f"{database}: Dask local:2 against the process pool, {statistics.median(walls):+.0f} % wall time"
                   f"{in_rounds(walls, '{:+.0f} %')}, {statistics.median(flowing):+.0f} % once results flow"
                   f"{in_rounds(flowing, '{:+.0f} %')} (target: at most +10 %)")
+            if all(run.cpu_seconds is not None for run in [*pools, *twos]):
+                work = [100 * (two.cpu_seconds / pool.cpu_seconds - 1) for pool, two in zip(pools, twos, strict=True)]
+                print(f"{database}: Dask local:2 against the process pool, {statistics.median(work):+.0f} % CPU time "
+                      f"of all the run's processes{in_rounds(work, '{:+.0f} %')}")
     if twice:
         single = by["process pool", "SQLite"]
         print(f"Peak memory of the grading process: {single.peak_mib:.0f} MiB for {single.notebooks} notebooks, "
