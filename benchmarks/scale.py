@@ -12,8 +12,8 @@ gradebook (its assignments added beforehand, as the first grading into it does),
 - the gradebook's writes/s: submissions recorded per second spent in `GradebookWriter.record`;
 - the CPU time of all the run's processes (the grading process, its workers, their sandboxes; not the database
   server's), where the machine has a cgroup v1 `cpuacct` hierarchy apart from the `cpu` one the sandboxes join (as
-  the machine of the README's figures has): the work a run costs, which others' work on the machine changes far less
-  than its wall time;
+  the machine of the README's figures has): the work a run costs, so that Dask's extra time can be told apart as work
+  or as waiting (on that machine it moves with the wall time from round to round: its slow spells are slower cores);
 - the peak memory (RSS) of the grading process itself (pool workers and Dask workers are other processes; a
   LocalCluster's scheduler runs inside it), and the same for twice the students, to show it stays flat.
 Then the speed-up from 1 to 2 Dask workers, Dask's cost over the process pool, and a projection of 2,000 students
