@@ -145,9 +145,9 @@ CPUACCT = Path("/sys/fs/cgroup/cpuacct")  # cgroup v1's CPU accounting, where it
 
 @contextlib.contextmanager
 def cpu_account():
-    """A cpuacct cgroup for one run (every process started in it stays in it: a sandbox joins `cpu`, `memory` and
-    `pids` groups of its own, not this one) and a function giving the CPU seconds its processes have used; or None
-    where this machine has none (cgroup v2, `cpu` and `cpuacct` in one hierarchy, not root)."""
+    """A cpuacct cgroup for one run, removed at the end (every process started in it stays in it: a sandbox joins
+    `cpu`, `memory` and `pids` groups of its own, not this one); None where this machine has none (cgroup v2, `cpu`
+    and `cpuacct` in one hierarchy, not root)."""
     group = CPUACCT / f"nudge-scale-{os.getpid()}-{time.monotonic_ns()}"
     try:
         if not (CPUACCT / "cpuacct.usage").exists() or CPUACCT.resolve() != CPUACCT:
@@ -159,19 +159,23 @@ def cpu_account():
     try:
         yield group
     finally:
-        for _ in range(100):  # the last processes (a warm sandbox's) may take a moment to end
-            with contextlib.suppress(OSError):
-                group.rmdir()
-                break
-            time.sleep(0.1)
+        wait_until_empty(group)
+        with contextlib.suppress(OSError):  # a process still in it after 10 s: the empty group stays behind
+            group.rmdir()
+
+
+def wait_until_empty(group):
+    """Until the processes of cgroup `group` have all ended (the last, a warm sandbox's, may take a moment), at most
+    10 s."""
+    for _ in range(100):
+        if not (group / "cgroup.procs").read_text().strip():
+            return
+        time.sleep(0.1)
 
 
 def used_seconds(group):
-    """The CPU seconds the processes of cgroup `group` have used, once they have all ended (at most 10 s more)."""
-    for _ in range(100):
-        if not (group / "cgroup.procs").read_text().strip():
-            break
-        time.sleep(0.1)
+    """The CPU seconds the processes of cgroup `group` have used, once they have all ended."""
+    wait_until_empty(group)
     return int((group / "cpuacct.usage").read_text()) / 1e9
 
 
